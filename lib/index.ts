@@ -1,0 +1,7 @@
+/**
+ * normlab: normalization layers for TensorFlow.js, the algorithm step by step, and the tools of a
+ * comparative study. This file is the public API and nothing else.
+ *
+ * @module normlab
+ */
+export * from './backend';
