@@ -5,3 +5,4 @@
  * @module normlab
  */
 export * from './backend';
+export * from './plot/index';
