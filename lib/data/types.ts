@@ -75,6 +75,8 @@ export interface IdxArray {
 export interface LoadDatasetOptions {
   /** Directory holding the four IDX files (`.gz` or raw). Default: search as above. */
   dir?: string;
+  /** The system-wide directory (Debian's package). Default `/usr/share/datasets/fashion-mnist` (`/usr/share/datasets/mnist` for MNIST). */
+  systemDir?: string;
   /** Cache directory. Default `$XDG_CACHE_HOME/normlab/datasets/<name>` or `~/.cache/normlab/datasets/<name>`. */
   cacheDir?: string;
   /** Allow the download step. Default true. */

@@ -1,0 +1,212 @@
+/**
+ * Finding, downloading and loading a dataset of four IDX files (the MNIST family): the search
+ * order, checksum-verified download into the cache, and the validation split. Fashion-MNIST and
+ * MNIST are descriptors of this one loader.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { decodeIdx } from './idx';
+import { splitFromIdx, takeExamples, validationSplit } from './split';
+import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './types';
+
+/** The four files of an MNIST-family dataset, by role (names without `.gz`). */
+export const IDX_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Role of one of the four files. */
+export type IdxFileRole = keyof typeof IDX_FILES;
+
+/** What distinguishes one MNIST-family dataset from another. */
+export interface IdxDatasetDescriptor {
+  /** Dataset name, also the cache sub-directory. */
+  name: string;
+  /** Environment variable naming a directory with the files. */
+  envVar: string;
+  /** System-wide directory (a distribution package). */
+  systemDir: string;
+  /** Debian/Ubuntu package that installs the files into `systemDir`, if any. */
+  debianPackage?: string;
+  /** Official download base URL (file names `<name>.gz` are appended); none: no download. */
+  baseUrl?: string;
+  /** SHA-256 (hex) of each official `.gz` file; download requires them. */
+  sha256?: Record<IdxFileRole, string>;
+  /** Class names, index = label. */
+  classNames: string[];
+}
+
+/** Where the files were found: a directory, and the search step that found it. */
+export interface LocatedDataset {
+  /** Directory holding the four files. */
+  dir: string;
+  /** `explicit`, `env`, `system`, `cache` or `download`. */
+  step: 'explicit' | 'env' | 'system' | 'cache' | 'download';
+}
+
+/** The user's cache directory for a dataset: `$XDG_CACHE_HOME/normlab/datasets/<name>` (default `~/.cache/...`). */
+export function defaultCacheDir(name: string): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'normlab', 'datasets', name);
+}
+
+/** Path of a role's file in `dir` (`.gz` preferred, raw accepted), or null when absent. */
+function filePath(dir: string, role: IdxFileRole): string | null {
+  for (const candidate of [`${IDX_FILES[role]}.gz`, IDX_FILES[role]]) {
+    const path = join(dir, candidate);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** The roles whose file is missing from `dir`. */
+function missingFiles(dir: string): IdxFileRole[] {
+  return (Object.keys(IDX_FILES) as IdxFileRole[]).filter((role) => filePath(dir, role) === null);
+}
+
+/** The message of a missing dataset: every way to get it. */
+function missingMessage(d: IdxDatasetDescriptor, cacheDir: string, tried: string[]): string {
+  const files = Object.values(IDX_FILES)
+    .map((f) => `${f}.gz`)
+    .join(', ');
+  const ways = [
+    `pass its directory explicitly (option dir)`,
+    `set ${d.envVar}=/path/to/dir`,
+    d.debianPackage
+      ? `install the Debian package: sudo apt-get install ${d.debianPackage} (files in ${d.systemDir})`
+      : null,
+    `put the four files (${files}) into ${cacheDir}`,
+    d.baseUrl && d.sha256
+      ? `allow the download (download: true) from ${d.baseUrl} or a mirror (baseUrl)`
+      : null,
+  ].filter((w): w is string => w !== null);
+  return (
+    `${d.name} not found (looked in: ${tried.join('; ')}). Ways to get it:\n` +
+    ways.map((w, i) => `  ${i + 1}. ${w}`).join('\n')
+  );
+}
+
+/** SHA-256 of bytes, hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Download the four `.gz` files into `cacheDir`, each verified against its SHA-256 before it is
+ * moved into place (a failed or interrupted download leaves no file behind).
+ */
+async function download(d: IdxDatasetDescriptor, baseUrl: string, cacheDir: string): Promise<void> {
+  if (!d.sha256) throw new Error(`${d.name}: no checksums are known, so the download is disabled`);
+  mkdirSync(cacheDir, { recursive: true });
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  for (const role of Object.keys(IDX_FILES) as IdxFileRole[]) {
+    const name = `${IDX_FILES[role]}.gz`;
+    const target = join(cacheDir, name);
+    if (existsSync(target)) continue;
+    const url = base + name;
+    let bytes: Uint8Array;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw new Error(`${d.name}: download of ${url} failed: ${(error as Error).message}`);
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== d.sha256[role]) {
+      throw new Error(
+        `${d.name}: checksum mismatch for ${url}: SHA-256 ${actual}, expected ${d.sha256[role]} (file not saved)`,
+      );
+    }
+    const partial = `${target}.partial-${process.pid}`;
+    try {
+      writeFileSync(partial, bytes);
+      renameSync(partial, target);
+    } finally {
+      if (existsSync(partial)) unlinkSync(partial);
+    }
+  }
+}
+
+/**
+ * Find the dataset's files: `options.dir` → `$<envVar>` → `systemDir` → cache directory →
+ * download into the cache directory (when allowed and checksums are known).
+ *
+ * @throws when an explicitly given directory (option or environment variable) lacks files, and when
+ *   nothing is found; the message lists the ways to get the dataset.
+ */
+export async function locateIdxDataset(
+  d: IdxDatasetDescriptor,
+  options: LoadDatasetOptions = {},
+): Promise<LocatedDataset> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir(d.name);
+  const explicit: [string | undefined, 'explicit' | 'env', string][] = [
+    [options.dir, 'explicit', 'option dir'],
+    [process.env[d.envVar] || undefined, 'env', d.envVar],
+  ];
+  for (const [dir, step, what] of explicit) {
+    if (dir === undefined) continue;
+    const missing = missingFiles(dir);
+    if (missing.length > 0) {
+      throw new Error(
+        `${d.name}: ${what} is ${dir}, but it lacks ${missing.map((r) => IDX_FILES[r]).join(', ')} (.gz or raw)`,
+      );
+    }
+    return { dir, step };
+  }
+  const tried: string[] = [`option dir (not set)`, `${d.envVar} (not set)`];
+  const systemDir = options.systemDir ?? d.systemDir;
+  for (const [dir, step] of [
+    [systemDir, 'system'],
+    [cacheDir, 'cache'],
+  ] as const) {
+    if (missingFiles(dir).length === 0) return { dir, step };
+    tried.push(dir);
+  }
+  const baseUrl = options.baseUrl ?? d.baseUrl;
+  if ((options.download ?? true) && baseUrl && d.sha256) {
+    await download(d, baseUrl, cacheDir);
+    return { dir: cacheDir, step: 'download' };
+  }
+  throw new Error(missingMessage(d, cacheDir, tried));
+}
+
+/**
+ * Locate and load an MNIST-family dataset: pixels scaled to `[0, 1]`, a seeded validation split
+ * taken out of the official training set, optional subsets.
+ */
+export async function loadIdxDataset(
+  d: IdxDatasetDescriptor,
+  options: LoadDatasetOptions = {},
+): Promise<ImageDataset> {
+  const located = await locateIdxDataset(d, options);
+  const read = (role: IdxFileRole) => {
+    const path = filePath(located.dir, role);
+    if (!path) throw new Error(`${d.name}: ${IDX_FILES[role]} vanished from ${located.dir}`);
+    return decodeIdx(readFileSync(path), path);
+  };
+  const numClasses = d.classNames.length;
+  const official = splitFromIdx(read('trainImages'), read('trainLabels'), numClasses);
+  let test: ImageSplit = splitFromIdx(read('testImages'), read('testLabels'), numClasses);
+  const { train: allTrain, validation } = validationSplit(
+    official,
+    options.validationSize ?? 5000,
+    options.splitSeed ?? 0,
+  );
+  const train = options.trainSize === undefined ? allTrain : takeExamples(allTrain, options.trainSize);
+  if (options.testSize !== undefined) test = takeExamples(test, options.testSize);
+  return {
+    name: d.name,
+    train,
+    validation,
+    test,
+    classNames: d.classNames,
+    source: located.step === 'download' ? `download:${options.baseUrl ?? d.baseUrl}` : located.dir,
+  };
+}
