@@ -48,7 +48,7 @@ export function syntheticDataset(options: SyntheticOptions = {}): ImageDataset {
       const p = patterns[label];
       for (let i = 0; i < pixels; i++) {
         const v = p[i] + noise * normalSample(rand);
-        images[n * pixels + i] = v < 0 ? 0 : v > 1 ? 1 : v;
+        images[n * pixels + i] = Math.min(1, Math.max(0, v));
       }
     }
     return { images, labels, count, height: size, width: size, channels, numClasses };

@@ -100,7 +100,7 @@ test('a missing dataset lists the ways to get it', async () => {
   );
   await assert.rejects(
     loadMnist({ systemDir: nowhere, cacheDir: join(tmp, 'mnist-cache') }),
-    /mnist not found[^]*MNIST_DIR=/,
+    /mnist not found[\s\S]*MNIST_DIR=/,
   );
 });
 

@@ -9,7 +9,7 @@ function idxBytes(typeCode: number, shape: number[], payload: number[]): Uint8Ar
   const header = Buffer.alloc(4 + 4 * shape.length);
   header[2] = typeCode;
   header[3] = shape.length;
-  shape.forEach((s, i) => header.writeUInt32BE(s, 4 + 4 * i));
+  for (const [i, s] of shape.entries()) header.writeUInt32BE(s, 4 + 4 * i);
   return new Uint8Array(Buffer.concat([header, Buffer.from(payload)]));
 }
 
