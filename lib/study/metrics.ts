@@ -1,0 +1,151 @@
+/**
+ * Per-run claim metrics from the trainer's result, and the compact history a results file keeps.
+ *
+ * @module
+ */
+import type { NormKind } from '../norm/kinds';
+import type { StepRecord, TrainResult } from '../train/types';
+import { median } from './stats';
+import type { CompactCurve, CompactHistory, OverheadTiming, TrainRunMetrics } from './types';
+
+/** Tolerance of "epochs to plateau": within this much validation accuracy of the best. */
+export const PLATEAU_TOLERANCE = 0.01;
+
+const finiteOrNull = (x: number | undefined | null): number | null =>
+  x === undefined || x === null || !Number.isFinite(x) ? null : x;
+
+/**
+ * Area under a loss curve on a normalized axis [0, 1] (trapezoid rule): the average loss.
+ * Null for an empty curve or when any value is non-finite.
+ */
+export function normalizedLossAuc(losses: readonly number[]): number | null {
+  if (losses.length === 0) return null;
+  if (losses.some((l) => !Number.isFinite(l))) return null;
+  if (losses.length === 1) return losses[0];
+  let area = 0;
+  for (let i = 1; i < losses.length; i++) area += (losses[i - 1] + losses[i]) / 2;
+  return area / (losses.length - 1);
+}
+
+/**
+ * Relative roughness of a loss curve: mean |l_t − l_{t−1}| over the second half divided by the
+ * mean loss of that half. Null with fewer than 4 values or non-finite values.
+ */
+export function lossRoughness(losses: readonly number[]): number | null {
+  if (losses.length < 4 || losses.some((l) => !Number.isFinite(l))) return null;
+  const half = losses.slice(Math.floor(losses.length / 2));
+  let jitter = 0;
+  let level = 0;
+  for (let i = 0; i < half.length; i++) {
+    level += half[i];
+    if (i > 0) jitter += Math.abs(half[i] - half[i - 1]);
+  }
+  const meanLevel = level / half.length;
+  if (meanLevel <= 0) return 0;
+  return jitter / (half.length - 1) / meanLevel;
+}
+
+/**
+ * First epoch (1-based) whose validation accuracy is within `tolerance` of the best one.
+ * Null for an empty list.
+ */
+export function epochsToPlateau(
+  valAccuracies: readonly number[],
+  tolerance = PLATEAU_TOLERANCE,
+): number | null {
+  if (valAccuracies.length === 0) return null;
+  const best = Math.max(...valAccuracies);
+  const i = valAccuracies.findIndex((a) => a >= best - tolerance);
+  return i + 1;
+}
+
+/**
+ * The claim metrics of one training run (see {@link TrainRunMetrics} for each definition).
+ *
+ * @param result - the trainer's result (`recordSteps: true` for loss AUC and roughness; without
+ *   step records they come from the per-epoch mean training losses).
+ */
+export function trainRunMetrics(result: TrainResult): TrainRunMetrics {
+  const diverged = result.diverged !== null;
+  const stepLosses = result.stepRecords.length
+    ? result.stepRecords.map((s) => s.loss)
+    : result.epochRecords.map((e) => e.trainLoss);
+  const valAcc = result.epochRecords
+    .map((e) => e.validation?.accuracy)
+    .filter((a): a is number => typeof a === 'number' && Number.isFinite(a));
+  const train = diverged ? null : finiteOrNull(result.final.train?.accuracy);
+  const test = diverged ? null : finiteOrNull(result.final.test?.accuracy);
+  return {
+    diverged,
+    divergedAtStep: result.diverged?.step ?? null,
+    steps: result.steps,
+    stepsPerEpoch: result.stepsPerEpoch,
+    trainSeconds: result.trainSeconds,
+    medianStepMs: result.medianStepMs,
+    samplesPerSecond: result.samplesPerSecond,
+    stepsToTarget: result.reachedTarget?.step ?? null,
+    secondsToTarget: result.reachedTarget?.trainSeconds ?? null,
+    lossAuc: diverged ? null : normalizedLossAuc(stepLosses),
+    lossRoughness: diverged ? null : lossRoughness(stepLosses),
+    epochsToPlateau: diverged ? null : epochsToPlateau(valAcc),
+    bestValAccuracy: valAcc.length ? Math.max(...valAcc) : null,
+    valAccuracy: diverged ? null : finiteOrNull(result.final.validation?.accuracy),
+    testAccuracy: test,
+    trainAccuracy: train,
+    trainTestGap: train !== null && test !== null ? train - test : null,
+  };
+}
+
+/**
+ * Downsample per-step records into at most `points` buckets (bucket means; non-finite values
+ * become null so the JSON stays valid).
+ */
+export function compactCurve(steps: readonly StepRecord[], points = 100): CompactCurve {
+  const curve: CompactCurve = { step: [], loss: [], accuracy: [] };
+  if (steps.length === 0) return curve;
+  const size = Math.max(1, Math.ceil(steps.length / points));
+  for (let start = 0; start < steps.length; start += size) {
+    const bucket = steps.slice(start, start + size);
+    const loss = bucket.reduce((s, r) => s + r.loss, 0) / bucket.length;
+    const acc = bucket.reduce((s, r) => s + r.accuracy, 0) / bucket.length;
+    curve.step.push(bucket[bucket.length - 1].step);
+    curve.loss.push(finiteOrNull(loss));
+    curve.accuracy.push(finiteOrNull(acc));
+  }
+  return curve;
+}
+
+/** The compact history of a run: a ≤100-point step curve and every epoch's numbers. */
+export function compactHistory(result: TrainResult, points = 100): CompactHistory {
+  return {
+    curve: compactCurve(result.stepRecords, points),
+    epochs: result.epochRecords.map((e) => ({
+      epoch: e.epoch,
+      step: e.step,
+      trainLoss: finiteOrNull(e.trainLoss),
+      trainAccuracy: finiteOrNull(e.trainAccuracy),
+      valAccuracy: finiteOrNull(e.validation?.accuracy),
+      valLoss: finiteOrNull(e.validation?.loss),
+      testAccuracy: finiteOrNull(e.test?.accuracy),
+      seconds: e.seconds,
+    })),
+  };
+}
+
+/**
+ * Summarize alternating step timings: per kind, the median per round and the paired ratio to
+ * `none` in the same round.
+ *
+ * @param rounds - `rounds[r][kind]` = median step ms of that kind in round r.
+ */
+export function overheadTimings(rounds: readonly Partial<Record<NormKind, number>>[]): OverheadTiming[] {
+  const kinds = new Set<NormKind>();
+  for (const r of rounds) for (const k of Object.keys(r) as NormKind[]) kinds.add(k);
+  return [...kinds].map((norm) => {
+    const roundMs = rounds.map((r) => r[norm]).filter((x): x is number => typeof x === 'number');
+    const ratioToNone = rounds
+      .filter((r) => typeof r[norm] === 'number' && typeof r.none === 'number' && (r.none as number) > 0)
+      .map((r) => (r[norm] as number) / (r.none as number));
+    return { norm, roundMs, medianMs: median(roundMs), ratioToNone };
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * Zod schemas of the results file's records (header and run), so a results file can be
+ * validated line by line (`validateResultsRecord`).
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { ARCHITECTURES } from '../models/types';
+import { NORM_KINDS } from '../norm/kinds';
+import { STUDY_DATASETS, STUDY_OPTIMIZERS, studySpecSchema } from './spec';
+import type { ResultsRecord } from './types';
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+const arch = z.enum(ARCHITECTURES as unknown as [string, ...string[]]);
+const norm = z.enum(NORM_KINDS as unknown as [string, ...string[]]);
+const optimizer = z.enum(STUDY_OPTIMIZERS as unknown as [string, ...string[]]);
+
+const datasetSchema = z
+  .object({ source: z.enum(STUDY_DATASETS), trainSize: num, valSize: num, testSize: num })
+  .strict();
+
+const common = {
+  arch,
+  groups: num,
+  batchSize: num,
+  learningRate: num,
+  optimizer,
+  momentum: num,
+  initScale: num,
+  seed: num,
+  dataset: datasetSchema,
+};
+
+const configSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('train'), norm, epochs: num, targetAccuracy: num, ...common }).strict(),
+  z
+    .object({
+      kind: z.literal('overhead'),
+      norms: z.array(norm),
+      rounds: num,
+      stepsPerRound: num,
+      warmupSteps: num,
+      ...common,
+    })
+    .strict(),
+]);
+
+const trainMetricsSchema = z
+  .object({
+    diverged: z.boolean(),
+    divergedAtStep: nullableNum,
+    steps: num,
+    stepsPerEpoch: num,
+    trainSeconds: num,
+    medianStepMs: num,
+    samplesPerSecond: num,
+    stepsToTarget: nullableNum,
+    secondsToTarget: nullableNum,
+    lossAuc: nullableNum,
+    lossRoughness: nullableNum,
+    epochsToPlateau: nullableNum,
+    bestValAccuracy: nullableNum,
+    valAccuracy: nullableNum,
+    testAccuracy: nullableNum,
+    trainAccuracy: nullableNum,
+    trainTestGap: nullableNum,
+  })
+  .strict();
+
+const overheadMetricsSchema = z
+  .object({
+    timings: z.array(
+      z.object({ norm, roundMs: z.array(num), medianMs: num, ratioToNone: z.array(num) }).strict(),
+    ),
+  })
+  .strict();
+
+const historySchema = z
+  .object({
+    curve: z
+      .object({ step: z.array(num), loss: z.array(nullableNum), accuracy: z.array(nullableNum) })
+      .strict(),
+    epochs: z.array(
+      z
+        .object({
+          epoch: num,
+          step: num,
+          trainLoss: nullableNum,
+          trainAccuracy: nullableNum,
+          valAccuracy: nullableNum,
+          valLoss: nullableNum,
+          testAccuracy: nullableNum,
+          seconds: num,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const envSchema = z
+  .object({
+    backend: z.string(),
+    tfjsVersion: z.string(),
+    tensorflowVersion: z.string().optional(),
+    nodeVersion: z.string(),
+    cpu: z.string(),
+    cpuCount: num,
+    platform: z.string(),
+    hostname: z.string(),
+    commit: z.string().optional(),
+    dirty: z.boolean().optional(),
+  })
+  .strict();
+
+/** Schema of the header record. */
+export const resultsHeaderSchema = z
+  .object({
+    type: z.literal('header'),
+    format: z.literal('normlab-study-results'),
+    formatVersion: z.literal(1),
+    specHash: z.string().regex(/^[0-9a-f]{16}$/),
+    specName: z.string(),
+    spec: studySpecSchema,
+    createdAt: z.string(),
+  })
+  .strict();
+
+/** Schema of a run record (metrics must match the config's kind). */
+export const runRecordSchema = z
+  .object({
+    type: z.literal('run'),
+    id: z.string().regex(/^[0-9a-f]{16}$/),
+    specHash: z.string().regex(/^[0-9a-f]{16}$/),
+    experiments: z.array(z.string()).min(1),
+    config: configSchema,
+    env: envSchema,
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    wallSeconds: num,
+    shard: z.string().optional(),
+    metrics: z.union([trainMetricsSchema, overheadMetricsSchema]),
+    history: historySchema.optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const isTrain = r.config.kind === 'train';
+    const ok = isTrain
+      ? trainMetricsSchema.safeParse(r.metrics).success
+      : overheadMetricsSchema.safeParse(r.metrics).success;
+    if (!ok)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['metrics'],
+        message: `metrics do not match a ${r.config.kind} run`,
+      });
+  });
+
+/**
+ * Validate one parsed record of a results file.
+ *
+ * @throws an Error naming the first problems' paths.
+ */
+export function validateResultsRecord(value: unknown): ResultsRecord {
+  const isHeader = (value as { type?: unknown })?.type === 'header';
+  const parsed = (isHeader ? resultsHeaderSchema : runRecordSchema).safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `invalid ${isHeader ? 'header' : 'run'} record: ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
+  return value as ResultsRecord;
+}
