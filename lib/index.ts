@@ -6,3 +6,4 @@
  */
 export * from './backend';
 export * from './plot/index';
+export * from './norm/index';

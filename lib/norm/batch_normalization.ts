@@ -1,0 +1,242 @@
+/**
+ * Batch normalization as a TensorFlow.js layer.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CONVENTION_DEFAULTS, type RunningVarianceKind } from './conventions';
+import { batchNormTraining, normalizeWithRunningStats, reducedCount, updateRunningStats } from './core';
+import {
+  type AffineArgs,
+  affineConfig,
+  type BaseLayerArgs,
+  type CallKwargs,
+  defaultLayerName,
+  type InitializerSpec,
+  type ResolvedAffine,
+  resolveAffine,
+  resolveInitializer,
+  serializeObject,
+  singleInput,
+  singleShape,
+} from './layer_options';
+import { checkMomentum, checkRank, resolveAxis } from './validate';
+
+/** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
+export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
+  /** The channel (feature) axis, which keeps its own statistics; default `-1` (channels last). */
+  axis?: number;
+  /**
+   * Momentum of the running statistics, in `convention`'s meaning: Keras (default 0.99) weighs the
+   * OLD value, PyTorch (default 0.1) the NEW one. A number in [0, 1).
+   */
+  momentum?: number;
+  /**
+   * Keep the running variance `'biased'` (÷ n, default under `keras`) or `'unbiased'`
+   * (÷ (n − 1), default under `pytorch`).
+   */
+  runningVariance?: RunningVarianceKind;
+  /** Initializer of the running mean (default `'zeros'`). */
+  movingMeanInitializer?: InitializerSpec;
+  /** Initializer of the running variance (default `'ones'`). */
+  movingVarianceInitializer?: InitializerSpec;
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy 2015): each channel is standardized with statistics over
+ * the batch (and spatial) axes, then scaled and shifted by learned per-channel γ and β.
+ *
+ * **Training** (`training: true`, as in `model.fit` and `apply(x, { training: true })`):
+ * `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` with `μ_B`, `σ²_B` the mean and biased variance of the
+ * batch over every axis but `axis`; the running statistics are then updated in place,
+ * `running ← d·running + (1 − d)·batch` (`d = momentum` under `keras`, `1 − momentum` under
+ * `pytorch`; the variance entering as is or times `n/(n − 1)`, see `runningVariance`).
+ * **Inference** (`training` false or absent, as in `predict` and `evaluate`): the same formula with
+ * the running statistics; nothing is updated. A layer with `trainable = false` always runs in
+ * inference mode (as Keras' does).
+ *
+ * A batch whose channels have a single value each (a batch of one dense example) cannot give
+ * batch statistics: training on it throws an Error instead of returning NaN or β.
+ *
+ * The gradient is closed-form (see `batchNormTraining` in `core.ts`) and the forward uses the
+ * backend's fused kernel when the channels are last.
+ *
+ * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta, movingMean, movingVariance]`,
+ * each of shape `[channels]`; `gamma` is absent when `scale` is false, `beta` when `center` is
+ * false. Weight names (as in Keras): `gamma`, `beta`, `moving_mean`, `moving_variance`.
+ *
+ * Registered for serialization as `normlab>BatchNormalization` (its `className`), so it does not
+ * replace tfjs' own `BatchNormalization`; a saved model.json names it so.
+ *
+ * @example
+ * ```ts
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, useBias: false }),
+ *   new BatchNormalization(),                       // Keras convention: momentum 0.99, ε 1e-3
+ *   tf.layers.reLU(),
+ * ] });
+ * new BatchNormalization({ convention: 'pytorch' }); // momentum 0.1 (weight of new), ε 1e-5
+ * ```
+ */
+export class BatchNormalization extends tf.layers.Layer {
+  /** The registered class name (namespaced, so tfjs' own BatchNormalization stays intact). */
+  static className = 'normlab>BatchNormalization';
+  /** The channel axis as given (resolved against the input's rank in `build`). */
+  readonly axis: number;
+  /** Momentum in `convention`'s meaning. */
+  readonly momentum: number;
+  /** How the running variance is kept. */
+  readonly runningVariance: RunningVarianceKind;
+  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
+  readonly affine: ResolvedAffine;
+  private readonly movingMeanInitializer;
+  private readonly movingVarianceInitializer;
+  private gamma: tf.LayerVariable | null = null;
+  private beta: tf.LayerVariable | null = null;
+  private movingMean: tf.LayerVariable | null = null;
+  private movingVariance: tf.LayerVariable | null = null;
+  private channelAxis = -1;
+  private builtRank = 0;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super({ ...args, name: args.name ?? defaultLayerName('normlab_batch_norm') });
+    this.affine = resolveAffine(args);
+    const defaults = CONVENTION_DEFAULTS[this.affine.convention];
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis))
+      throw new Error(`axis must be an integer; got ${JSON.stringify(args.axis)}`);
+    this.momentum = checkMomentum(args.momentum ?? defaults.momentum);
+    this.runningVariance = args.runningVariance ?? defaults.runningVariance;
+    if (this.runningVariance !== 'biased' && this.runningVariance !== 'unbiased') {
+      throw new Error(
+        `runningVariance must be 'biased' or 'unbiased'; got ${JSON.stringify(args.runningVariance)}`,
+      );
+    }
+    this.movingMeanInitializer = resolveInitializer(
+      args.movingMeanInitializer ?? 'zeros',
+      'movingMeanInitializer',
+    );
+    this.movingVarianceInitializer = resolveInitializer(
+      args.movingVarianceInitializer ?? 'ones',
+      'movingVarianceInitializer',
+    );
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = singleShape(inputShape, 'BatchNormalization');
+    checkRank(shape, 2, 'BatchNormalization', 'batch, ..., channels');
+    this.channelAxis = resolveAxis(this.axis, shape.length);
+    this.builtRank = shape.length;
+    const channels = shape[this.channelAxis];
+    if (channels == null) throw new Error(`BatchNormalization: the size of axis ${this.axis} must be known`);
+    const a = this.affine;
+    const p = [channels];
+    if (a.scale) {
+      this.gamma = this.addWeight(
+        'gamma',
+        p,
+        'float32',
+        a.gammaInitializer,
+        a.gammaRegularizer ?? undefined,
+        true,
+        a.gammaConstraint ?? undefined,
+      );
+    }
+    if (a.center) {
+      this.beta = this.addWeight(
+        'beta',
+        p,
+        'float32',
+        a.betaInitializer,
+        a.betaRegularizer ?? undefined,
+        true,
+        a.betaConstraint ?? undefined,
+      );
+    }
+    this.movingMean = this.addWeight(
+      'moving_mean',
+      p,
+      'float32',
+      this.movingMeanInitializer,
+      undefined,
+      false,
+    );
+    this.movingVariance = this.addWeight(
+      'moving_variance',
+      p,
+      'float32',
+      this.movingVarianceInitializer,
+      undefined,
+      false,
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleInput(inputs, 'BatchNormalization');
+      const axis = this.channelAxis;
+      const channels = this.movingMean!.shape[0];
+      if (x.rank !== this.builtRank || x.shape[axis] !== channels) {
+        throw new Error(
+          `BatchNormalization was built for rank-${this.builtRank} inputs with ${channels} channels on axis ${axis}; got input shape [${x.shape}]`,
+        );
+      }
+      const eps = this.affine.epsilon;
+      const gamma = this.gamma ? this.gamma.read() : null;
+      const beta = this.beta ? this.beta.read() : null;
+      const training = kwargs?.training === true && this.trainable;
+      if (!training) {
+        const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
+        return normalizeWithRunningStats(x, running, gamma, beta, eps, axis);
+      }
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+      const count = reducedCount(x.shape, axes);
+      if (count < 2) {
+        throw new Error(
+          `BatchNormalization in training mode needs more than one value per channel to compute batch ` +
+            `statistics; got input shape [${x.shape}] (1 value per channel). Use a batch of 2 or more, ` +
+            `call it with training: false, or use layer/group normalization.`,
+        );
+      }
+      const { output, mean, variance } = batchNormTraining(
+        x,
+        gamma ?? tf.ones([channels]),
+        beta ?? tf.zeros([channels]),
+        eps,
+        axis,
+      );
+      const next = updateRunningStats(
+        { mean: this.movingMean!.read(), variance: this.movingVariance!.read() },
+        { mean, variance },
+        {
+          momentum: this.momentum,
+          convention: this.affine.convention,
+          runningVariance: this.runningVariance,
+          count,
+        },
+      );
+      this.movingMean!.write(next.mean);
+      this.movingVariance!.write(next.variance);
+      return output;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      axis: this.axis,
+      momentum: this.momentum,
+      runningVariance: this.runningVariance,
+      ...affineConfig(this.affine),
+      movingMeanInitializer: serializeObject(this.movingMeanInitializer),
+      movingVarianceInitializer: serializeObject(this.movingVarianceInitializer),
+      ...super.getConfig(),
+    };
+  }
+}
+tf.serialization.registerClass(BatchNormalization);

@@ -1,0 +1,131 @@
+/**
+ * Argument checks shared by the normalization layers. Every failure is an Error whose message
+ * names the option (or the layer and the input) and the allowed values or range.
+ *
+ * @module
+ */
+
+/**
+ * Check ε: a finite number > 0.
+ *
+ * @throws Error `epsilon must be a finite number > 0; got …`.
+ */
+export function checkEpsilon(epsilon: number): number {
+  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0) {
+    throw new Error(`epsilon must be a finite number > 0; got ${JSON.stringify(epsilon)}`);
+  }
+  return epsilon;
+}
+
+/**
+ * Check a momentum: a number in [0, 1) (in either convention).
+ *
+ * @throws Error `momentum must be a number in [0, 1); got …`.
+ */
+export function checkMomentum(momentum: number): number {
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+    throw new Error(`momentum must be a number in [0, 1); got ${JSON.stringify(momentum)}`);
+  }
+  return momentum;
+}
+
+/**
+ * Check a group count: an integer ≥ 1 (whether it divides the channels is checked at build time,
+ * see {@link checkGroupsDivide}).
+ *
+ * @throws Error `groups must be an integer >= 1; got …`.
+ */
+export function checkGroups(groups: number): number {
+  if (!Number.isInteger(groups) || groups < 1) {
+    throw new Error(`groups must be an integer >= 1; got ${JSON.stringify(groups)}`);
+  }
+  return groups;
+}
+
+/**
+ * Check that `groups` divides the channel count.
+ *
+ * @throws Error `groups (3) must divide the number of channels (32); allowed: 1, 2, 4, 8, 16, 32`.
+ */
+export function checkGroupsDivide(groups: number, channels: number): void {
+  if (channels % groups !== 0) {
+    const divisors: number[] = [];
+    for (let d = 1; d <= channels; d++) if (channels % d === 0) divisors.push(d);
+    throw new Error(
+      `groups (${groups}) must divide the number of channels (${channels}); allowed: ${divisors.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * Check a boolean option.
+ *
+ * @throws Error `<name> must be true or false; got …`.
+ */
+export function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean')
+    throw new Error(`${name} must be true or false; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Resolve one axis of a rank-`rank` input: negative axes count from the end.
+ *
+ * @param option the option's name, for the message (e.g. `axis`).
+ * @throws Error `axis must be an integer in [-4, 3] for a rank-4 input; got 4`. The batch axis 0
+ *   is allowed only when `allowBatchAxis` is true.
+ */
+export function resolveAxis(axis: number, rank: number, option = 'axis', allowBatchAxis = false): number {
+  const lowest = allowBatchAxis ? 0 : 1;
+  const resolved = Number.isInteger(axis) ? (axis < 0 ? axis + rank : axis) : Number.NaN;
+  if (!(resolved >= lowest && resolved < rank)) {
+    throw new Error(
+      `${option} must be an integer in [${-rank + lowest}, ${rank - 1}]${
+        allowBatchAxis ? '' : ' other than the batch axis 0'
+      } for a rank-${rank} input; got ${JSON.stringify(axis)}`,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * Resolve a list of axes (see {@link resolveAxis}), sorted, rejecting duplicates.
+ *
+ * @throws Error naming the option when an axis is out of range or repeated.
+ */
+export function resolveAxes(axes: readonly number[], rank: number, option = 'axis'): number[] {
+  if (!Array.isArray(axes) || axes.length === 0) {
+    throw new Error(
+      `${option} must be an integer or a non-empty list of integers; got ${JSON.stringify(axes)}`,
+    );
+  }
+  const resolved = axes.map((a) => resolveAxis(a, rank, option)).sort((a, b) => a - b);
+  for (let i = 1; i < resolved.length; i++) {
+    if (resolved[i] === resolved[i - 1]) {
+      throw new Error(`${option} lists axis ${resolved[i]} twice: ${JSON.stringify(axes)}`);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Check an input's rank against the ranks a layer supports.
+ *
+ * @param layer the layer's class name, for the message.
+ * @param why a short reason shown in the message (e.g. `instance norm needs spatial axes`).
+ * @throws Error `InstanceNormalization expects an input of rank >= 3 (batch, spatial..., channels); got rank 2 (shape [8,16]): …`.
+ */
+export function checkRank(
+  shape: readonly (number | null)[],
+  minRank: number,
+  layer: string,
+  layout: string,
+  why = '',
+): void {
+  if (shape.length < minRank) {
+    throw new Error(
+      `${layer} expects an input of rank >= ${minRank} (${layout}); got rank ${shape.length} ` +
+        `(shape [${shape.join(',')}])${why ? `: ${why}` : ''}`,
+    );
+  }
+}

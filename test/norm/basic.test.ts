@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { assertNormKind, NORM_KINDS, normLayer } from '../../lib/norm/index';
+import { useNativeBackend } from '../helpers/backend';
+
+useNativeBackend();
+
+/** Largest absolute difference between two tensors. */
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+describe('norm API skeleton', () => {
+  it('lists the kinds and rejects unknown ones with the list', () => {
+    assert.deepEqual([...NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group']);
+    assert.throws(() => assertNormKind('bn'), /none, batch, layer, instance, group/);
+    assert.throws(() => normLayer('bn' as never), /unknown normalization kind "bn"/);
+  });
+
+  it('normLayer(kind) standardizes as a plain tfjs reference does', () => {
+    const x = tf.randomNormal([4, 5, 5, 8], 3, 2, 'float32', 1);
+    const eps = 1e-3;
+    const reference: Record<string, (x: tf.Tensor) => tf.Tensor> = {
+      none: (v) => v.clone(),
+      batch: (v) => {
+        const m = tf.moments(v, [0, 1, 2], true);
+        return tf.div(tf.sub(v, m.mean), tf.sqrt(tf.add(m.variance, eps)));
+      },
+      layer: (v) => {
+        const m = tf.moments(v, [1, 2, 3], true);
+        return tf.div(tf.sub(v, m.mean), tf.sqrt(tf.add(m.variance, eps)));
+      },
+      instance: (v) => {
+        const m = tf.moments(v, [1, 2], true);
+        return tf.div(tf.sub(v, m.mean), tf.sqrt(tf.add(m.variance, eps)));
+      },
+      group: (v) => {
+        const g = tf.reshape(v, [4, 5, 5, 2, 4]);
+        const m = tf.moments(g, [1, 2, 4], true);
+        return tf.reshape(tf.div(tf.sub(g, m.mean), tf.sqrt(tf.add(m.variance, eps))), v.shape);
+      },
+    };
+    for (const kind of NORM_KINDS) {
+      const layer = normLayer(kind, { groups: 2 });
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      const want = tf.tidy(() => reference[kind](x));
+      assert.ok(maxAbsDiff(y, want) < 1e-4, `${kind}: ${maxAbsDiff(y, want)}`);
+      tf.dispose([y, want]);
+      layer.dispose();
+    }
+    x.dispose();
+  });
+
+  it('every kind trains in a Sequential model with model.fit', async () => {
+    for (const kind of NORM_KINDS) {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, useBias: false }),
+          normLayer(kind, { groups: 2 }),
+          tf.layers.reLU(),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 2, activation: 'softmax' }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+      const xs = tf.randomNormal([8, 6, 6, 1], 0, 1, 'float32', 2);
+      const ys = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32'), 2);
+      const h = await model.fit(xs, ys, { epochs: 2, batchSize: 4, verbose: 0 });
+      const losses = h.history.loss as number[];
+      assert.ok(losses.every(Number.isFinite), `${kind}: ${losses}`);
+      tf.dispose([xs, ys]);
+      model.dispose();
+    }
+  });
+});
