@@ -1,8 +1,20 @@
 /**
- * Figures: Plotly figure builders (pure: data in, figure JSON out), the theme, and the display
- * bridge (tslab notebooks, standalone HTML files).
+ * Figures: Plotly figure builders (pure: data in, figure JSON out), the theme, the display bridge
+ * (tslab notebooks, standalone HTML files) and the live training display.
  *
  * @module
  */
+export * from './bars';
+export * from './curves';
+export * from './display';
+export * from './histograms';
+export * from './html';
+export * from './images';
+export * from './live';
+export * from './norm-axes';
+export * from './running-stats';
+export * from './sensitivity';
+export * from './tensor-values';
 export * from './theme';
 export * from './types';
+export * from './values';

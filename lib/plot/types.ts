@@ -77,7 +77,8 @@ export interface PlotTrace {
   legendgroup?: string;
   hoverinfo?: string;
   hovertemplate?: string;
-  text?: string | string[];
+  /** Hover/label text: one string, one per point, or (heatmaps) one per cell. */
+  text?: string | string[] | string[][];
   textposition?: string;
   error_y?: PlotErrorBars;
   error_x?: PlotErrorBars;
@@ -175,16 +176,10 @@ export interface PlotLayout {
   title?: { text: string; font?: PlotFont; x?: number; xanchor?: 'left' | 'center' | 'right' };
   xaxis?: PlotAxis;
   yaxis?: PlotAxis;
-  xaxis2?: PlotAxis;
-  yaxis2?: PlotAxis;
-  xaxis3?: PlotAxis;
-  yaxis3?: PlotAxis;
-  xaxis4?: PlotAxis;
-  yaxis4?: PlotAxis;
-  xaxis5?: PlotAxis;
-  yaxis5?: PlotAxis;
-  xaxis6?: PlotAxis;
-  yaxis6?: PlotAxis;
+  /** Further x axes of subplots: `xaxis2`, `xaxis3`... */
+  [xaxisN: `xaxis${number}`]: PlotAxis | undefined;
+  /** Further y axes of subplots: `yaxis2`, `yaxis3`... */
+  [yaxisN: `yaxis${number}`]: PlotAxis | undefined;
   /** Background outside the plotting area; normlab keeps it transparent. */
   paper_bgcolor?: string;
   /** Background of the plotting area; normlab keeps it transparent. */

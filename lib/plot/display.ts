@@ -1,0 +1,116 @@
+/**
+ * The display bridge: `show(figure)` draws a figure wherever the code runs.
+ *
+ * - In a tslab notebook (JupyterLab, nbclient), it emits the figure as
+ *   `application/vnd.plotly.v1+json` through tslab's `display.raw`, which JupyterLab renders as
+ *   an interactive chart (the `plotly` Python package provides the renderer).
+ * - Anywhere else on Node (a script, a test), it writes a standalone HTML file (plotly.js inlined)
+ *   and prints its path.
+ *
+ * tslab is looked up lazily and only when the code runs inside its kernel (tslab defines the
+ * global `__tslab__` there), so this module loads in plain Node and in browser bundles.
+ *
+ * @module
+ */
+import { writeFiguresHtml } from './html';
+import type { Figure } from './types';
+
+/** The Plotly MIME type Jupyter renders. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** The part of tslab's `Display` that normlab uses. */
+export interface TslabDisplay {
+  /** Emit (or, for a display from `newDisplay()`, replace) one output of the given MIME type. */
+  raw(contentType: string, data: string | Uint8Array): unknown;
+  /** Emit (or replace) a plain-text output. */
+  text(s: string): void;
+  /** Emit (or replace) an HTML output. */
+  html(s: string): void;
+}
+
+/** The part of the `tslab` module that normlab uses. */
+export interface TslabModule {
+  /** The cell's display. */
+  display: TslabDisplay;
+  /** A display entry that later calls overwrite in place. */
+  newDisplay(): TslabDisplay;
+}
+
+/** Whether the code runs inside a tslab kernel (tslab sets the global `__tslab__`). */
+export function inTslabKernel(): boolean {
+  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ !== 'undefined';
+}
+
+/** tslab's public module when running inside its kernel, else `null` (never throws). */
+export function tslabModule(): TslabModule | null {
+  if (!inTslabKernel() || typeof require !== 'function') return null;
+  try {
+    // A computed name keeps bundlers from following this kernel-only import.
+    const name = 'tslab';
+    return require(name) as TslabModule;
+  } catch {
+    return null;
+  }
+}
+
+/** Options of {@link show}. */
+export interface ShowOptions {
+  /**
+   * Outside notebooks: the HTML file to write. Default
+   * `artifacts/figures/<title-slug>-<n>.html` under the working directory.
+   */
+  file?: string;
+  /** Outside notebooks: print the written path. Default true. */
+  log?: boolean;
+}
+
+let figureCounter = 0;
+
+/** A file-name-safe slug of a title (`Running mean (BN)` → `running-mean-bn`). */
+export function slugify(text: string): string {
+  const slug = text
+    .toLowerCase()
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return slug || 'figure';
+}
+
+/** The figure as the JSON object Jupyter's Plotly renderer takes (`data`, `layout`, `config`). */
+export function plotlyBundle(figure: Figure): Figure {
+  return {
+    data: figure.data,
+    layout: figure.layout,
+    config: { responsive: true, displaylogo: false, ...figure.config },
+  };
+}
+
+/**
+ * Draw a figure: an interactive Plotly output in a tslab notebook; a standalone HTML file
+ * elsewhere on Node.
+ *
+ * @example
+ * ```ts
+ * import { show, curvesWithBands } from './lib/index';
+ * show(curvesWithBands([{ name: 'loss', x: [1, 2, 3], mean: [2.3, 1.1, 0.7] }], { title: 'Loss' }));
+ * ```
+ * @returns the HTML file written outside notebooks, `undefined` in a notebook.
+ */
+export function show(figure: Figure, options: ShowOptions = {}): string | undefined {
+  const tslab = tslabModule();
+  if (tslab) {
+    // tslab sends the object as JSON (its type says string, the kernel protocol takes any JSON).
+    tslab.display.raw(PLOTLY_MIME, plotlyBundle(figure) as unknown as string);
+    return undefined;
+  }
+  figureCounter += 1;
+  const file =
+    options.file ??
+    `artifacts/figures/${slugify(figure.layout.title?.text ?? 'figure')}-${figureCounter}.html`;
+  const written = writeFiguresHtml(file, [figure], {
+    title: figure.layout.title?.text?.replace(/<[^>]*>/g, ' '),
+  });
+  if (options.log !== false) console.log(`figure written to ${written}`);
+  return written;
+}
