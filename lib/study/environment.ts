@@ -1,0 +1,56 @@
+/**
+ * The environment a run ran in (Node I/O: `os`, and `git` for the commit): backend and versions,
+ * CPU, host, commit. Recorded in every run record.
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, hostname, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { backendInfo } from '../backend';
+import type { RunEnvironment } from './types';
+
+function git(args: string[], cwd: string): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+let cached: RunEnvironment | undefined;
+
+/**
+ * Describe the current environment (computed once per process, except the backend, which is
+ * read each time).
+ *
+ * @param projectDir - where to ask git for the commit; default the repository holding lib/.
+ */
+export function runEnvironment(projectDir: string = join(__dirname, '..', '..')): RunEnvironment {
+  const b = backendInfo();
+  const backend = b.backend ?? 'uninitialized';
+  if (!cached) {
+    const cpuList = cpus();
+    const commit = git(['rev-parse', 'HEAD'], projectDir);
+    const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], projectDir) : undefined;
+    cached = {
+      backend,
+      tfjsVersion: b.tfjsVersion,
+      nodeVersion: process.versions.node,
+      cpu: cpuList[0]?.model?.trim() || 'unknown',
+      cpuCount: cpuList.length,
+      platform: `${platform()} ${release()}`,
+      hostname: hostname(),
+      ...(commit ? { commit } : {}),
+      ...(status !== undefined ? { dirty: status.length > 0 } : {}),
+    };
+  }
+  const env: RunEnvironment = { ...cached, backend, tfjsVersion: b.tfjsVersion };
+  if (b.tensorflowVersion) env.tensorflowVersion = b.tensorflowVersion;
+  return env;
+}

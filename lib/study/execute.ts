@@ -1,0 +1,173 @@
+/**
+ * The shipped run executor: loads the data a run needs (once per process per data config),
+ * builds the model of the zoo, trains it with the library's trainer and turns the trainer's
+ * result into claim metrics and a compact history. Overhead runs time training steps of each
+ * norm kind alternately, round by round.
+ *
+ * @module
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { loadFashionMnist } from '../data/fashion-mnist';
+import { syntheticDataset } from '../data/synthetic';
+import type { ImageDataset } from '../data/types';
+import { buildModel } from '../models/build';
+import type { NormKind } from '../norm/kinds';
+import { train } from '../train/trainer';
+import type { TrainConfig, TrainResult } from '../train/types';
+import { compactHistory, overheadTimings, trainRunMetrics } from './metrics';
+import type { RunExecutor, RunOutcome, RunStepProgress } from './runner';
+import type { OverheadRunConfig, RunConfig, RunDataset, TrainRunConfig } from './spec';
+
+/** Options of {@link trainingExecutor}. */
+export interface TrainingExecutorOptions {
+  /** Directory of the Fashion-MNIST files (default: the loader's search order). */
+  dataDir?: string;
+  /** Allow the loader to download the dataset if it is nowhere local. Default true. */
+  download?: boolean;
+}
+
+/** Load the dataset of a run (Fashion-MNIST through the library's loader, or synthetic data). */
+export async function loadRunDataset(
+  d: RunDataset,
+  options: TrainingExecutorOptions = {},
+): Promise<ImageDataset> {
+  if (d.source === 'synthetic')
+    return syntheticDataset({
+      trainSize: d.trainSize,
+      validationSize: d.valSize,
+      testSize: d.testSize,
+      seed: 0,
+    });
+  return loadFashionMnist({
+    ...(options.dataDir ? { dir: options.dataDir } : {}),
+    download: options.download ?? true,
+    validationSize: d.valSize,
+    trainSize: d.trainSize,
+    testSize: d.testSize,
+    splitSeed: 0,
+  });
+}
+
+function modelFor(config: RunConfig, norm: NormKind, data: ImageDataset): tf.LayersModel {
+  return buildModel({
+    arch: config.arch,
+    norm,
+    initScale: config.initScale,
+    seed: config.seed,
+    inputShape: [data.train.height, data.train.width, data.train.channels],
+    numClasses: data.train.numClasses,
+    groups: config.groups,
+  });
+}
+
+function trainConfig(config: RunConfig): TrainConfig {
+  return {
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    momentum: config.momentum,
+    batchSize: config.batchSize,
+    epochs: config.kind === 'train' ? config.epochs : 1,
+    shuffleSeed: config.seed,
+  };
+}
+
+async function executeTrain(
+  config: TrainRunConfig,
+  data: ImageDataset,
+  onStep?: (p: RunStepProgress) => void,
+): Promise<RunOutcome> {
+  const model = modelFor(config, config.norm, data);
+  try {
+    const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+    const totalSteps = stepsPerEpoch * config.epochs;
+    const result: TrainResult = await train(
+      model,
+      { train: data.train, validation: data.validation, test: data.test },
+      {
+        ...trainConfig(config),
+        targetAccuracy: config.targetAccuracy,
+        evalTestEachEpoch: true,
+        evalTrainAtEnd: true,
+      },
+      { onStep: (s) => onStep?.({ step: s.step, totalSteps, loss: s.loss }) },
+    );
+    return { metrics: trainRunMetrics(result), history: compactHistory(result) };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function executeOverhead(
+  config: OverheadRunConfig,
+  data: ImageDataset,
+  onStep?: (p: RunStepProgress) => void,
+): Promise<RunOutcome> {
+  const models = new Map<NormKind, tf.LayersModel>();
+  const base = trainConfig(config);
+  const onlyTrain = { train: data.train };
+  const quiet: Partial<TrainConfig> = { evalTrainAtEnd: false, evalTestEachEpoch: false };
+  const totalSteps = config.norms.length * (config.rounds * config.stepsPerRound + config.warmupSteps);
+  let done = 0;
+  try {
+    for (const norm of config.norms) {
+      const model = modelFor(config, norm, data);
+      models.set(norm, model);
+      if (config.warmupSteps > 0)
+        await train(model, onlyTrain, { ...base, ...quiet, maxSteps: config.warmupSteps });
+      done += config.warmupSteps;
+    }
+    const rounds: Partial<Record<NormKind, number>>[] = [];
+    for (let r = 0; r < config.rounds; r++) {
+      const round: Partial<Record<NormKind, number>> = {};
+      // Alternate the order each round so no kind always runs first or last.
+      const order = r % 2 === 0 ? config.norms : [...config.norms].reverse();
+      for (const norm of order) {
+        // One more step than timed: the trainer's median excludes the first (warm-up) step.
+        const result = await train(models.get(norm)!, onlyTrain, {
+          ...base,
+          ...quiet,
+          maxSteps: config.stepsPerRound + 1,
+          shuffleSeed: config.seed * 1000 + r,
+        });
+        round[norm] = result.medianStepMs;
+        done += config.stepsPerRound;
+        onStep?.({ step: done, totalSteps });
+      }
+      rounds.push(round);
+    }
+    return { metrics: { timings: overheadTimings(rounds) } };
+  } finally {
+    for (const m of models.values()) m.dispose();
+  }
+}
+
+/**
+ * The executor that trains for real (the library's data loader, model zoo and trainer). Data
+ * sets are loaded once per process per data config and reused across runs.
+ *
+ * @param options - where the dataset is and whether it may be downloaded.
+ * @example
+ * ```ts
+ * await runStudy({ spec, outDir: 'results/quick', executor: trainingExecutor() });
+ * ```
+ */
+export function trainingExecutor(options: TrainingExecutorOptions = {}): RunExecutor {
+  const datasets = new Map<string, Promise<ImageDataset>>();
+  const dataFor = (d: RunDataset): Promise<ImageDataset> => {
+    const key = JSON.stringify(d);
+    let p = datasets.get(key);
+    if (!p) {
+      p = loadRunDataset(d, options);
+      datasets.set(key, p);
+    }
+    return p;
+  };
+  return {
+    async execute(config, onStep) {
+      const data = await dataFor(config.dataset);
+      return config.kind === 'train'
+        ? executeTrain(config, data, onStep)
+        : executeOverhead(config, data, onStep);
+    },
+  };
+}

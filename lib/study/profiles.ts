@@ -1,0 +1,247 @@
+/**
+ * The study's named profiles: `smoke` (seconds, synthetic data, for tests), `quick` (the
+ * default: a few minutes on a 2-core machine, Fashion-MNIST subsets) and `full` (the real study:
+ * ≥ 5 seeds on the headline comparisons, about an hour on a 2-core machine).
+ *
+ * Every profile tests all eight claims with five experiments:
+ * - `headline` (claims 1, 2, 3, 6): norm kind × architecture at the default learning rate and
+ *   batch size;
+ * - `init` (claim 4): init-scale sweep, none vs batch;
+ * - `lr` (claim 5): learning-rate sweep, none vs batch;
+ * - `batch` (claim 8): batch-size sweep including tiny batches, batch vs group (and none);
+ * - `overhead` (claim 7): step times of every kind, measured alternately round by round.
+ *
+ * The exact grids and budgets are in each profile's object below and in its `description`.
+ *
+ * @module
+ */
+import { type StudySpec, type StudySpecInput, validateSpec } from './spec';
+
+/** Profile names. */
+export const PROFILE_NAMES = ['smoke', 'quick', 'full'] as const;
+/** A profile name. */
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/** The default profile. */
+export const DEFAULT_PROFILE: ProfileName = 'quick';
+
+/**
+ * `smoke`: synthetic 8×8 images (4 classes; 256 train / 64 val / 64 test), MLP and VGG,
+ * 2 epochs, 2 seeds. About 40 tiny runs; seconds. For tests, not for conclusions.
+ */
+export const SMOKE_PROFILE: StudySpecInput = {
+  name: 'smoke',
+  description:
+    'Synthetic 8x8 data (256 train, 64 val, 64 test), MLP + VGG, 2 epochs, 2 seeds: exercises every experiment in seconds. Not for conclusions.',
+  dataset: { source: 'synthetic', trainSize: 256, valSize: 64, testSize: 64 },
+  defaults: {
+    optimizer: 'sgd',
+    learningRate: 0.05,
+    momentum: 0.9,
+    batchSize: 32,
+    initScale: 1,
+    epochs: 2,
+    targetAccuracy: 0.6,
+    groups: 2,
+  },
+  experiments: [
+    {
+      name: 'headline',
+      claims: [1, 2, 3, 6],
+      archs: ['mlp', 'vgg'],
+      norms: ['none', 'batch', 'layer', 'instance'],
+      seeds: 2,
+    },
+    { name: 'init', claims: [4], archs: ['mlp'], norms: ['none', 'batch'], initScales: [0.5, 2], seeds: 2 },
+    {
+      name: 'lr',
+      claims: [5],
+      archs: ['mlp'],
+      norms: ['none', 'batch'],
+      learningRates: [0.01, 0.5],
+      seeds: 2,
+    },
+    {
+      name: 'batch',
+      claims: [8],
+      archs: ['mlp'],
+      norms: ['batch', 'group'],
+      batchSizes: [4, 32],
+      seeds: 2,
+      epochs: 1,
+    },
+    {
+      name: 'overhead',
+      kind: 'overhead',
+      claims: [7],
+      archs: ['mlp'],
+      norms: ['none', 'batch', 'layer'],
+      seeds: 1,
+      overhead: { rounds: 3, stepsPerRound: 3, warmupSteps: 1 },
+    },
+  ],
+};
+
+/**
+ * `quick` (default): Fashion-MNIST, 2,000 training / 1,000 validation / 2,000 test images,
+ * SGD+momentum 0.9, lr 0.05, batch 64, 3 epochs; headline MLP + VGG × all kinds × 3 seeds;
+ * init scales 0.25/1/4 and learning rates 0.01/0.1/0.5 on the MLP × none/batch × 2 seeds;
+ * batch sizes 4/16/64 on the VGG × none/batch/group × 2 seeds (1 epoch); overhead on MLP and VGG,
+ * 4 alternating rounds of 10 steps. A few minutes on 2 cores.
+ */
+export const QUICK_PROFILE: StudySpecInput = {
+  name: 'quick',
+  description:
+    'Fashion-MNIST subsets (2000 train, 1000 val, 2000 test), SGD momentum 0.9, lr 0.05, batch 64, 3 epochs; ' +
+    'headline MLP+VGG x all kinds x 3 seeds; init and lr sweeps on the MLP (2 seeds); batch sizes 4/16/64 on the VGG (2 seeds, 1 epoch); ' +
+    'overhead timing on MLP and VGG. A few minutes on 2 cores.',
+  dataset: { source: 'fashion-mnist', trainSize: 2000, valSize: 1000, testSize: 2000 },
+  defaults: {
+    optimizer: 'sgd',
+    learningRate: 0.05,
+    momentum: 0.9,
+    batchSize: 64,
+    initScale: 1,
+    epochs: 3,
+    targetAccuracy: 0.75,
+    groups: 4,
+  },
+  experiments: [
+    {
+      name: 'headline',
+      claims: [1, 2, 3, 6],
+      archs: ['mlp', 'vgg'],
+      norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      seeds: 3,
+    },
+    {
+      name: 'init',
+      claims: [4],
+      archs: ['mlp'],
+      norms: ['none', 'batch'],
+      initScales: [0.25, 1, 4],
+      seeds: 2,
+    },
+    {
+      name: 'lr',
+      claims: [5],
+      archs: ['mlp'],
+      norms: ['none', 'batch'],
+      learningRates: [0.01, 0.1, 0.5],
+      seeds: 2,
+    },
+    {
+      name: 'batch',
+      claims: [8],
+      archs: ['vgg'],
+      norms: ['none', 'batch', 'group'],
+      batchSizes: [4, 16, 64],
+      seeds: 2,
+      epochs: 1,
+    },
+    {
+      name: 'overhead',
+      kind: 'overhead',
+      claims: [7],
+      archs: ['mlp', 'vgg'],
+      norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      seeds: 1,
+      overhead: { rounds: 4, stepsPerRound: 10, warmupSteps: 3 },
+    },
+  ],
+};
+
+/**
+ * `full`: Fashion-MNIST, 10,000 training / 5,000 validation / 10,000 test images, SGD+momentum
+ * 0.9, lr 0.05, batch 64, 4 epochs; headline MLP + VGG + ResNet × all kinds × 5 seeds; init
+ * scales 0.1/0.3/1/3/10 and learning rates 0.003/0.03/0.3/1/3 on the MLP and VGG × none/batch ×
+ * 3 seeds (VGG sweeps on 4,000 images); batch sizes 2/4/8/32/128 on the VGG × none/batch/group ×
+ * 3 seeds (1 epoch on 4,000 images); overhead on all three architectures, 3 repetitions of 6
+ * alternating rounds. Budgeted for about 60–75 minutes on 2 cores (see the README for the
+ * measured time).
+ */
+export const FULL_PROFILE: StudySpecInput = {
+  name: 'full',
+  description:
+    'Fashion-MNIST (10000 train, 5000 val, 10000 test), SGD momentum 0.9, lr 0.05, batch 64, 4 epochs; ' +
+    'headline MLP+VGG+ResNet x all kinds x 5 seeds; init (0.1..10) and lr (0.003..3) sweeps on MLP and VGG x none/batch x 3 seeds; ' +
+    'batch sizes 2/4/8/32/128 on the VGG x none/batch/group x 3 seeds; overhead on all architectures.',
+  dataset: { source: 'fashion-mnist', trainSize: 10000, valSize: 5000, testSize: 10000 },
+  defaults: {
+    optimizer: 'sgd',
+    learningRate: 0.05,
+    momentum: 0.9,
+    batchSize: 64,
+    initScale: 1,
+    epochs: 4,
+    targetAccuracy: 0.82,
+    groups: 4,
+  },
+  experiments: [
+    {
+      name: 'headline',
+      claims: [1, 2, 3, 6],
+      archs: ['mlp', 'vgg', 'resnet'],
+      norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      seeds: 5,
+    },
+    {
+      name: 'init',
+      claims: [4],
+      archs: ['mlp', 'vgg'],
+      norms: ['none', 'batch'],
+      initScales: [0.1, 0.3, 1, 3, 10],
+      seeds: 3,
+      trainSize: 4000,
+    },
+    {
+      name: 'lr',
+      claims: [5],
+      archs: ['mlp', 'vgg'],
+      norms: ['none', 'batch'],
+      learningRates: [0.003, 0.03, 0.3, 1, 3],
+      seeds: 3,
+      trainSize: 4000,
+    },
+    {
+      name: 'batch',
+      claims: [8],
+      archs: ['vgg'],
+      norms: ['none', 'batch', 'group'],
+      batchSizes: [2, 4, 8, 32, 128],
+      seeds: 3,
+      epochs: 1,
+      trainSize: 4000,
+    },
+    {
+      name: 'overhead',
+      kind: 'overhead',
+      claims: [7],
+      archs: ['mlp', 'vgg', 'resnet'],
+      norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      seeds: 3,
+      overhead: { rounds: 6, stepsPerRound: 10, warmupSteps: 3 },
+    },
+  ],
+};
+
+const PROFILES: Record<ProfileName, StudySpecInput> = {
+  smoke: SMOKE_PROFILE,
+  quick: QUICK_PROFILE,
+  full: FULL_PROFILE,
+};
+
+/**
+ * The validated spec of a named profile.
+ *
+ * @throws for an unknown name, listing the valid ones.
+ * @example
+ * ```ts
+ * const spec = profileSpec('quick');
+ * ```
+ */
+export function profileSpec(name: string): StudySpec {
+  if (!(PROFILE_NAMES as readonly string[]).includes(name))
+    throw new Error(`unknown profile '${name}'; valid profiles: ${PROFILE_NAMES.join(', ')}`);
+  return validateSpec(PROFILES[name as ProfileName], `profile ${name}`);
+}

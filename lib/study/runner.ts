@@ -1,0 +1,192 @@
+/**
+ * The grid runner: runs a study's planned runs (optionally one shard of them), appends each
+ * finished run to the results file, and skips runs already there, so an interrupted study resumes
+ * where it stopped. Progress goes to callbacks (the CLI draws a bar; notebooks draw charts).
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import { runEnvironment } from './environment';
+import {
+  estimatedCost,
+  expandSpec,
+  type PlannedRun,
+  type RunConfig,
+  type StudyPlan,
+  type StudySpec,
+  shardRuns,
+} from './spec';
+import { openResults } from './store';
+import type { CompactHistory, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
+
+/** What executing one run yields. */
+export interface RunOutcome {
+  /** Claim metrics. */
+  metrics: TrainRunMetrics | OverheadRunMetrics;
+  /** Compact history (train runs). */
+  history?: CompactHistory;
+}
+
+/** Progress inside one run (fractions of its steps). */
+export interface RunStepProgress {
+  /** Steps done in this run. */
+  step: number;
+  /** Steps planned in this run. */
+  totalSteps: number;
+  /** Latest mini-batch loss, when known. */
+  loss?: number;
+}
+
+/**
+ * Executes runs. The shipped executor (`trainingExecutor` in lib/study/execute.ts) trains with
+ * the library's trainer; tests may pass their own.
+ */
+export interface RunExecutor {
+  /** Run one planned run to completion. */
+  execute(config: RunConfig, onStep?: (p: RunStepProgress) => void): Promise<RunOutcome>;
+}
+
+/** Progress of a study, after each run or during one. */
+export interface StudyProgress {
+  /** Runs of this invocation (this shard) in total. */
+  total: number;
+  /** Of those, finished (including the ones found already finished). */
+  done: number;
+  /** Of those, found already finished in the results file when starting. */
+  resumed: number;
+  /** The run in progress, if any. */
+  current?: PlannedRun;
+  /** Step progress of the current run. */
+  step?: RunStepProgress;
+  /** Seconds since this invocation started. */
+  elapsedSeconds: number;
+  /**
+   * Estimated seconds left, from the time per unit of estimated cost of the runs done in this
+   * invocation (null until one run has finished).
+   */
+  etaSeconds: number | null;
+  /** The record just appended, on run completion. */
+  finished?: RunRecord;
+}
+
+/** Options of {@link runStudy}. */
+export interface RunStudyOptions {
+  /** The validated spec. */
+  spec: StudySpec;
+  /** Output directory; the results go to `<outDir>/results.jsonl` (or `results.shard-i-of-n.jsonl`). */
+  outDir: string;
+  /** Run only this shard (`index` 0-based, `count` shards). Default: all runs. */
+  shard?: { index: number; count: number };
+  /** Executes the runs. Required: pass `trainingExecutor()` from lib/study/execute.ts for real training. */
+  executor: RunExecutor;
+  /** Called after each finished run and during runs (throttled by the executor's step reports). */
+  onProgress?: (p: StudyProgress) => void;
+  /** Stop after this many new runs (for tests and partial runs). Default: no limit. */
+  maxRuns?: number;
+}
+
+/** What {@link runStudy} did. */
+export interface RunStudyResult {
+  /** The results file. */
+  resultsPath: string;
+  /** The plan of the whole spec. */
+  plan: StudyPlan;
+  /** The runs of this invocation (the shard's, or all). */
+  selected: PlannedRun[];
+  /** Runs executed now. */
+  executed: number;
+  /** Runs skipped because they were already in the file. */
+  skipped: number;
+  /** Every run record of the file after this invocation. */
+  records: RunRecord[];
+  /** Wall seconds. */
+  wallSeconds: number;
+  /** Where a torn last line was saved before repair, if any. */
+  tornSavedTo?: string;
+}
+
+/** File name of the results of a shard (or of the whole study). */
+export function resultsFileName(shard?: { index: number; count: number }): string {
+  return shard ? `results.shard-${shard.index}-of-${shard.count}.jsonl` : 'results.jsonl';
+}
+
+/**
+ * Run a study (or one shard of it), resuming from the results file.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * const spec = profileSpec('smoke');
+ * const out = await runStudy({ spec, outDir: 'results/smoke', executor: trainingExecutor() });
+ * console.log(out.executed, 'runs trained;', out.skipped, 'already done');
+ * ```
+ */
+export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult> {
+  const started = Date.now();
+  const plan = expandSpec(options.spec);
+  const selected = options.shard ? shardRuns(plan.runs, options.shard) : plan.runs;
+  const resultsPath = join(options.outDir, resultsFileName(options.shard));
+  const writer = openResults(resultsPath, options.spec);
+  const todo = selected.filter((r) => !writer.finished.has(r.id));
+  const resumed = selected.length - todo.length;
+  const shardText = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
+  let done = resumed;
+  let executed = 0;
+  let costDone = 0;
+  let secondsDone = 0;
+  const costLeft = (from: number) => todo.slice(from).reduce((s, r) => s + estimatedCost(r.config), 0);
+  const eta = (from: number, fractionOfCurrent = 0): number | null => {
+    if (costDone === 0) return null;
+    const left = costLeft(from) - fractionOfCurrent * (todo[from] ? estimatedCost(todo[from].config) : 0);
+    return (secondsDone / costDone) * Math.max(0, left);
+  };
+  const report = (extra: Partial<StudyProgress>, from: number, fraction = 0) =>
+    options.onProgress?.({
+      total: selected.length,
+      done,
+      resumed,
+      elapsedSeconds: (Date.now() - started) / 1000,
+      etaSeconds: eta(from, fraction),
+      ...extra,
+    });
+  report({}, 0);
+  for (let i = 0; i < todo.length; i++) {
+    if (options.maxRuns !== undefined && executed >= options.maxRuns) break;
+    const run = todo[i];
+    const runStart = Date.now();
+    const outcome = await options.executor.execute(run.config, (step) =>
+      report({ current: run, step }, i, step.totalSteps > 0 ? step.step / step.totalSteps : 0),
+    );
+    const finishedAt = Date.now();
+    const record: RunRecord = {
+      type: 'run',
+      id: run.id,
+      specHash: plan.specHash,
+      experiments: run.experiments,
+      config: run.config,
+      env: runEnvironment(),
+      startedAt: new Date(runStart).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      wallSeconds: (finishedAt - runStart) / 1000,
+      ...(shardText ? { shard: shardText } : {}),
+      metrics: outcome.metrics,
+      ...(outcome.history ? { history: outcome.history } : {}),
+    };
+    writer.append(record);
+    executed++;
+    done++;
+    costDone += estimatedCost(run.config);
+    secondsDone += record.wallSeconds;
+    report({ finished: record }, i + 1);
+  }
+  return {
+    resultsPath,
+    plan,
+    selected,
+    executed,
+    skipped: resumed,
+    records: writer.runs,
+    wallSeconds: (Date.now() - started) / 1000,
+    tornSavedTo: writer.tornSavedTo,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Test-only: a deterministic stand-in for the trainer, so the runner, store, merge and scorecard
+ * can be tested in milliseconds. Shipped code uses lib/study/execute.ts (the real trainer).
+ */
+import type { NormKind } from '../../lib/norm/kinds';
+import { overheadTimings } from '../../lib/study/metrics';
+import type { RunExecutor, RunOutcome } from '../../lib/study/runner';
+import type { RunConfig } from '../../lib/study/spec';
+
+/** A pseudo-random number in [0, 1) from a seed and a salt (mulberry-like mix). */
+function noise(seed: number, salt: number): number {
+  let h = (seed * 2654435761 + salt * 97 + 12345) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 3266489909) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+const BASE_ACC: Record<NormKind, number> = {
+  none: 0.8,
+  batch: 0.86,
+  layer: 0.83,
+  instance: 0.81,
+  group: 0.84,
+};
+
+/** Executor whose numbers depend only on the config: batch norm is better, as the claims say. */
+export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
+  return {
+    async execute(config: RunConfig, onStep): Promise<RunOutcome> {
+      calls.push(JSON.stringify(config));
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      onStep?.({ step: 1, totalSteps: 1 });
+      if (config.kind === 'overhead') {
+        const rounds = Array.from({ length: config.rounds }, (_, r) => {
+          const round: Partial<Record<NormKind, number>> = {};
+          for (const n of config.norms)
+            round[n] = (n === 'none' ? 10 : 13) + noise(config.seed, r * 7 + n.length);
+          return round;
+        });
+        return { metrics: { timings: overheadTimings(rounds) } };
+      }
+      const e = noise(config.seed, config.norm.length + config.arch.length);
+      const tiny = config.batchSize < 8 && config.norm === 'batch';
+      const diverged = config.norm === 'none' && (config.initScale > 3 || config.learningRate > 1);
+      const test = diverged ? null : BASE_ACC[config.norm] - (tiny ? 0.1 : 0) + 0.01 * e;
+      const steps = config.epochs * 10;
+      return {
+        metrics: {
+          diverged,
+          divergedAtStep: diverged ? 3 : null,
+          steps: diverged ? 3 : steps,
+          stepsPerEpoch: 10,
+          trainSeconds: 1 + e,
+          medianStepMs: 10,
+          samplesPerSecond: 1000,
+          stepsToTarget: diverged
+            ? null
+            : config.norm === 'batch'
+              ? 8 + Math.round(2 * e)
+              : 20 + Math.round(4 * e),
+          secondsToTarget: diverged ? null : config.norm === 'batch' ? 0.4 + 0.1 * e : 1 + 0.2 * e,
+          lossAuc: diverged ? null : config.norm === 'batch' ? 0.5 + 0.05 * e : 0.8 + 0.05 * e,
+          lossRoughness: diverged ? null : 0.1 + 0.01 * e,
+          epochsToPlateau: diverged ? null : config.epochs,
+          bestValAccuracy: test,
+          valAccuracy: test,
+          testAccuracy: test,
+          trainAccuracy: test === null ? null : test + 0.02,
+          trainTestGap: test === null ? null : 0.02,
+        },
+        history: {
+          curve: { step: [5, 10], loss: [1, 0.5], accuracy: [0.5, 0.8] },
+          epochs: [
+            {
+              epoch: 1,
+              step: 10,
+              trainLoss: 0.7,
+              trainAccuracy: 0.7,
+              valAccuracy: test,
+              valLoss: 0.6,
+              testAccuracy: test,
+              seconds: 1,
+            },
+          ],
+        },
+      };
+    },
+  };
+}

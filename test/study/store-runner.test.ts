@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { mergeResults } from '../../lib/study/merge';
+import { profileSpec } from '../../lib/study/profiles';
+import { validateResultsRecord } from '../../lib/study/results-schema';
+import { runStudy, type StudyProgress } from '../../lib/study/runner';
+import { expandSpec, validateSpec } from '../../lib/study/spec';
+import { loadResults, openResults } from '../../lib/study/store';
+import { fakeExecutor } from './fake-executor';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-study-'));
+const spec = profileSpec('smoke');
+
+test('a study writes a header and one valid record per run; every line validates against the schema', async () => {
+  const dir = tmp();
+  const progress: StudyProgress[] = [];
+  const out = await runStudy({
+    spec,
+    outDir: dir,
+    executor: fakeExecutor(),
+    onProgress: (p) => progress.push(p),
+  });
+  const plan = expandSpec(spec);
+  assert.equal(out.executed, plan.runs.length);
+  const lines = readFileSync(out.resultsPath, 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, plan.runs.length + 1);
+  for (const line of lines) validateResultsRecord(JSON.parse(line));
+  const loaded = loadResults(out.resultsPath);
+  assert.equal(loaded.header.specHash, plan.specHash);
+  assert.deepEqual(new Set(loaded.runs.map((r) => r.id)), new Set(plan.runs.map((r) => r.id)));
+  assert.equal(loaded.runs[0].env.cpuCount > 0, true);
+  const last = progress[progress.length - 1];
+  assert.equal(last.done, last.total);
+  assert.ok(
+    progress.some((p) => p.etaSeconds !== null),
+    'an ETA once a run has finished',
+  );
+  assert.throws(
+    () => validateResultsRecord({ ...JSON.parse(lines[1]), metrics: { bogus: 1 } }),
+    /invalid run record/,
+  );
+});
+
+test('resume: a rerun skips finished runs and does the rest', async () => {
+  const dir = tmp();
+  const calls1: string[] = [];
+  const first = await runStudy({ spec, outDir: dir, executor: fakeExecutor(calls1), maxRuns: 7 });
+  assert.equal(first.executed, 7);
+  const calls2: string[] = [];
+  const second = await runStudy({ spec, outDir: dir, executor: fakeExecutor(calls2) });
+  assert.equal(second.skipped, 7);
+  assert.equal(calls2.length, expandSpec(spec).runs.length - 7);
+  assert.equal(new Set([...calls1, ...calls2]).size, calls1.length + calls2.length, 'no run executed twice');
+  const third = await runStudy({ spec, outDir: dir, executor: fakeExecutor() });
+  assert.equal(third.executed, 0);
+});
+
+test('a torn last line is ignored on load, saved aside and repaired on open; nothing is lost', async () => {
+  const dir = tmp();
+  const first = await runStudy({ spec, outDir: dir, executor: fakeExecutor(), maxRuns: 3 });
+  const before = readFileSync(first.resultsPath, 'utf8');
+  appendFileSync(first.resultsPath, '{"type":"run","id":"abc');
+  const loaded = loadResults(first.resultsPath);
+  assert.equal(loaded.tornTail, true);
+  assert.equal(loaded.runs.length, 3);
+  const writer = openResults(first.resultsPath, spec);
+  assert.ok(writer.tornSavedTo && existsSync(writer.tornSavedTo));
+  assert.match(readFileSync(writer.tornSavedTo, 'utf8'), /"id":"abc$/, 'the torn bytes are kept aside');
+  assert.equal(readFileSync(first.resultsPath, 'utf8'), before, 'the file is back to its complete lines');
+  const again = await runStudy({ spec, outDir: dir, executor: fakeExecutor() });
+  assert.equal(again.skipped, 3);
+  assert.equal(loadResults(again.resultsPath).runs.length, expandSpec(spec).runs.length);
+});
+
+test('a corrupt line before the last is an error naming the line; the file is not touched', async () => {
+  const dir = tmp();
+  const out = await runStudy({ spec, outDir: dir, executor: fakeExecutor(), maxRuns: 2 });
+  const lines = readFileSync(out.resultsPath, 'utf8').split('\n');
+  lines[1] = '{not json';
+  writeFileSync(out.resultsPath, lines.join('\n'));
+  const text = readFileSync(out.resultsPath, 'utf8');
+  assert.throws(() => loadResults(out.resultsPath), /line 2/);
+  assert.throws(() => openResults(out.resultsPath, spec), /line 2/);
+  assert.equal(readFileSync(out.resultsPath, 'utf8'), text);
+});
+
+test('a results file from another spec is refused with the reason, and left unchanged', async () => {
+  const dir = tmp();
+  const out = await runStudy({ spec, outDir: dir, executor: fakeExecutor(), maxRuns: 2 });
+  const text = readFileSync(out.resultsPath, 'utf8');
+  const other = validateSpec({ ...spec, name: 'other', defaults: { ...spec.defaults, epochs: 3 } });
+  await assert.rejects(
+    runStudy({ spec: other, outDir: dir, executor: fakeExecutor() }),
+    /belongs to another spec: 'smoke' \(hash [0-9a-f]{16}\), but this study is 'other'.*nothing was changed/s,
+  );
+  assert.equal(readFileSync(out.resultsPath, 'utf8'), text);
+});
+
+test('shards 0/2 and 1/2 merged give the same runs as an unsharded study', async () => {
+  const dir = tmp();
+  const whole = await runStudy({ spec, outDir: join(dir, 'whole'), executor: fakeExecutor() });
+  const s0 = await runStudy({
+    spec,
+    outDir: join(dir, 'sharded'),
+    shard: { index: 0, count: 2 },
+    executor: fakeExecutor(),
+  });
+  const s1 = await runStudy({
+    spec,
+    outDir: join(dir, 'sharded'),
+    shard: { index: 1, count: 2 },
+    executor: fakeExecutor(),
+  });
+  assert.equal(s0.selected.length + s1.selected.length, whole.selected.length);
+  assert.deepEqual(readdirSync(join(dir, 'sharded')).sort(), [
+    'results.shard-0-of-2.jsonl',
+    'results.shard-1-of-2.jsonl',
+  ]);
+  const merged = mergeResults([s0.resultsPath, s1.resultsPath], join(dir, 'merged', 'results.jsonl'));
+  assert.equal(merged.missing, 0);
+  assert.equal(merged.duplicates, 0);
+  const a = loadResults(whole.resultsPath).runs.map((r) => r.id);
+  const b = loadResults(merged.outPath).runs.map((r) => r.id);
+  assert.deepEqual(b, a, 'same runs, same canonical order');
+  assert.equal(
+    loadResults(merged.outPath).runs.filter((r) => r.shard).length,
+    b.length,
+    'shard provenance kept',
+  );
+  // Merging again (output included) is idempotent.
+  assert.equal(mergeResults([s0.resultsPath, s1.resultsPath, merged.outPath], merged.outPath).runs, b.length);
+});
+
+test('merge refuses files of different specs, listing each', async () => {
+  const dir = tmp();
+  const a = await runStudy({ spec, outDir: join(dir, 'a'), executor: fakeExecutor(), maxRuns: 1 });
+  const other = validateSpec({ ...spec, name: 'other' });
+  const b = await runStudy({ spec: other, outDir: join(dir, 'b'), executor: fakeExecutor(), maxRuns: 1 });
+  assert.throws(
+    () => mergeResults([a.resultsPath, b.resultsPath], join(dir, 'm.jsonl')),
+    (e: Error) =>
+      /different specs/.test(e.message) && e.message.includes("'smoke'") && e.message.includes("'other'"),
+  );
+  assert.equal(existsSync(join(dir, 'm.jsonl')), false);
+  assert.throws(() => mergeResults([], join(dir, 'm.jsonl')), /at least one/);
+});
