@@ -1,0 +1,129 @@
+/**
+ * `npm run docs:build`: the whole site, from notebooks to static files.
+ *
+ * 1. notebooks: each `notebooks/*.ipynb` needs an executed copy in `artifacts/notebooks/`; a copy
+ *    newer than its notebook and than every file under `lib/` is reused, otherwise the notebook is
+ *    executed with `scripts/execute_notebook.py` (nbclient + the project's tslab kernel);
+ * 2. the executed notebooks become pages (`scripts/docs/notebook-to-page.ts` → `docs/notebooks/`,
+ *    figure data in `docs/public/generated/`);
+ * 3. the scorecard for the home page (`docs/public/generated/scorecard.json`), from the study's
+ *    results when the library and a results file are there;
+ * 4. the API reference: TypeDoc (`typedoc.json`) → `docs/api/` (warnings fail the build);
+ * 5. `vitepress build docs` → `docs/.vitepress/dist/`.
+ *
+ * Usage: node --import tsx scripts/docs/build.ts [--notebooks fresh|reuse|skip] [--no-site]
+ *   fresh (default): execute notebooks whose executed copy is missing or stale;
+ *   reuse: execute only missing ones, accept stale copies (with a warning);
+ *   skip: execute nothing, convert whatever executed copies exist.
+ *   --no-site: stop before `vitepress build` (for `docs:dev`).
+ * Environment: DOCS_BASE, the site's base path (default `/`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { convertAll } from './notebook-to-page';
+import { writeScorecard } from './scorecard';
+
+const ROOT = join(__dirname, '..', '..');
+type NotebookPolicy = 'fresh' | 'reuse' | 'skip';
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  if (at >= 0) return process.argv[at + 1];
+  const eq = process.argv.find((a) => a.startsWith(`${name}=`));
+  return eq?.slice(name.length + 1);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+function stage<T>(title: string, run: () => T): T {
+  const start = Date.now();
+  console.log(`[docs] ${title}`);
+  const result = run();
+  console.log(`[docs]   done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    throw new Error(`${relative(ROOT, command) || command} ${args.join(' ')} failed (exit ${result.status})`);
+  }
+}
+
+/** The executed copy of each notebook, executing the ones the policy asks for. */
+export function executedNotebooks(policy: NotebookPolicy): string[] {
+  const sourceDir = join(ROOT, 'notebooks');
+  const outDir = join(ROOT, 'artifacts', 'notebooks');
+  const libMtime = newestMtime(join(ROOT, 'lib'));
+  const sources = readdirSync(sourceDir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort();
+  const executed: string[] = [];
+  for (const file of sources) {
+    const source = join(sourceDir, file);
+    const out = join(outDir, file);
+    const exists = existsSync(out);
+    const fresh = exists && statSync(out).mtimeMs > Math.max(statSync(source).mtimeMs, libMtime);
+    if (fresh || (exists && policy !== 'fresh')) {
+      if (!fresh) console.log(`[docs]   ${file}: reusing a stale executed copy (--notebooks ${policy})`);
+      else console.log(`[docs]   ${file}: executed copy is up to date`);
+      executed.push(out);
+      continue;
+    }
+    if (policy === 'skip') {
+      console.log(`[docs]   ${file}: no executed copy, skipped (--notebooks skip)`);
+      continue;
+    }
+    console.log(`[docs]   ${file}: executing (${exists ? 'stale' : 'no executed copy'})`);
+    run(join(ROOT, '.venv', 'bin', 'python'), [
+      join(ROOT, 'scripts', 'execute_notebook.py'),
+      source,
+      '--out',
+      out,
+    ]);
+    executed.push(out);
+  }
+  return executed;
+}
+
+function main(): void {
+  const started = Date.now();
+  const policy = (option('--notebooks') ?? 'fresh') as NotebookPolicy;
+  if (!['fresh', 'reuse', 'skip'].includes(policy)) {
+    throw new Error(`--notebooks must be one of fresh, reuse, skip; got ${JSON.stringify(policy)}`);
+  }
+  const executed = stage(`notebooks (policy: ${policy})`, () => executedNotebooks(policy));
+  stage('notebook pages', () => {
+    for (const n of convertAll(executed)) {
+      console.log(`[docs]   ${basename(n.page)}: ${n.outputs} outputs, ${n.figures} charts`);
+    }
+  });
+  stage('scorecard', () => console.log(`[docs]   ${writeScorecard()}`));
+  stage('API reference (typedoc)', () => run(join(ROOT, 'node_modules', '.bin', 'typedoc'), []));
+  if (process.argv.includes('--no-site')) return;
+  stage(`site (vitepress build, base ${process.env.DOCS_BASE ?? '/'})`, () =>
+    run(join(ROOT, 'node_modules', '.bin', 'vitepress'), ['build', 'docs']),
+  );
+  console.log(
+    `[docs] built docs/.vitepress/dist in ${((Date.now() - started) / 1000).toFixed(0)} s; serve it with npm run docs:preview`,
+  );
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`[docs] ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
