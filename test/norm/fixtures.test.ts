@@ -12,8 +12,6 @@
  * ≤ 1e-4 + 1e-4·|b| on gradients. A failure lists the worst error of every quantity of the case.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -22,74 +20,22 @@ import {
   InstanceNormalization,
   LayerNormalization,
 } from '../../lib/norm/index';
+import {
+  describeMismatch,
+  type FixtureCase,
+  type FixtureTensor,
+  FORWARD_TOL,
+  GRAD_TOL,
+  loadFixtures,
+  type Mismatch,
+  type ModeResult,
+  stage,
+  toTensor,
+  worst,
+} from '../fixtures/norm/golden';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
-
-/** A tensor in a fixture: shape and row-major values. */
-interface FixtureTensor {
-  shape: number[];
-  data: number[];
-}
-
-/** Forward output and gradients in one mode. */
-interface ModeResult {
-  y: FixtureTensor;
-  dx: FixtureTensor;
-  dgamma?: FixtureTensor;
-  dbeta?: FixtureTensor;
-}
-
-/** One golden case (see scripts/fixtures/generate.py for the meaning of each field). */
-interface FixtureCase {
-  id: string;
-  framework: 'keras' | 'pytorch';
-  kind: 'batch' | 'layer' | 'group' | 'instance';
-  layer: string;
-  config: {
-    axis: number | number[];
-    epsilon: number;
-    center: boolean;
-    scale: boolean;
-    convention: 'keras' | 'pytorch';
-    momentum?: number;
-    groups?: number;
-  };
-  x: FixtureTensor;
-  dy: FixtureTensor;
-  weights: {
-    gamma?: FixtureTensor;
-    beta?: FixtureTensor;
-    movingMean?: FixtureTensor;
-    movingVariance?: FixtureTensor;
-  };
-  train: ModeResult;
-  infer?: ModeResult;
-  steps?: {
-    inputs: FixtureTensor[];
-    movingMean: FixtureTensor;
-    movingVariance: FixtureTensor;
-    inferY: FixtureTensor;
-  };
-}
-
-/** A fixture file. */
-interface FixtureFile {
-  versions: Record<string, string>;
-  cases: FixtureCase[];
-}
-
-const FORWARD_TOL = 1e-5;
-const GRAD_TOL = 1e-4;
-
-function loadFixtures(framework: 'keras' | 'pytorch'): FixtureFile {
-  const path = join(__dirname, '..', 'fixtures', 'norm', `${framework}.json`);
-  return JSON.parse(readFileSync(path, 'utf8')) as FixtureFile;
-}
-
-function toTensor(t: FixtureTensor): tf.Tensor {
-  return tf.tensor(t.data, t.shape, 'float32');
-}
 
 /** The normlab layer a case stands for, with the case's config. */
 function makeLayer(c: FixtureCase): tf.layers.Layer {
@@ -189,41 +135,6 @@ function runSteps(c: FixtureCase): Record<string, Float32Array> {
   }
 }
 
-/** One compared quantity: its worst error relative to the tolerance. */
-interface Mismatch {
-  name: string;
-  ratio: number;
-  index: number;
-  got: number;
-  want: number;
-  tol: number;
-}
-
-function worst(name: string, got: Float32Array | undefined, want: FixtureTensor, tol: number): Mismatch {
-  assert.ok(got, `${name}: normlab gave no value`);
-  assert.equal(
-    got.length,
-    want.data.length,
-    `${name}: ${got.length} values, fixture has ${want.data.length}`,
-  );
-  let m: Mismatch = { name, ratio: 0, index: -1, got: Number.NaN, want: Number.NaN, tol };
-  for (let i = 0; i < got.length; i++) {
-    const b = want.data[i];
-    const diff = Math.abs(got[i] - b);
-    const ratio = Number.isFinite(diff) ? diff / (tol + tol * Math.abs(b)) : Number.POSITIVE_INFINITY;
-    if (ratio > m.ratio || (i === 0 && !Number.isFinite(ratio))) {
-      m = { name, ratio, index: i, got: got[i], want: b, tol };
-    }
-  }
-  return m;
-}
-
-function describeMismatch(m: Mismatch): string {
-  if (m.index < 0) return `${m.name}: exact`;
-  const diff = Math.abs(m.got - m.want);
-  return `${m.name}: worst |a-b| ${diff.toExponential(2)} at [${m.index}] (normlab ${m.got}, fixture ${m.want}), ${m.ratio.toFixed(3)}x the tolerance ${m.tol}+${m.tol}*|b|`;
-}
-
 function compareMode(prefix: string, got: Record<string, Float32Array>, want: ModeResult): Mismatch[] {
   const out = [
     worst(`${prefix}.y`, got.y, want.y, FORWARD_TOL),
@@ -235,16 +146,6 @@ function compareMode(prefix: string, got: Record<string, Float32Array>, want: Mo
     else assert.equal(got[key], undefined, `${prefix}.${key}: normlab has a parameter the framework has not`);
   }
   return out;
-}
-
-/** Run one stage of a case; an exception becomes a reported problem instead of hiding the rest. */
-function stage(name: string, problems: string[], run: () => Mismatch[]): Mismatch[] {
-  try {
-    return run();
-  } catch (error) {
-    problems.push(`${name}: threw ${(error as Error).message}`);
-    return [];
-  }
 }
 
 /** Check one case; returns a one-line summary of its worst errors. */
