@@ -55,4 +55,12 @@ export interface ModelSpec {
   depth?: number;
   /** Groups for group norm (must divide every normalized channel count). Default 4. */
   groups?: number;
+  /**
+   * Batch norm momentum in the Keras meaning (weight of the old running value). Default 0.9, i.e.
+   * PyTorch's `momentum=0.1`: with Keras' 0.99 the running statistics lag far behind the weights
+   * during the short trainings of the study, and inference-mode accuracy suffers.
+   */
+  bnMomentum?: number;
+  /** ε of every normalization layer. Default 1e-5 (PyTorch's; Keras' is 1e-3). */
+  normEpsilon?: number;
 }

@@ -1,0 +1,87 @@
+/**
+ * The building blocks the zoo's architectures share: a linear/conv layer followed by a
+ * normalization and a ReLU, in the conventional order conv → norm → ReLU.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { normLayer } from '../norm/factory';
+import type { NormKind } from '../norm/kinds';
+import type { InitializerSource } from './init';
+
+/** A symbolic tensor of the functional API. */
+export type Sym = tf.SymbolicTensor;
+
+/** What every block needs to know: the norm, the initializers, the group count. */
+export interface BlockContext {
+  /** Normalization kind after every hidden conv/dense layer. */
+  norm: NormKind;
+  /** Seeded initializers. */
+  init: InitializerSource;
+  /** Groups for group norm. */
+  groups: number;
+  /** Batch norm momentum (Keras meaning). */
+  bnMomentum: number;
+  /** ε of the normalization layers. */
+  epsilon: number;
+  /** Normalization layers made so far (names them `<kind>_norm_<i>`, unique within the model). */
+  normCount: number;
+}
+
+/**
+ * Whether the layer before the norm gets a bias. With any normalization it does not: batch and
+ * instance norm subtract the per-channel mean and so cancel a per-channel bias exactly; with layer
+ * and group norm the learned per-channel shift β after the normalization takes its place (the
+ * usual practice, e.g. torchvision's ResNets with GroupNorm).
+ */
+export function useBias(norm: NormKind): boolean {
+  return norm === 'none';
+}
+
+/** The normalization layer of a block (identity for `none` is skipped entirely). */
+export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
+  if (ctx.norm === 'none') return x;
+  if (ctx.norm === 'group' && channels % ctx.groups !== 0) {
+    throw new Error(
+      `groups must divide every normalized channel count; ${ctx.groups} does not divide ${channels}`,
+    );
+  }
+  const name = `${ctx.norm}_norm_${++ctx.normCount}`;
+  const options = {
+    name,
+    epsilon: ctx.epsilon,
+    groups: ctx.groups,
+    momentum: ctx.bnMomentum,
+    convention: 'keras' as const,
+  };
+  return normLayer(ctx.norm, options).apply(x) as Sym;
+}
+
+/** `relu(x)` as a layer. */
+export function relu(x: Sym): Sym {
+  return tf.layers.activation({ activation: 'relu' }).apply(x) as Sym;
+}
+
+/** conv k×k (same padding, no bias when normalized) → norm. */
+export function convNorm(ctx: BlockContext, x: Sym, filters: number, kernelSize = 3, strides = 1): Sym {
+  const conv = tf.layers.conv2d({
+    filters,
+    kernelSize,
+    strides,
+    padding: 'same',
+    useBias: useBias(ctx.norm),
+    kernelInitializer: ctx.init.he(),
+  });
+  return applyNorm(ctx, conv.apply(x) as Sym, filters);
+}
+
+/** dense (no bias when normalized) → norm → ReLU. */
+export function denseNormRelu(ctx: BlockContext, x: Sym, units: number): Sym {
+  const dense = tf.layers.dense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
+  return relu(applyNorm(ctx, dense.apply(x) as Sym, units));
+}
+
+/** The logits layer: dense with bias, Glorot × initScale. */
+export function logits(ctx: BlockContext, x: Sym, numClasses: number): Sym {
+  return tf.layers.dense({ units: numClasses, kernelInitializer: ctx.init.glorot() }).apply(x) as Sym;
+}

@@ -1,0 +1,11 @@
+/**
+ * The measured training loop, evaluation, optimizers and progress reporting.
+ *
+ * @module
+ */
+export * from './evaluate';
+export * from './optimizer';
+export * from './progress';
+export * from './trainer';
+export * from './types';
+export * from './validate';

@@ -1,0 +1,58 @@
+/**
+ * Checking a {@link TrainConfig} against the data before any step runs.
+ *
+ * @module
+ */
+import type { ImageSplit } from '../data/types';
+import type { TrainConfig } from './types';
+
+function fail(option: string, allowed: string, value: unknown): never {
+  throw new Error(`${option} must be ${allowed}, got ${JSON.stringify(value)}`);
+}
+
+function isInt(x: unknown, min: number): boolean {
+  return typeof x === 'number' && Number.isInteger(x) && x >= min;
+}
+
+/**
+ * Validate a training config.
+ *
+ * @throws Error naming the option and its allowed values or range.
+ */
+export function validateTrainConfig(config: TrainConfig, train: ImageSplit): void {
+  if (config.optimizer !== 'sgd' && config.optimizer !== 'adam')
+    fail('optimizer', 'one of sgd, adam', config.optimizer);
+  if (!(Number.isFinite(config.learningRate) && config.learningRate > 0)) {
+    fail('learningRate', 'a finite number > 0', config.learningRate);
+  }
+  const momentum = config.momentum ?? 0.9;
+  if (!(momentum >= 0 && momentum < 1)) fail('momentum', 'in [0, 1)', config.momentum);
+  for (const key of ['beta1', 'beta2'] as const) {
+    const v = config[key];
+    if (v !== undefined && !(v >= 0 && v < 1)) fail(key, 'in [0, 1)', v);
+  }
+  if (config.adamEpsilon !== undefined && !(config.adamEpsilon > 0))
+    fail('adamEpsilon', '> 0', config.adamEpsilon);
+  if (!isInt(config.batchSize, 1) || config.batchSize > train.count) {
+    fail('batchSize', `an integer in [1, ${train.count}] (the training examples)`, config.batchSize);
+  }
+  if (!isInt(config.epochs, 1)) fail('epochs', 'an integer ≥ 1', config.epochs);
+  if (config.maxSteps !== undefined && !isInt(config.maxSteps, 1))
+    fail('maxSteps', 'an integer ≥ 1', config.maxSteps);
+  if (config.shuffleSeed !== undefined && !Number.isFinite(config.shuffleSeed)) {
+    fail('shuffleSeed', 'a finite number', config.shuffleSeed);
+  }
+  const target = config.targetAccuracy;
+  if (target !== undefined && !(target > 0 && target <= 1)) fail('targetAccuracy', 'in (0, 1]', target);
+  const every = config.evalEvery ?? 'epoch';
+  if (every !== 'epoch' && !isInt(every, 1)) fail('evalEvery', "'epoch' or an integer ≥ 1 (steps)", every);
+  if (config.evalBatchSize !== undefined && !isInt(config.evalBatchSize, 1)) {
+    fail('evalBatchSize', 'an integer ≥ 1', config.evalBatchSize);
+  }
+  if (config.readbackEvery !== undefined && !isInt(config.readbackEvery, 1)) {
+    fail('readbackEvery', 'an integer ≥ 1', config.readbackEvery);
+  }
+  if (config.divergenceLoss !== undefined && !(config.divergenceLoss > 0)) {
+    fail('divergenceLoss', 'a number > 0', config.divergenceLoss);
+  }
+}
