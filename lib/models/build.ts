@@ -45,7 +45,7 @@ export function buildModel(spec: ModelSpec): tf.LayersModel {
   const inputShape = spec.inputShape ?? [28, 28, 1];
   if (inputShape.length !== 3)
     throw new Error(`inputShape must be [height, width, channels], got [${inputShape}]`);
-  inputShape.forEach((n, i) => positiveInt(`inputShape[${i}]`, n));
+  for (const [i, n] of inputShape.entries()) positiveInt(`inputShape[${i}]`, n);
   const sizes = {
     width: positiveInt('width', spec.width ?? defaults.width),
     depth: positiveInt('depth', spec.depth ?? defaults.depth),

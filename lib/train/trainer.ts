@@ -36,7 +36,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Median of a list (NaN for an empty one). */
-export function median(values: number[]): number {
+function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
