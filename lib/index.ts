@@ -8,8 +8,5 @@ export * from './backend';
 export * from './data/index';
 export * from './models/index';
 export * from './norm/index';
-export * from './plot/html-report';
 export * from './plot/index';
-export * from './plot/study-figures';
-export * from './study/index';
 export * from './train/index';
