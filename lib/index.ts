@@ -10,3 +10,6 @@ export * from './models/index';
 export * from './norm/index';
 export * from './plot/index';
 export * from './train/index';
+export * from './study/index';
+export * from './plot/study-figures';
+export * from './plot/html-report';

@@ -5,7 +5,7 @@
  */
 import type { NormKind } from '../norm/kinds';
 import type { StepRecord, TrainResult } from '../train/types';
-import { median } from './stats';
+import { sampleMedian } from './stats';
 import type { CompactCurve, CompactHistory, OverheadTiming, TrainRunMetrics } from './types';
 
 /** Tolerance of "epochs to plateau": within this much validation accuracy of the best. */
@@ -146,6 +146,6 @@ export function overheadTimings(rounds: readonly Partial<Record<NormKind, number
     const ratioToNone = rounds
       .filter((r) => typeof r[norm] === 'number' && typeof r.none === 'number' && (r.none as number) > 0)
       .map((r) => (r[norm] as number) / (r.none as number));
-    return { norm, roundMs, medianMs: median(roundMs), ratioToNone };
+    return { norm, roundMs, medianMs: sampleMedian(roundMs), ratioToNone };
   });
 }

@@ -329,7 +329,7 @@ export function expandSpec(spec: StudySpec): StudyPlan {
   const byId = new Map<string, { config: RunConfig; experiments: string[]; key: number[] }>();
   const skipped: StudyPlan['skipped'] = [];
   spec.experiments.forEach((e, ei) => {
-    const dataset: RunDataset = { ...spec.dataset, trainSize: e.trainSize ?? spec.dataset.trainSize };
+    const dataset = { ...spec.dataset, trainSize: e.trainSize ?? spec.dataset.trainSize } as RunDataset;
     const common = {
       groups: d.groups,
       optimizer: e.optimizer ?? d.optimizer,

@@ -9,7 +9,7 @@
  */
 
 /** Arithmetic mean `Σx / n`; `NaN` for an empty list. */
-export function mean(values: readonly number[]): number {
+export function sampleMean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   let sum = 0;
   for (const v of values) sum += v;
@@ -22,14 +22,14 @@ export function mean(values: readonly number[]): number {
  */
 export function sampleSd(values: readonly number[]): number {
   if (values.length < 2) return Number.NaN;
-  const m = mean(values);
+  const m = sampleMean(values);
   let ss = 0;
   for (const v of values) ss += (v - m) * (v - m);
   return Math.sqrt(ss / (values.length - 1));
 }
 
 /** Median of a list (mean of the two middle values for an even count); `NaN` for an empty list. */
-export function median(values: readonly number[]): number {
+export function sampleMedian(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -174,7 +174,7 @@ export interface MeanCI {
  */
 export function meanCI(values: readonly number[], level = 0.95): MeanCI {
   const n = values.length;
-  const m = mean(values);
+  const m = sampleMean(values);
   const sd = sampleSd(values);
   if (n < 2) return { n, mean: m, sd, lo: Number.NaN, hi: Number.NaN, level };
   const half = (studentTQuantile((1 + level) / 2, n - 1) * sd) / Math.sqrt(n);
@@ -206,7 +206,7 @@ export interface DiffCI {
  * @param level - confidence level, default 0.95.
  */
 export function welchDiffCI(a: readonly number[], b: readonly number[], level = 0.95): DiffCI {
-  const diff = mean(a) - mean(b);
+  const diff = sampleMean(a) - sampleMean(b);
   if (a.length < 2 || b.length < 2) return { diff, lo: Number.NaN, hi: Number.NaN, df: Number.NaN, level };
   const va = sampleSd(a) ** 2 / a.length;
   const vb = sampleSd(b) ** 2 / b.length;

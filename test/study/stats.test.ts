@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  mean,
   meanCI,
-  median,
+  sampleMean,
+  sampleMedian,
   sampleSd,
   studentTCdf,
   studentTQuantile,
@@ -48,9 +48,9 @@ test('t quantile rejects bad arguments', () => {
 
 test('mean, sd, median and the 95% CI of a mean', () => {
   const x = [2, 4, 4, 4, 5, 5, 7, 9];
-  assert.equal(mean(x), 5);
+  assert.equal(sampleMean(x), 5);
   close(sampleSd(x), Math.sqrt(32 / 7), 1e-12, 'sd');
-  assert.equal(median(x), 4.5);
+  assert.equal(sampleMedian(x), 4.5);
   const ci = meanCI([1, 2, 3, 4, 5]);
   // mean 3, sd sqrt(2.5), t(0.975, 4) = 2.776445: half-width 2.776445 * 1.581139 / 2.236068 = 1.963243
   close(ci.lo, 3 - 1.963243, 1e-5, 'lo');

@@ -1,0 +1,389 @@
+/**
+ * Figures of study results: pure builders from run records (lib/study) to Plotly figure JSON.
+ * Every figure shows means across seeds with 95% confidence intervals (Student t).
+ *
+ * @module
+ */
+import {
+  type AggregatedMetric,
+  batchSizeCurves,
+  summarizeGroups,
+  summarizeOverhead,
+  sweepRobustness,
+  type TrainRecord,
+  trainRecords,
+} from '../study/aggregate';
+import type { StudySpec } from '../study/spec';
+import { meanCI } from '../study/stats';
+import type { RunRecord } from '../study/types';
+import { normKindColor, normKindLabel, THEME_CONFIG, themedAxis, themedLayout, withAlpha } from './theme';
+import type { Figure, PlotNumber, PlotTrace } from './types';
+
+const NORM_ORDER = ['none', 'batch', 'layer', 'instance', 'group'];
+const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);
+const finite = (x: number): PlotNumber => (Number.isFinite(x) ? x : null);
+
+/** Labels and axis titles of the metrics a bar figure can show. */
+export const STUDY_METRIC_LABELS: Readonly<Record<AggregatedMetric, string>> = {
+  stepsToTarget: 'steps to target accuracy',
+  secondsToTarget: 'seconds to target accuracy',
+  lossAuc: 'training loss AUC (mean loss)',
+  lossRoughness: 'loss roughness (relative jitter)',
+  epochsToPlateau: 'epochs to plateau',
+  bestValAccuracy: 'best validation accuracy',
+  valAccuracy: 'validation accuracy',
+  testAccuracy: 'test accuracy',
+  trainAccuracy: 'training accuracy',
+  trainTestGap: 'train − test accuracy gap',
+  medianStepMs: 'median ms per step',
+  samplesPerSecond: 'training samples/s',
+};
+
+/**
+ * Bars of one metric per architecture (x) and norm kind (colour), mean across seeds with 95% CI
+ * error bars, for the runs of one experiment.
+ *
+ * @param records - run records.
+ * @param metric - the metric, e.g. `testAccuracy`.
+ * @param options - `experiment` (default `headline`), `title`.
+ */
+export function metricBarsFigure(
+  records: readonly RunRecord[],
+  metric: AggregatedMetric,
+  options: { experiment?: string; title?: string } = {},
+): Figure {
+  const runs = trainRecords(records, options.experiment ?? 'headline');
+  const groups = summarizeGroups(runs);
+  const archs = [...new Set(groups.map((g) => g.point.arch))];
+  const norms = [...new Set(groups.map((g) => g.point.norm))].sort(byNormOrder);
+  const data: PlotTrace[] = norms.map((norm) => {
+    const cis = archs.map(
+      (a) => groups.find((g) => g.point.arch === a && g.point.norm === norm)?.metrics[metric],
+    );
+    return {
+      type: 'bar',
+      name: normKindLabel(norm),
+      x: archs,
+      y: cis.map((c) => (c ? finite(c.mean) : null)),
+      marker: { color: normKindColor(norm) },
+      error_y: {
+        type: 'data',
+        symmetric: false,
+        array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
+        arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
+        visible: true,
+      },
+      hovertemplate: `%{x} ${norm}: %{y:.4g}<extra></extra>`,
+    };
+  });
+  return {
+    data,
+    layout: themedLayout(options.title ?? `${STUDY_METRIC_LABELS[metric]} (mean, 95% CI)`, {
+      barmode: 'group',
+      xaxis: themedAxis('architecture'),
+      yaxis: themedAxis(STUDY_METRIC_LABELS[metric]),
+    }),
+    config: { ...THEME_CONFIG },
+  };
+}
+
+/**
+ * Validation accuracy per epoch, one line per norm kind with a 95% CI band across seeds, for one
+ * architecture of an experiment (from the runs' compact histories).
+ */
+export function validationCurvesFigure(
+  records: readonly RunRecord[],
+  arch: string,
+  options: { experiment?: string; title?: string } = {},
+): Figure {
+  const runs = trainRecords(records, options.experiment ?? 'headline').filter((r) => r.config.arch === arch);
+  const norms = [...new Set(runs.map((r) => r.config.norm))].sort(byNormOrder);
+  const data: PlotTrace[] = [];
+  for (const norm of norms) {
+    const mine = runs.filter((r) => r.config.norm === norm && r.history);
+    const epochs = Math.max(0, ...mine.map((r) => r.history?.epochs.length ?? 0));
+    const xs = Array.from({ length: epochs }, (_, i) => i + 1);
+    const cis = xs.map((e) =>
+      meanCI(
+        mine
+          .map((r) => r.history?.epochs[e - 1]?.valAccuracy)
+          .filter((v): v is number => typeof v === 'number' && Number.isFinite(v)),
+      ),
+    );
+    const color = normKindColor(norm);
+    const upper = cis.map((c) => finite(Number.isFinite(c.hi) ? c.hi : c.mean));
+    const lower = cis.map((c) => finite(Number.isFinite(c.lo) ? c.lo : c.mean));
+    data.push(
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: xs,
+        y: upper,
+        line: { width: 0, color },
+        showlegend: false,
+        legendgroup: norm,
+        hoverinfo: 'skip',
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: xs,
+        y: lower,
+        line: { width: 0, color },
+        fill: 'tonexty',
+        fillcolor: withAlpha(color, 0.2),
+        showlegend: false,
+        legendgroup: norm,
+        hoverinfo: 'skip',
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: normKindLabel(norm),
+        legendgroup: norm,
+        x: xs,
+        y: cis.map((c) => finite(c.mean)),
+        line: { color, width: 2 },
+        hovertemplate: `epoch %{x} ${norm}: %{y:.4f}<extra></extra>`,
+      },
+    );
+  }
+  return {
+    data,
+    layout: themedLayout(options.title ?? `${arch}: validation accuracy per epoch (mean, 95% CI band)`, {
+      xaxis: themedAxis('epoch', { tickformat: 'd' }),
+      yaxis: themedAxis('validation accuracy'),
+    }),
+    config: { ...THEME_CONFIG },
+  };
+}
+
+function lineWithCI(
+  name: string,
+  color: string,
+  x: number[],
+  cis: { mean: number; lo: number; hi: number }[],
+  hover: string,
+): PlotTrace {
+  return {
+    type: 'scatter',
+    mode: 'lines+markers',
+    name,
+    x,
+    y: cis.map((c) => finite(c.mean)),
+    line: { color, width: 2 },
+    marker: { color, size: 7 },
+    error_y: {
+      type: 'data',
+      symmetric: false,
+      array: cis.map((c) => finite(c.hi - c.mean)),
+      arrayminus: cis.map((c) => finite(c.mean - c.lo)),
+      visible: true,
+      color,
+    },
+    hovertemplate: hover,
+  };
+}
+
+/**
+ * Test accuracy against a swept factor (init scale, learning rate), one line per (arch, norm),
+ * log-scaled x, 95% CI error bars; diverged runs count as chance accuracy (0.1).
+ */
+export function sweepFigure(
+  records: readonly RunRecord[],
+  factor: 'initScale' | 'learningRate',
+  options: { experiment?: string; title?: string } = {},
+): Figure {
+  const experiment = options.experiment ?? (factor === 'initScale' ? 'init' : 'lr');
+  const sweeps = sweepRobustness(trainRecords(records, experiment), factor).sort(
+    (a, b) => a.arch.localeCompare(b.arch) || byNormOrder(a.norm, b.norm),
+  );
+  const archs = [...new Set(sweeps.map((s) => s.arch))];
+  const label = factor === 'initScale' ? 'init scale' : 'learning rate';
+  const data = sweeps.map((s) =>
+    lineWithCI(
+      archs.length > 1 ? `${s.arch} · ${normKindLabel(s.norm)}` : normKindLabel(s.norm),
+      normKindColor(s.norm),
+      s.perLevel.map((p) => p.level),
+      s.perLevel.map((p) => p.accuracy),
+      `${s.arch} ${s.norm} ${label} %{x}: %{y:.4f}<extra></extra>`,
+    ),
+  );
+  archs.forEach((arch, i) => {
+    for (const t of data.filter((_, j) => sweeps[j].arch === arch)) if (i > 0 && t.line) t.line.dash = 'dash';
+  });
+  return {
+    data,
+    layout: themedLayout(
+      options.title ?? `test accuracy across ${label}s (diverged = chance; mean, 95% CI)`,
+      {
+        xaxis: themedAxis(label, { type: 'log' }),
+        yaxis: themedAxis('test accuracy'),
+      },
+    ),
+    config: { ...THEME_CONFIG },
+  };
+}
+
+/** Test accuracy against batch size, one line per (arch, norm), log-scaled x, 95% CI error bars. */
+export function batchSizeFigure(
+  records: readonly RunRecord[],
+  options: { experiment?: string; title?: string } = {},
+): Figure {
+  const curves = batchSizeCurves(trainRecords(records, options.experiment ?? 'batch') as TrainRecord[]).sort(
+    (a, b) => a.arch.localeCompare(b.arch) || byNormOrder(a.norm, b.norm),
+  );
+  const archs = [...new Set(curves.map((c) => c.arch))];
+  const data = curves.map((c) =>
+    lineWithCI(
+      archs.length > 1 ? `${c.arch} · ${normKindLabel(c.norm)}` : normKindLabel(c.norm),
+      normKindColor(c.norm),
+      c.points.map((p) => p.batchSize),
+      c.points.map((p) => p.accuracy),
+      `${c.arch} ${c.norm} batch %{x}: %{y:.4f}<extra></extra>`,
+    ),
+  );
+  const sizes = [...new Set(curves.flatMap((c) => c.points.map((p) => p.batchSize)))].sort((a, b) => a - b);
+  return {
+    data,
+    layout: themedLayout(options.title ?? 'test accuracy against batch size (mean, 95% CI)', {
+      xaxis: themedAxis('batch size', { type: 'log', tickvals: sizes, ticktext: sizes.map(String) }),
+      yaxis: themedAxis('test accuracy'),
+    }),
+    config: { ...THEME_CONFIG },
+  };
+}
+
+/**
+ * Time per training step relative to no normalization (paired, interleaved timing), bars per
+ * architecture and norm kind with 95% CI; a dashed line at 1.
+ */
+export function overheadFigure(records: readonly RunRecord[], options: { title?: string } = {}): Figure {
+  const summaries = summarizeOverhead(records);
+  const archs = [...new Set(summaries.map((s) => `${s.arch} @ ${s.batchSize}`))];
+  const norms = [...new Set(summaries.map((s) => s.norm))].filter((n) => n !== 'none').sort(byNormOrder);
+  const data: PlotTrace[] = norms.map((norm) => {
+    const cis = archs.map(
+      (a) => summaries.find((s) => `${s.arch} @ ${s.batchSize}` === a && s.norm === norm)?.ratio,
+    );
+    return {
+      type: 'bar',
+      name: normKindLabel(norm),
+      x: archs,
+      y: cis.map((c) => (c ? finite(c.mean) : null)),
+      marker: { color: normKindColor(norm) },
+      error_y: {
+        type: 'data',
+        symmetric: false,
+        array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
+        arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
+        visible: true,
+      },
+      hovertemplate: `%{x} ${norm}: %{y:.3f}× none<extra></extra>`,
+    };
+  });
+  return {
+    data,
+    layout: themedLayout(options.title ?? 'time per step relative to no normalization (mean, 95% CI)', {
+      barmode: 'group',
+      xaxis: themedAxis('architecture @ batch size'),
+      yaxis: themedAxis('step time / step time without norm'),
+      shapes: [
+        {
+          type: 'line',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          y0: 1,
+          y1: 1,
+          line: { dash: 'dash', color: '#888888', width: 1 },
+        },
+      ],
+    }),
+    config: { ...THEME_CONFIG },
+  };
+}
+
+/** A study figure with a heading and caption, as the report lays it out. */
+export interface StudyFigureSection {
+  /** Heading. */
+  heading: string;
+  /** What it shows. */
+  caption: string;
+  /** The figure. */
+  figure: Figure;
+}
+
+/**
+ * Every figure a study's results support (figures without data are left out; `spec`, when given,
+ * says which experiment tests which claim): headline bars
+ * (test accuracy, steps to target, loss AUC, train–test gap), validation curves per architecture,
+ * init-scale and learning-rate sweeps, batch-size dependence, step-time overhead.
+ */
+export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): StudyFigureSection[] {
+  const out: StudyFigureSection[] = [];
+  // The experiment testing a claim: from the spec when given, else the profiles' names.
+  const experimentOf = (claim: number, fallback: string): string =>
+    spec?.experiments.find((e) => (e.claims as number[]).includes(claim))?.name ?? fallback;
+  const headlineName = experimentOf(1, 'headline');
+  const headline = trainRecords(records, headlineName);
+  if (headline.length) {
+    const opts = { experiment: headlineName };
+    out.push(
+      {
+        heading: 'Test accuracy',
+        caption: 'Headline experiment; claims 3 and 6.',
+        figure: metricBarsFigure(records, 'testAccuracy', opts),
+      },
+      {
+        heading: 'Steps to the target validation accuracy',
+        caption: 'Runs that reached the target; claims 1 and 6.',
+        figure: metricBarsFigure(records, 'stepsToTarget', opts),
+      },
+      {
+        heading: 'Loss AUC',
+        caption: 'Average training loss over training (lower = faster convergence); claims 2 and 6.',
+        figure: metricBarsFigure(records, 'lossAuc', opts),
+      },
+      {
+        heading: 'Train–test gap',
+        caption: 'Training accuracy minus test accuracy; claim 3.',
+        figure: metricBarsFigure(records, 'trainTestGap', opts),
+      },
+    );
+    for (const arch of [...new Set(headline.map((r) => r.config.arch))])
+      out.push({
+        heading: `Validation accuracy per epoch: ${arch}`,
+        caption: 'Mean across seeds with a 95% CI band; claim 2.',
+        figure: validationCurvesFigure(records, arch, opts),
+      });
+  }
+  const init = experimentOf(4, 'init');
+  if (trainRecords(records, init).length)
+    out.push({
+      heading: 'Robustness to the init scale',
+      caption: 'Claim 4.',
+      figure: sweepFigure(records, 'initScale', { experiment: init }),
+    });
+  const lr = experimentOf(5, 'lr');
+  if (trainRecords(records, lr).length)
+    out.push({
+      heading: 'Sensitivity to the learning rate',
+      caption: 'Claim 5.',
+      figure: sweepFigure(records, 'learningRate', { experiment: lr }),
+    });
+  const batch = experimentOf(8, 'batch');
+  if (trainRecords(records, batch).length)
+    out.push({
+      heading: 'Dependence on the batch size',
+      caption: 'Claim 8.',
+      figure: batchSizeFigure(records, { experiment: batch }),
+    });
+  if (summarizeOverhead(records).length)
+    out.push({
+      heading: 'Compute overhead per step',
+      caption: 'Interleaved timing; claim 7.',
+      figure: overheadFigure(records),
+    });
+  return out;
+}

@@ -1,0 +1,23 @@
+/**
+ * The comparative study: declarative specs and profiles, the resumable and shardable grid runner,
+ * the JSONL results store, claim metrics, aggregation across seeds and the claim scorecard.
+ *
+ * @module
+ */
+export * from './aggregate';
+export * from './environment';
+export * from './execute';
+export * from './hash';
+export * from './merge';
+export * from './metrics';
+export * from './profiles';
+export * from './references';
+export * from './results-schema';
+export * from './runner';
+export * from './scorecard';
+export * from './spec';
+export * from './spec-file';
+export * from './stats';
+export * from './store';
+export * from './summary';
+export * from './types';

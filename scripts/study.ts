@@ -1,0 +1,226 @@
+/**
+ * The study CLI (`npm start` runs it after setup; directly: `node --import tsx scripts/study.ts`).
+ *
+ * Runs a study profile (or a spec file) with a progress bar, resumes an interrupted run, runs one
+ * shard, merges shard files, prints the per-claim summary and writes the results (JSONL) and a
+ * self-contained HTML report. `--help` lists the options.
+ */
+import { join } from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { describeBackend, initBackend } from '../lib/backend';
+import { writeStudyReport } from '../lib/plot/html-report';
+import { trainingExecutor } from '../lib/study/execute';
+import { mergeResults } from '../lib/study/merge';
+import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
+import { resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
+import { scorecard } from '../lib/study/scorecard';
+import { expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
+import { loadSpecFile } from '../lib/study/spec-file';
+import { loadResults } from '../lib/study/store';
+import { formatScorecard } from '../lib/study/summary';
+import type { RunRecord } from '../lib/study/types';
+
+interface CliOptions {
+  profile: string;
+  spec?: string;
+  out?: string;
+  shard?: string;
+  merge?: string[];
+  reportOnly?: boolean;
+  dataDir?: string;
+  download: boolean;
+  maxRuns?: string;
+  details?: boolean;
+}
+
+const fmtTime = (s: number | null): string => {
+  if (s === null || !Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+};
+
+const runLabel = (r: RunRecord['config']): string =>
+  r.kind === 'train'
+    ? `${r.arch}/${r.norm} b${r.batchSize} lr${r.learningRate} init${r.initScale} s${r.seed}`
+    : `overhead ${r.arch} b${r.batchSize} s${r.seed}`;
+
+/** Progress display: a cli-progress bar on a terminal, one line per finished run otherwise. */
+function progressDisplay(): { update: (p: StudyProgress) => void; stop: () => void } {
+  const tty = Boolean(process.stderr.isTTY);
+  const bar = tty
+    ? new SingleBar(
+        {
+          format: 'study |{bar}| {value}/{total} runs | {current} | elapsed {elapsed} | ETA {eta}',
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  let started = false;
+  let lastDraw = 0;
+  return {
+    update(p) {
+      const payload = {
+        current: p.current ? runLabel(p.current.config) : p.finished ? 'done' : '-',
+        elapsed: fmtTime(p.elapsedSeconds),
+        eta: fmtTime(p.etaSeconds),
+      };
+      if (bar) {
+        if (!started) {
+          bar.start(p.total, p.done, payload);
+          started = true;
+        }
+        const now = Date.now();
+        if (p.finished || now - lastDraw > 250) {
+          bar.update(p.done, payload);
+          lastDraw = now;
+        }
+      } else if (p.finished) {
+        process.stderr.write(
+          `[${p.done}/${p.total}] ${runLabel(p.finished.config)} (${p.finished.wallSeconds.toFixed(1)} s) elapsed ${payload.elapsed} ETA ${payload.eta}\n`,
+        );
+      } else if (!started) {
+        started = true;
+        process.stderr.write(`study: ${p.total} runs, ${p.resumed} already done\n`);
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+function report(
+  spec: StudySpec,
+  resultsPath: string,
+  outDir: string,
+  extra: Record<string, string>,
+  details: boolean,
+): void {
+  const loaded = loadResults(resultsPath);
+  const plan = expandSpec(spec);
+  const card = scorecard(spec, loaded.runs);
+  console.log(
+    `\nPer-claim summary (${loaded.runs.length} of ${plan.runs.length} runs; spec '${spec.name}')\n`,
+  );
+  console.log(formatScorecard(card, { notes: details }));
+  const reportPath = join(outDir, 'report.html');
+  writeStudyReport(reportPath, {
+    spec,
+    specHash: plan.specHash,
+    records: loaded.runs,
+    scorecard: card,
+    plannedRuns: plan.runs.length,
+    provenance: { results: resultsPath, ...extra },
+  });
+  console.log(`\nresults: ${resultsPath}\nreport:  ${reportPath}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('study')
+    .description(
+      'Run the normlab comparative study of normalization layers on Fashion-MNIST: trains the grid of a profile or spec, ' +
+        'resumes interrupted runs, prints a per-claim summary and writes results.jsonl and report.html.',
+    )
+    .addOption(
+      new Option(
+        '-p, --profile <name>',
+        'study profile (smoke: seconds; quick: a few minutes; full: about an hour)',
+      )
+        .choices([...PROFILE_NAMES])
+        .default(DEFAULT_PROFILE),
+    )
+    .option('-s, --spec <file>', 'study spec file (JSON or YAML) instead of a profile')
+    .option('-o, --out <dir>', 'output directory (default: results/<profile or spec name>)')
+    .option('--shard <i/n>', 'run only shard i of n (0-based), writing results.shard-i-of-n.jsonl')
+    .option('--merge <files...>', 'merge shard results files (same spec) into <out>/results.jsonl and report')
+    .option('--report-only', 'do not train: summarize <out>/results.jsonl and write the report')
+    .option('--data-dir <dir>', 'directory of the Fashion-MNIST .gz files (default: the loader search order)')
+    .option('--no-download', 'never download the dataset')
+    .option('--max-runs <n>', 'stop after this many new runs (resume later)')
+    .option('--details', 'print per-group numbers under each claim')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm start                                   # quick profile\n  node --import tsx scripts/study.ts --profile full\n' +
+        '  node --import tsx scripts/study.ts --profile full --shard 0/4   # one of 4 shards\n' +
+        '  node --import tsx scripts/study.ts --profile full --merge results/full/results.shard-*-of-4.jsonl\n',
+    );
+  program.parse(argv);
+  const o = program.opts<CliOptions>();
+  const spec = o.spec ? loadSpecFile(o.spec) : profileSpec(o.profile);
+  const outDir = o.out ?? join('results', spec.name);
+  const command = `node --import tsx scripts/study.ts ${argv.slice(2).join(' ')}`.trim();
+
+  if (o.merge) {
+    const merged = mergeResults(o.merge, join(outDir, resultsFileName()));
+    console.log(
+      `merged ${o.merge.length} file(s): ${merged.runs} runs (${merged.duplicates} duplicates dropped, ${merged.missing} planned runs missing)`,
+    );
+    const header = loadResults(merged.outPath).header;
+    report(header.spec, merged.outPath, outDir, { command }, Boolean(o.details));
+    return;
+  }
+  if (o.reportOnly) {
+    const path = join(outDir, resultsFileName());
+    const header = loadResults(path).header;
+    report(header.spec, path, outDir, { command }, Boolean(o.details));
+    return;
+  }
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  const maxRuns = o.maxRuns === undefined ? undefined : Number(o.maxRuns);
+  if (maxRuns !== undefined && !(Number.isInteger(maxRuns) && maxRuns >= 0))
+    throw new Error(`--max-runs must be an integer >= 0, got '${o.maxRuns}'`);
+  const info = await initBackend();
+  const plan = expandSpec(spec);
+  console.log(
+    `normlab study '${spec.name}' (${plan.runs.length} runs, spec ${plan.specHash}) on ${describeBackend(info)}`,
+  );
+  if (shard) console.log(`shard ${shard.index}/${shard.count}`);
+  for (const s of plan.skipped)
+    console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
+  const display = progressDisplay();
+  let result: Awaited<ReturnType<typeof runStudy>>;
+  try {
+    result = await runStudy({
+      spec,
+      outDir,
+      shard,
+      maxRuns,
+      executor: trainingExecutor({ dataDir: o.dataDir, download: o.download }),
+      onProgress: display.update,
+    });
+  } finally {
+    display.stop();
+  }
+  if (result.tornSavedTo)
+    console.log(`repaired a torn last line; the original file was saved to ${result.tornSavedTo}`);
+  console.log(
+    `${result.executed} run(s) trained, ${result.skipped} already done, in ${fmtTime(result.wallSeconds)}` +
+      (result.records.length < result.selected.length
+        ? ` (${result.selected.length - result.records.length} left)`
+        : ''),
+  );
+  if (shard) {
+    console.log(
+      `shard results: ${result.resultsPath}\nmerge the shards with: node --import tsx scripts/study.ts ${o.spec ? `--spec ${o.spec}` : `--profile ${spec.name}`} --merge <shard files>`,
+    );
+    return;
+  }
+  report(
+    spec,
+    result.resultsPath,
+    outDir,
+    { command, 'wall time of this invocation': fmtTime(result.wallSeconds) },
+    Boolean(o.details),
+  );
+}
+
+main(process.argv).catch((error: Error) => {
+  console.error(`study: error: ${error.message}`);
+  process.exit(1);
+});
