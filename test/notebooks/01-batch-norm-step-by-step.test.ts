@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { executeNotebook } from '../helpers/notebooks';
+import { notebookText } from './notebook-text';
+
+test('01 batch norm step by step: runs clean, six charts, library layer matches the hand computation', () => {
+  const run = executeNotebook('01-batch-norm-step-by-step.ipynb', 300);
+  assert.equal(run.failed, null, run.failed ?? '');
+  assert.deepEqual(run.errors, []);
+  assert.deepEqual(run.stderr, [], 'no stderr noise');
+  assert.equal(run.figures.length, 6, JSON.stringify(run.figures));
+  for (const f of run.figures)
+    assert.ok(f.tracesWithData > 0 && f.tracesWithData === f.traces, JSON.stringify(f));
+  const text = notebookText(run.executed);
+  assert.match(text, /backend tensorflow/);
+  for (const what of ['training output', 'running mean update', 'running variance', 'inference output']) {
+    const m = new RegExp(`${what}:\\s+max \\|layer − by hand\\| = ([0-9.e+-]+)`).exec(text);
+    assert.ok(m, `${what} printed`);
+    assert.ok(Number(m[1]) < 1e-5, `${what}: ${m[1]}`);
+  }
+  assert.match(text, /image 0, inference, +batch A vs batch B: max \|Δ\| = 0\.0000/);
+  const tensors = /tensors: (\d+) at the start, (\d+) now/.exec(text);
+  assert.ok(tensors);
+  assert.equal(tensors[2], tensors[1], 'the notebook frees every tensor it made');
+});
