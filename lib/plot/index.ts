@@ -7,6 +7,7 @@
 export * from './bars';
 export * from './curves';
 export * from './display';
+export * from './heatmaps';
 export * from './histograms';
 export * from './html';
 export * from './images';

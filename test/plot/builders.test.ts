@@ -6,6 +6,7 @@ import {
   batchSizeSensitivity,
   curvesWithBands,
   type Figure,
+  heatmapPanels,
   imageGrid,
   initScaleRobustness,
   learningRateSensitivity,
@@ -237,4 +238,26 @@ test('helpers: sampling and subplot domains', () => {
     [0, 0.45],
     [0.55, 1],
   ]);
+});
+
+test('heatmapPanels: one heatmap per panel on a shared symmetric colour range', () => {
+  const fig = heatmapPanels([
+    {
+      title: 'a',
+      z: [
+        [1, -2],
+        [0, 0.5],
+      ],
+    },
+    { title: 'b', z: [[0.1, Number.NaN]] },
+  ]);
+  roundTrips(fig);
+  assert.equal(fig.data.length, 2);
+  assert.equal(fig.data[0].zmin, -2);
+  assert.equal(fig.data[1].zmax, 2);
+  assert.deepEqual(fig.data[1].z, [[0.1, null]]);
+  assert.equal(fig.data[1].xaxis, 'x2');
+  assert.equal(fig.data[0].showscale, false);
+  assert.equal(fig.data[1].showscale, true);
+  assert.throws(() => heatmapPanels([{ title: 'r', z: [[1], [1, 2]] }]), /rectangular/);
 });

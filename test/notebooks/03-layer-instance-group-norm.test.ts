@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { executeNotebook } from '../helpers/notebooks';
+import { notebookText } from './notebook-text';
+
+test('03 layer, instance and group norm: runs clean, four charts, the group dial ends at LN and IN', () => {
+  const run = executeNotebook('03-layer-instance-group-norm.ipynb', 300);
+  assert.equal(run.failed, null, run.failed ?? '');
+  assert.deepEqual(run.errors, []);
+  assert.deepEqual(run.stderr, [], 'no stderr noise');
+  assert.equal(run.figures.length, 4, JSON.stringify(run.figures));
+  for (const f of run.figures)
+    assert.ok(f.tracesWithData > 0 && f.tracesWithData === f.traces, JSON.stringify(f));
+  const text = notebookText(run.executed);
+  const diff = (re: RegExp): number => {
+    const m = re.exec(text);
+    assert.ok(m, `printed: ${re}`);
+    return Number(m[1]);
+  };
+  assert.ok(diff(/GN\(G=1\)\s+vs LN over \(H, W, C\): max \|Δ\| = ([0-9.e+-]+)/) < 1e-5);
+  assert.ok(diff(/GN\(G=16\) vs IN:\s+max \|Δ\| = ([0-9.e+-]+)/) < 1e-5);
+  assert.ok(
+    diff(/BatchNorm\s+image 0 in batch A vs batch B: max \|Δ\| = ([0-9.e+-]+)/) > 1e-3,
+    'batch norm depends on the batch',
+  );
+  for (const kind of ['LayerNorm', 'InstanceNorm', 'GroupNorm']) {
+    assert.ok(
+      diff(new RegExp(`${kind}\\s+image 0 in batch A vs batch B: max \\|Δ\\| = ([0-9.e+-]+)`)) < 1e-5,
+      kind,
+    );
+  }
+  for (const kind of ['layer', 'instance', 'group', 'batch']) {
+    assert.ok(
+      diff(new RegExp(`normLayer\\('${kind}'\\) vs functional: max \\|Δ\\| = ([0-9.e+-]+)`)) < 1e-5,
+      kind,
+    );
+  }
+  const tensors = /tensors: (\d+) at the start, (\d+) now/.exec(text);
+  assert.ok(tensors);
+  assert.equal(tensors[2], tensors[1]);
+});
