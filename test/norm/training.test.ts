@@ -106,7 +106,7 @@ describe('BatchNormalization: training vs inference', () => {
     const x = tf.randomNormal([6, 5], -2, 4, 'float32', 8);
     const bn = new BatchNormalization({ convention: 'pytorch', momentum: 0.1 });
     assert.equal(bn.affine.epsilon, 1e-5);
-    tf.dispose(bn.apply(x, { training: true }));
+    tf.dispose(bn.apply(x, { training: true }) as tf.Tensor);
     const { mean, variance, n } = channelStats(x);
     const [, , runMean, runVar] = bn.getWeights();
     assertClose(
@@ -128,7 +128,7 @@ describe('BatchNormalization: training vs inference', () => {
   it('inference uses the running statistics and updates nothing', () => {
     const x = tf.randomNormal([4, 3], 2, 1, 'float32', 9);
     const bn = new BatchNormalization({ epsilon: 1e-3 });
-    tf.dispose(bn.apply(x)); // builds the layer
+    tf.dispose(bn.apply(x) as tf.Tensor); // builds the layer
     bn.setWeights([
       tf.tensor1d([1, 2, 3]),
       tf.tensor1d([0.5, 0, -0.5]),
@@ -231,7 +231,7 @@ describe('models with every kind', () => {
         ],
       });
       const x = tf.randomNormal([5, 8], 0, 1, 'float32', 12);
-      tf.dispose(model.apply(x, { training: true }));
+      tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
       await model.save(`file://${dir}`);
       const topology = readFileSync(join(dir, 'model.json'), 'utf8');
       for (const name of [
