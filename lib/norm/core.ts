@@ -158,7 +158,17 @@ export function normalizeWithRunningStats(
   const channelAxis = axis < 0 ? axis + x.rank : axis;
   return tf.tidy(() => {
     if (channelAxis === x.rank - 1 && x.rank <= 4) {
-      return tf.batchNorm(x, running.mean, running.variance, beta ?? undefined, gamma ?? undefined, epsilon);
+      // Explicit γ = 1 / β = 0 rather than undefined: tfjs' gradient bookkeeping of batchNorm
+      // fails on missing inputs.
+      const channels = [x.shape[channelAxis]];
+      return tf.batchNorm(
+        x,
+        running.mean,
+        running.variance,
+        beta ?? tf.zeros(channels),
+        gamma ?? tf.ones(channels),
+        epsilon,
+      );
     }
     const shape = broadcastShape(x.rank, [channelAxis], x.shape);
     const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
@@ -319,7 +329,7 @@ export function batchNormTraining(
           let centered: tf.Tensor;
           const invStd = tf.rsqrt(tf.add(sVar, epsilon));
           if (fused) {
-            xhat = tf.batchNorm(sx, sMean, sVar, undefined, undefined, epsilon);
+            xhat = tf.batchNorm(sx, sMean, sVar, tf.zerosLike(sMean), tf.onesLike(sMean), epsilon);
           } else {
             xhat = tf.mul(tf.sub(sx, sMean), invStd);
           }
