@@ -7,6 +7,7 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { formatReferenceValues } from '../study/references';
 import type { ClaimResult } from '../study/scorecard';
 import { formatCI } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
@@ -74,11 +75,7 @@ function scorecardTable(card: readonly ClaimResult[]): string {
     const refs = c.references
       .map(
         (r) =>
-          `<li>${esc(r.setting)}: ${esc(
-            Object.entries(r.values)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', '),
-          )} (${esc(r.unit)}; ${esc(r.source)})</li>`,
+          `<li>${esc(r.setting)}: ${esc(formatReferenceValues(r))} (${esc(r.unit)}; ${esc(r.source)})</li>`,
       )
       .join('');
     return `<tr>

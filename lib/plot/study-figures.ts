@@ -50,7 +50,7 @@ export const STUDY_METRIC_LABELS: Readonly<Record<AggregatedMetric, string>> = {
 export function metricBarsFigure(
   records: readonly RunRecord[],
   metric: AggregatedMetric,
-  options: { experiment?: string; title?: string } = {},
+  options: { experiment?: string | string[]; title?: string } = {},
 ): Figure {
   const runs = trainRecords(records, options.experiment ?? 'headline');
   const groups = summarizeGroups(runs);
@@ -94,7 +94,7 @@ export function metricBarsFigure(
 export function validationCurvesFigure(
   records: readonly RunRecord[],
   arch: string,
-  options: { experiment?: string; title?: string } = {},
+  options: { experiment?: string | string[]; title?: string } = {},
 ): Figure {
   const runs = trainRecords(records, options.experiment ?? 'headline').filter((r) => r.config.arch === arch);
   const norms = [...new Set(runs.map((r) => r.config.norm))].sort(byNormOrder);
@@ -192,7 +192,7 @@ function lineWithCI(
 export function sweepFigure(
   records: readonly RunRecord[],
   factor: 'initScale' | 'learningRate',
-  options: { experiment?: string; title?: string } = {},
+  options: { experiment?: string | string[]; title?: string } = {},
 ): Figure {
   const experiment = options.experiment ?? (factor === 'initScale' ? 'init' : 'lr');
   const sweeps = sweepRobustness(trainRecords(records, experiment), factor).sort(
@@ -228,7 +228,7 @@ export function sweepFigure(
 /** Test accuracy against batch size, one line per (arch, norm), log-scaled x, 95% CI error bars. */
 export function batchSizeFigure(
   records: readonly RunRecord[],
-  options: { experiment?: string; title?: string } = {},
+  options: { experiment?: string | string[]; title?: string } = {},
 ): Figure {
   const curves = batchSizeCurves(trainRecords(records, options.experiment ?? 'batch') as TrainRecord[]).sort(
     (a, b) => a.arch.localeCompare(b.arch) || byNormOrder(a.norm, b.norm),
@@ -323,8 +323,10 @@ export interface StudyFigureSection {
 export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): StudyFigureSection[] {
   const out: StudyFigureSection[] = [];
   // The experiment testing a claim: from the spec when given, else the profiles' names.
-  const experimentOf = (claim: number, fallback: string): string =>
-    spec?.experiments.find((e) => (e.claims as number[]).includes(claim))?.name ?? fallback;
+  const experimentOf = (claim: number, fallback: string): string[] => {
+    const names = spec?.experiments.filter((e) => (e.claims as number[]).includes(claim)).map((e) => e.name);
+    return names && names.length > 0 ? names : [fallback];
+  };
   const headlineName = experimentOf(1, 'headline');
   const headline = trainRecords(records, headlineName);
   if (headline.length) {

@@ -38,15 +38,22 @@ export type AggregatedMetric = (typeof AGGREGATED_METRICS)[number];
 /** A train record, narrowed. */
 export type TrainRecord = RunRecord & { metrics: TrainRunMetrics; config: TrainRunConfig };
 
-/** The train records of a list (optionally only those of one experiment). */
-export function trainRecords(records: readonly RunRecord[], experiment?: string): TrainRecord[] {
+/**
+ * The train records of a list, optionally only those of one experiment or of any of several.
+ */
+export function trainRecords(
+  records: readonly RunRecord[],
+  experiment?: string | readonly string[],
+): TrainRecord[] {
+  const names =
+    experiment === undefined ? undefined : typeof experiment === 'string' ? [experiment] : experiment;
   return records.filter(
     (r): r is TrainRecord =>
-      isTrainRecord(r) && (experiment === undefined || r.experiments.includes(experiment)),
+      isTrainRecord(r) && (names === undefined || r.experiments.some((e) => names.includes(e))),
   );
 }
 
-/** The grid point of a train run: its config without the seed. */
+/** The grid point of a train run: its config without the seed (and the fixed settings). */
 export interface GridPoint {
   /** Architecture. */
   arch: Architecture;
@@ -58,6 +65,10 @@ export interface GridPoint {
   learningRate: number;
   /** Init scale. */
   initScale: number;
+  /** Training examples. */
+  trainSize: number;
+  /** Epochs. */
+  epochs: number;
 }
 
 /** Aggregate of one grid point across seeds. */
@@ -78,7 +89,7 @@ export interface GroupSummary {
 }
 
 const pointKey = (p: GridPoint): string =>
-  `${p.arch}|${p.norm}|${p.batchSize}|${p.learningRate}|${p.initScale}`;
+  `${p.arch}|${p.norm}|${p.batchSize}|${p.learningRate}|${p.initScale}|${p.trainSize}|${p.epochs}`;
 
 /** The grid point of a train config. */
 export function gridPoint(c: TrainRunConfig): GridPoint {
@@ -88,6 +99,8 @@ export function gridPoint(c: TrainRunConfig): GridPoint {
     batchSize: c.batchSize,
     learningRate: c.learningRate,
     initScale: c.initScale,
+    trainSize: c.dataset.trainSize,
+    epochs: c.epochs,
   };
 }
 

@@ -24,6 +24,10 @@ export interface TrainingExecutorOptions {
   dataDir?: string;
   /** Allow the loader to download the dataset if it is nowhere local. Default true. */
   download?: boolean;
+  /** The loader's system directory (default Debian's `/usr/share/datasets/fashion-mnist/`). */
+  systemDir?: string;
+  /** The loader's cache directory (default `$XDG_CACHE_HOME/normlab/datasets/...`). */
+  cacheDir?: string;
 }
 
 /** Load the dataset of a run (Fashion-MNIST through the library's loader, or synthetic data). */
@@ -40,6 +44,8 @@ export async function loadRunDataset(
     });
   return loadFashionMnist({
     ...(options.dataDir ? { dir: options.dataDir } : {}),
+    ...(options.systemDir ? { systemDir: options.systemDir } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     download: options.download ?? true,
     validationSize: d.valSize,
     trainSize: d.trainSize,

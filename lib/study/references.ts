@@ -63,3 +63,10 @@ export const REFERENCE_POINTS: readonly ReferencePoint[] = [
 export function referencesFor(claim: ClaimId): ReferencePoint[] {
   return REFERENCE_POINTS.filter((r) => r.claims.includes(claim));
 }
+
+/** A reference point's values as text, e.g. `BN 0.347, GN 0.241` (3 significant digits). */
+export function formatReferenceValues(r: ReferencePoint): string {
+  return Object.entries(r.values)
+    .map(([k, v]) => `${k} ${Number(v.toPrecision(3))}`)
+    .join(', ');
+}

@@ -333,18 +333,16 @@ function pairwise(records: readonly TrainRecord[], rivals: NormKind[], metrics: 
   const archs = [...new Set(records.map((r) => r.config.arch))] as Architecture[];
   for (const arch of archs) {
     const mine = records.filter((r) => r.config.arch === arch);
-    const points = [
-      ...new Set(mine.map((r) => `${r.config.batchSize}|${r.config.learningRate}|${r.config.initScale}`)),
-    ];
+    const keyOf = (r: TrainRecord) =>
+      `${r.config.batchSize}|${r.config.learningRate}|${r.config.initScale}|${r.config.dataset.trainSize}|${r.config.epochs}`;
+    const points = [...new Set(mine.map(keyOf))];
     for (const p of points) {
-      const at = mine.filter(
-        (r) => `${r.config.batchSize}|${r.config.learningRate}|${r.config.initScale}` === p,
-      );
+      const at = mine.filter((r) => keyOf(r) === p);
       const bn = at.filter((r) => r.config.norm === 'batch');
       if (bn.length === 0) continue;
       const suffix =
         points.length > 1
-          ? ` @ batch ${p.split('|')[0]}, lr ${p.split('|')[1]}, init ${p.split('|')[2]}`
+          ? ` @ batch ${p.split('|')[0]}, lr ${p.split('|')[1]}, init ${p.split('|')[2]}, ${p.split('|')[3]} examples, ${p.split('|')[4]} epochs`
           : '';
       for (const rival of rivals) {
         const other = at.filter((r) => r.config.norm === rival);

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import { formatReferenceValues } from './references';
 import type { ClaimComparison, ClaimResult } from './scorecard';
 import { formatCI } from './scorecard';
 
@@ -36,11 +38,7 @@ export function formatScorecard(
       for (const cmp of c.comparisons) lines.push(`    ${comparisonLine(cmp)}`);
     if (options.notes) for (const n of c.notes) lines.push(`    · ${n}`);
     for (const r of c.references)
-      lines.push(
-        `    ref: ${r.setting}: ${Object.entries(r.values)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')} (${r.unit}; ${r.source})`,
-      );
+      lines.push(`    ref: ${r.setting}: ${formatReferenceValues(r)} (${r.unit}; ${r.source})`);
   }
   return lines.join('\n');
 }
