@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import type { InitializerSource } from './init';
+import { ReLU } from './relu';
 
 /** A symbolic tensor of the functional API. */
 export type Sym = tf.SymbolicTensor;
@@ -57,9 +58,9 @@ export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
   return normLayer(ctx.norm, options).apply(x) as Sym;
 }
 
-/** `relu(x)` as a layer. */
+/** `relu(x)` as a layer (normlab's {@link ReLU}, with a cheaper gradient than tfjs' own). */
 export function relu(x: Sym): Sym {
-  return tf.layers.activation({ activation: 'relu' }).apply(x) as Sym;
+  return new ReLU().apply(x) as Sym;
 }
 
 /** conv k×k (same padding, no bias when normalized) → norm. */

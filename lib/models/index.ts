@@ -7,4 +7,5 @@ export * from './architectures';
 export * from './blocks';
 export * from './build';
 export * from './init';
+export * from './relu';
 export * from './types';

@@ -1,0 +1,334 @@
+/**
+ * Trainer benchmark: training samples/s of normlab's trainer (`train`, lib/train/trainer.ts) for
+ * each architecture × norm kind of the zoo, next to tfjs' `model.fit` on the same model and next to
+ * PyTorch on the same architecture (bench/pytorch_trainer.py in `.venv-ref`), with the ratios.
+ *
+ * Usage: `node --import tsx bench/trainer.ts [options]`
+ *   --batch B          mini-batch size (default 128)
+ *   --steps N          timed steps per repeat (default 12), after --warmup W steps (default 2)
+ *   --repeats R        interleaved repeats, ours/fit alternating (default 2); medians of per-step times
+ *   --archs a,b        architectures (default mlp,vgg,resnet)
+ *   --norms a,b        norm kinds (default none,batch,layer,instance,group)
+ *   --no-fit           skip model.fit;  --no-torch: skip PyTorch
+ *   --torch-threads T  PyTorch threads (default: TF's intra-op thread count, see below)
+ *   --profile          also print where one of our steps spends its time (batch copy, forward,
+ *                      backward, update, read-back) and the top TensorFlow kernels
+ *
+ * samples/s = batch / median step time: medians of interleaved repeats keep ratios honest on a
+ * shared machine. TensorFlow's thread pools follow TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS
+ * when set (default: one thread per core).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../lib/backend';
+import { BatchBuffer } from '../lib/data/batches';
+import { seededRandom } from '../lib/data/random';
+import type { ImageSplit } from '../lib/data/types';
+import { buildModel } from '../lib/models/build';
+import { ARCHITECTURES, type Architecture } from '../lib/models/types';
+import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
+import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
+import { train, trainStep } from '../lib/train/trainer';
+
+interface Options {
+  batch: number;
+  steps: number;
+  warmup: number;
+  repeats: number;
+  archs: Architecture[];
+  norms: NormKind[];
+  fit: boolean;
+  torch: boolean;
+  torchThreads: number;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i < 0 ? undefined : argv[i + 1];
+  };
+  const int = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} takes a whole number ≥ 1, got '${raw}'`);
+    return v;
+  };
+  const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
+    const raw = value(name);
+    if (raw === undefined) return [...allowed];
+    const items = raw.split(',');
+    for (const item of items) {
+      if (!allowed.includes(item as T))
+        throw new Error(`--${name}: unknown '${item}'; expected some of ${allowed.join(', ')}`);
+    }
+    return items as T[];
+  };
+  const intraOp = Number(process.env.TF_NUM_INTRAOP_THREADS) || cpus().length;
+  return {
+    batch: int('batch', 128),
+    steps: int('steps', 12),
+    warmup: int('warmup', 2),
+    repeats: int('repeats', 2),
+    archs: list('archs', ARCHITECTURES),
+    norms: list('norms', NORM_KINDS),
+    fit: !argv.includes('--no-fit'),
+    torch: !argv.includes('--no-torch'),
+    torchThreads: int('torch-threads', intraOp),
+    profile: argv.includes('--profile'),
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Random images and labels, like Fashion-MNIST's shapes. */
+function randomSplit(count: number): ImageSplit {
+  const rand = seededRandom(1);
+  const images = new Float32Array(count * 784);
+  for (let i = 0; i < images.length; i++) images[i] = rand();
+  const labels = Int32Array.from({ length: count }, () => Math.floor(rand() * 10));
+  return { images, labels, count, height: 28, width: 28, channels: 1, numClasses: 10 };
+}
+
+/** Per-step ms of our trainer: `train()` over warmup + steps steps (warm-up steps dropped). */
+async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options): Promise<number[]> {
+  const result = await train(
+    model,
+    { train: split },
+    {
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      momentum: 0.9,
+      batchSize: o.batch,
+      epochs: 1,
+      evalTrainAtEnd: false,
+    },
+  );
+  return result.stepRecords.slice(o.warmup).map((s) => s.ms);
+}
+
+/** Per-step ms of tfjs' model.fit on the same model (compiled with the same loss and optimizer). */
+async function timeFit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<number[]> {
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  model.compile({
+    optimizer,
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    metrics: ['accuracy'],
+  });
+  const times: number[] = [];
+  let t0 = 0;
+  await model.fit(xs, ys, {
+    batchSize: o.batch,
+    epochs: 1,
+    shuffle: true,
+    verbose: 0,
+    yieldEvery: 'never',
+    callbacks: {
+      onBatchBegin: async () => {
+        t0 = performance.now();
+      },
+      onBatchEnd: async () => {
+        times.push(performance.now() - t0);
+      },
+    },
+  });
+  disposeOptimizer(optimizer);
+  return times.slice(o.warmup);
+}
+
+/** Where one of our steps spends its time, by removing parts of the step. */
+function profileStep(model: tf.LayersModel, split: ImageSplit, o: Options): void {
+  const buffer = new BatchBuffer(split, o.batch);
+  const optimizer = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, batchSize: o.batch, epochs: 1 });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const time = (f: () => void): number => {
+    const ms: number[] = [];
+    for (let i = 0; i < o.warmup + o.steps; i++) {
+      const t0 = performance.now();
+      f();
+      if (i >= o.warmup) ms.push(performance.now() - t0);
+    }
+    return median(ms);
+  };
+  const fill = time(() => buffer.fill(split, null, 0));
+  const forward = time(() =>
+    tf.tidy(() => {
+      const xs = tf.tensor4d(buffer.imageView(), buffer.imageShape());
+      (model.apply(xs, { training: true }) as tf.Tensor).dataSync();
+    }),
+  );
+  const ys = tf.tensor2d(buffer.oneHotView(), [o.batch, 10]);
+  const backward = time(() =>
+    tf.tidy(() => {
+      const xs = tf.tensor4d(buffer.imageView(), buffer.imageShape());
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
+        vars,
+      );
+      tf.stack(Object.values(grads).map((g) => tf.sum(g))).dataSync();
+    }),
+  );
+  const full = time(() => {
+    buffer.fill(split, null, 0);
+    const out = trainStep(model, optimizer, vars, buffer, 10);
+    out.dataSync();
+    out.dispose();
+  });
+  const pct = (x: number) => `${x.toFixed(1)} ms (${((100 * x) / full).toFixed(0)}%)`;
+  console.log(
+    `  profile: step ${full.toFixed(1)} ms = batch copy ${pct(fill)} + forward ${pct(forward)} + ` +
+      `backward ${pct(Math.max(0, backward - forward))} + update/loss/accuracy ${pct(Math.max(0, full - backward - fill))}`,
+  );
+  const profiled = tf.profile(() => {
+    const out = trainStep(model, optimizer, vars, buffer, 10);
+    out.dataSync();
+    out.dispose();
+  });
+  void profiled.then((info) => {
+    const byKernel = new Map<string, number>();
+    for (const k of info.kernels) {
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+    }
+    const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+    const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(
+      `  kernels (${info.kernels.length} ops, ${total.toFixed(1)} ms): ` +
+        top.map(([n, ms]) => `${n} ${((100 * ms) / total).toFixed(0)}%`).join(', '),
+    );
+  });
+  ys.dispose();
+  disposeOptimizer(optimizer);
+}
+
+interface TorchRow {
+  arch: string;
+  norm: string;
+  samples_per_second: number;
+  median_step_ms: number;
+}
+
+function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; note: string } {
+  const root = join(__dirname, '..');
+  const python = join(root, '.venv-ref', 'bin', 'python');
+  if (!o.torch) return { rows: new Map(), note: 'PyTorch column skipped (--no-torch)' };
+  if (!existsSync(python)) {
+    return {
+      rows: new Map(),
+      note: 'PyTorch column skipped: .venv-ref/bin/python not found (the reference venv with torch)',
+    };
+  }
+  const args = [
+    join(root, 'bench', 'pytorch_trainer.py'),
+    ...['--batch', String(o.batch), '--steps', String(o.steps * o.repeats), '--warmup', String(o.warmup)],
+    ...['--threads', String(o.torchThreads), '--cases', cases.join(',')],
+  ];
+  const env = { ...process.env, OMP_NUM_THREADS: String(o.torchThreads) };
+  const out = spawnSync(python, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  if (out.status !== 0)
+    return {
+      rows: new Map(),
+      note: `PyTorch column skipped: the script failed: ${out.stderr.split('\n').slice(-3).join(' ')}`,
+    };
+  const lines = out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const rows = new Map<string, TorchRow>();
+  for (const r of lines.slice(1) as TorchRow[]) rows.set(`${r.arch}:${r.norm}`, r);
+  return { rows, note: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s)` };
+}
+
+const fmt = (x: number | undefined, digits = 0): string =>
+  x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  console.log(describeBackend(await initBackend()));
+  const intra = process.env.TF_NUM_INTRAOP_THREADS ?? `default (${cpus().length})`;
+  const inter = process.env.TF_NUM_INTEROP_THREADS ?? 'default';
+  console.log(
+    `batch ${o.batch}; ${o.steps} timed steps × ${o.repeats} interleaved repeats after ${o.warmup} warm-up steps; ` +
+      `TF intra-op threads ${intra}, inter-op ${inter}; ${cpus().length} CPUs\n`,
+  );
+  const split = randomSplit(o.batch * (o.steps + o.warmup));
+  const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
+  const ys = tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10);
+  const cases: { arch: Architecture; norm: NormKind; ours: number[]; fit: number[] }[] = [];
+  for (const arch of o.archs) {
+    for (const norm of o.norms) {
+      if (arch === 'mlp' && norm === 'instance') continue;
+      const entry = { arch, norm, ours: [] as number[], fit: [] as number[] };
+      for (let r = 0; r < o.repeats; r++) {
+        const model = buildModel({ arch, norm, seed: 1 });
+        entry.ours.push(...(await timeOurs(model, split, o)));
+        if (o.fit) entry.fit.push(...(await timeFit(model, xs, ys, o)));
+        if (o.profile && r === 0) {
+          console.log(`${arch}/${norm}`);
+          profileStep(model, split, o);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        model.dispose();
+      }
+      cases.push(entry);
+      process.stderr.write(`  measured ${arch}/${norm}\n`);
+    }
+  }
+  xs.dispose();
+  ys.dispose();
+  const torch = runTorch(
+    cases.map((c) => `${c.arch}:${c.norm}`),
+    o,
+  );
+  console.log(`\n${torch.note}\n`);
+  const header = [
+    'arch',
+    'norm',
+    'ours sps',
+    'fit sps',
+    'torch sps',
+    'ours/fit',
+    'ours/torch',
+    'ours step ms',
+    'vs none',
+  ];
+  console.log(header.map((h, i) => (i < 2 ? h.padEnd(9) : h.padStart(12))).join(''));
+  const noneMs = new Map<string, number>();
+  for (const c of cases) {
+    const oursMs = median(c.ours);
+    if (c.norm === 'none') noneMs.set(c.arch, oursMs);
+    const ours = (1000 * o.batch) / oursMs;
+    const fit = c.fit.length ? (1000 * o.batch) / median(c.fit) : undefined;
+    const t = torch.rows.get(`${c.arch}:${c.norm}`)?.samples_per_second;
+    const base = noneMs.get(c.arch);
+    const row = [
+      c.arch.padEnd(9),
+      c.norm.padEnd(9),
+      fmt(ours).padStart(12),
+      fmt(fit).padStart(12),
+      fmt(t).padStart(12),
+      fmt(fit ? ours / fit : undefined, 2).padStart(12),
+      fmt(t ? ours / t : undefined, 2).padStart(12),
+      fmt(oursMs, 1).padStart(12),
+      fmt(base ? oursMs / base : undefined, 2).padStart(12),
+    ];
+    console.log(row.join(''));
+  }
+  console.log(
+    '\nsps = samples/s; ratios > 1 mean our trainer is faster; "vs none" = our step time / the same arch without normalization.',
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/**
+ * A ReLU layer with a cheaper gradient than tfjs' own.
+ *
+ * tfjs differentiates `relu(x)` as `dy · step(x)`, and tfjs-node's `Step` kernel builds the step
+ * from six full-size operations (isNaN, greater, two fills, two selects). Profiling the zoo's
+ * training step showed `Step` and `Fill` taking up to half of the kernel time. This layer uses
+ * `dy · sign(y)` with `y = relu(x) ≥ 0` instead: the same values (`sign(y)` is 1 where `x > 0`,
+ * 0 elsewhere; NaN stays NaN), two element-wise passes. Pure `@tensorflow/tfjs`, any backend.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Options of {@link ReLU}: tfjs' base layer options. */
+export type ReLUArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+
+let reluCount = 0;
+
+/** `relu(x)` whose gradient is `dy · sign(relu(x))`. */
+export const reluFastGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad(
+  (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const y = tf.relu(x);
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])) };
+  },
+);
+
+/**
+ * ReLU as a layer, `y = max(x, 0)`, with the cheaper gradient of {@link reluFastGrad}. Registered
+ * as `normlab>ReLU`, so models that use it save and load.
+ *
+ * @example
+ * ```ts
+ * const y = new ReLU().apply(tf.input({ shape: [16] }));
+ * ```
+ */
+export class ReLU extends tf.layers.Layer {
+  /** The registered class name. */
+  static className = 'normlab>ReLU';
+
+  /** @param args tfjs' base layer options (`name`, default `normlab_relu_<n>`; `trainable`, ...). */
+  constructor(args: ReLUArgs = {}) {
+    super({ ...args, name: args.name ?? `normlab_relu_${++reluCount}` });
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return reluFastGrad(Array.isArray(inputs) ? inputs[0] : inputs);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+}
+tf.serialization.registerClass(ReLU);
