@@ -196,6 +196,8 @@ function profileStep(model: tf.LayersModel, split: ImageSplit, o: Options): void
   void profiled.then((info) => {
     const byKernel = new Map<string, number>();
     for (const k of info.kernels) {
+      // Named scopes (`…__op`, custom gradients) contain kernels that are listed too.
+      if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
       byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
     }

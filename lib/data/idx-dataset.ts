@@ -194,12 +194,12 @@ export async function loadIdxDataset(
   const numClasses = d.classNames.length;
   const official = splitFromIdx(read('trainImages'), read('trainLabels'), numClasses);
   let test: ImageSplit = splitFromIdx(read('testImages'), read('testLabels'), numClasses);
-  const { train: allTrain, validation } = validationSplit(
+  const { train, validation } = validationSplit(
     official,
     options.validationSize ?? 5000,
     options.splitSeed ?? 0,
+    options.trainSize,
   );
-  const train = options.trainSize === undefined ? allTrain : takeExamples(allTrain, options.trainSize);
   if (options.testSize !== undefined) test = takeExamples(test, options.testSize);
   return {
     name: d.name,

@@ -61,19 +61,29 @@ export function selectExamples(split: ImageSplit, indices: ArrayLike<number>): I
  * @param split the official training examples.
  * @param validationSize examples to hold out, `0 ≤ validationSize < split.count`.
  * @param seed seed of the permutation. Default 0.
+ * @param trainSize keep only the first this many of the remaining (permuted) examples, i.e. a seeded
+ *   random subset; copies only what is kept. Default: all.
  */
 export function validationSplit(
   split: ImageSplit,
   validationSize: number,
   seed = 0,
+  trainSize?: number,
 ): { train: ImageSplit; validation: ImageSplit } {
   if (!Number.isInteger(validationSize) || validationSize < 0 || validationSize >= split.count) {
     throw new Error(`validationSize must be an integer in [0, ${split.count - 1}], got ${validationSize}`);
   }
+  const available = split.count - validationSize;
+  const keep = trainSize ?? available;
+  if (!Number.isInteger(keep) || keep < 1 || keep > available) {
+    throw new Error(
+      `trainSize must be an integer in [1, ${available}] (training examples left after validation), got ${keep}`,
+    );
+  }
   const order = seededPermutation(split.count, seed);
   return {
     validation: selectExamples(split, order.subarray(0, validationSize)),
-    train: selectExamples(split, order.subarray(validationSize)),
+    train: selectExamples(split, order.subarray(validationSize, validationSize + keep)),
   };
 }
 

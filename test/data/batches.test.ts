@@ -53,6 +53,11 @@ test('validation split is disjoint, complete and seeded', () => {
   assert.notDeepEqual(ids(validationSplit(train, 50, 4).validation), ids(split.validation));
   assert.throws(() => validationSplit(train, 200), /validationSize must be an integer in \[0, 199\]/);
   assert.equal(takeExamples(split.train, 10).count, 10);
+  // A training subset is the prefix of the full permuted remainder: subsets nest.
+  const subset = validationSplit(train, 50, 3, 20);
+  assert.deepEqual(ids(subset.train), ids(split.train).slice(0, 20));
+  assert.deepEqual(ids(subset.validation), ids(split.validation));
+  assert.throws(() => validationSplit(train, 50, 3, 151), /trainSize must be an integer in \[1, 150\]/);
 });
 
 test('batch buffer fills examples in the given order, with one-hot labels', () => {
