@@ -104,7 +104,15 @@ export interface PlotTrace {
   visible?: boolean | 'legendonly';
   /** Table trace: header and cells. */
   header?: { values: string[]; align?: string; fill?: { color?: string }; font?: PlotFont };
-  cells?: { values: (string | number)[][]; align?: string; fill?: { color?: string }; font?: PlotFont };
+  cells?: {
+    values: (string | number)[][];
+    align?: string;
+    /** One colour, or per column a colour per row. */
+    fill?: { color?: string | string[][] };
+    font?: PlotFont;
+  };
+  /** Table: relative column widths. */
+  columnwidth?: number[];
 }
 
 /** Font settings. */

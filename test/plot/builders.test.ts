@@ -17,6 +17,7 @@ import {
   runningStatsConvergence,
   splitDomains,
   strideSample,
+  tableFigure,
 } from '../../lib/plot/index';
 
 function roundTrips(fig: Figure): void {
@@ -260,4 +261,26 @@ test('heatmapPanels: one heatmap per panel on a shared symmetric colour range', 
   assert.equal(fig.data[0].showscale, false);
   assert.equal(fig.data[1].showscale, true);
   assert.throws(() => heatmapPanels([{ title: 'r', z: [[1], [1, 2]] }]), /rectangular/);
+});
+
+test('tableFigure: column-major cells, per-row colours, checked row lengths', () => {
+  const fig = tableFigure(
+    ['claim', 'verdict'],
+    [
+      ['1', 'holds'],
+      ['2', 'depends'],
+    ],
+    { rowColors: ['a', 'b'], columnWidths: [3, 1] },
+  );
+  roundTrips(fig);
+  assert.deepEqual(fig.data[0].cells?.values, [
+    ['1', '2'],
+    ['holds', 'depends'],
+  ]);
+  assert.deepEqual(fig.data[0].cells?.fill?.color, [
+    ['a', 'b'],
+    ['a', 'b'],
+  ]);
+  assert.deepEqual(fig.data[0].columnwidth, [3, 1]);
+  assert.throws(() => tableFigure(['a'], [['x', 'y']]), /row 0 has 2 cells; columns has 1/);
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { inTslabKernel, show, slugify, tslabModule } from '../../lib/plot/display';
 import { scriptSafeJson, standaloneHtml } from '../../lib/plot/html';
 import { liveTraining } from '../../lib/plot/live';
+import { liveStudy } from '../../lib/plot/live-study';
 import type { Figure } from '../../lib/plot/types';
 
 const fig: Figure = {
@@ -76,6 +77,31 @@ test('liveTraining collects runs into one figure and progress text (no display o
       lines.some((l) => /BatchNorm · epoch 1 · step 4 · train loss 1 · val acc 0\.800/.test(l)),
       lines.join('\n'),
     );
+  } finally {
+    console.log = log;
+  }
+});
+
+test('liveStudy tracks finished train runs by norm kind and reports progress', () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => lines.push(s);
+  try {
+    const live = liveStudy({ logEvery: 1 });
+    const base = { total: 3, resumed: 0, elapsedSeconds: 12, etaSeconds: 30 };
+    const record = (norm: string, acc: number) =>
+      ({ config: { kind: 'train', arch: 'mlp', norm, seed: 1 }, metrics: { testAccuracy: acc } }) as never;
+    live.onProgress({ ...base, done: 1, finished: record('batch', 0.8) });
+    live.onProgress({ ...base, done: 2, finished: record('none', 0.7) });
+    const fig = live.figure();
+    assert.deepEqual(
+      fig.data.map((t) => t.name),
+      ['no norm', 'BatchNorm'],
+    );
+    assert.deepEqual(fig.data[1].y, [0.8]);
+    assert.deepEqual(fig.data[0].x, [2]);
+    assert.match(live.progressText(), /^runs 2\/3 · elapsed 12s · ETA 30s/);
+    assert.equal(lines.length, 2);
   } finally {
     console.log = log;
   }
