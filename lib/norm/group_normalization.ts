@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { groupStandardize, scaleShift } from './core';
+import { groupNormAffine } from './core';
 import {
   type AffineArgs,
   affineConfig,
@@ -134,8 +134,11 @@ export class GroupNormalization extends tf.layers.Layer {
           `GroupNormalization was built for input shape [${this.builtShape}]; got [${x.shape}]`,
         );
       }
-      const xhat = groupStandardize(x, this.groupCount, this.affine.epsilon);
-      return scaleShift(xhat, this.gamma ? this.gamma.read() : null, this.beta ? this.beta.read() : null);
+      const channels = x.shape[rank - 1];
+      // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
+      const gamma = this.gamma ? this.gamma.read() : tf.ones([channels]);
+      const beta = this.beta ? this.beta.read() : tf.zeros([channels]);
+      return groupNormAffine(x, gamma, beta, this.groupCount, this.affine.epsilon);
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONVENTION_DEFAULTS } from './conventions';
-import { scaleShift, standardize } from './core';
+import { groupNormAffine } from './core';
 import {
   type AffineArgs,
   affineConfig,
@@ -146,8 +146,11 @@ export class InstanceNormalization extends tf.layers.Layer {
           `InstanceNormalization needs more than one spatial position per channel; got input shape [${x.shape}]`,
         );
       }
-      const xhat = standardize(x, axes, this.affine.epsilon);
-      return scaleShift(xhat, this.gamma ? this.gamma.read() : null, this.beta ? this.beta.read() : null);
+      const channels = x.shape[rank - 1];
+      // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
+      const gamma = this.gamma ? this.gamma.read() : tf.ones([channels]);
+      const beta = this.beta ? this.beta.read() : tf.zeros([channels]);
+      return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon);
     });
   }
 
