@@ -15,11 +15,10 @@ import { mergeResults } from '../lib/study/merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
 import { resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
 import { scorecard } from '../lib/study/scorecard';
-import { expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
+import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
 import { loadSpecFile } from '../lib/study/spec-file';
 import { loadResults } from '../lib/study/store';
 import { formatScorecard } from '../lib/study/summary';
-import type { RunRecord } from '../lib/study/types';
 
 interface CliOptions {
   profile: string;
@@ -40,10 +39,7 @@ const fmtTime = (s: number | null): string => {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
 };
 
-const runLabel = (r: RunRecord['config']): string =>
-  r.kind === 'train'
-    ? `${r.arch}/${r.norm} b${r.batchSize} lr${r.learningRate} init${r.initScale} s${r.seed}`
-    : `overhead ${r.arch} b${r.batchSize} s${r.seed}`;
+const runLabel = describeRun;
 
 /** Progress display: a cli-progress bar on a terminal, one line per finished run otherwise. */
 function progressDisplay(): { update: (p: StudyProgress) => void; stop: () => void } {

@@ -226,6 +226,18 @@ export function sweepRobustness(
   });
 }
 
+/**
+ * Mean and CI of ratios on the log scale: `exp(meanCI(ln r))`, i.e. the geometric mean with a
+ * Student-t 95% CI. A ratio is symmetric on the log scale (×2 and ×½ are equally far from 1), and
+ * one slow round on a busy machine pulls the log mean far less than the arithmetic mean. `sd` is
+ * the SD of ln r.
+ */
+export function ratioCI(ratios: readonly number[], level = 0.95): MeanCI {
+  const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map((r) => Math.log(r));
+  const ci = meanCI(logs, level);
+  return { ...ci, mean: Math.exp(ci.mean), lo: Math.exp(ci.lo), hi: Math.exp(ci.hi) };
+}
+
 /** Step-time overhead of one norm kind relative to none, for one (arch, batch size). */
 export interface OverheadSummary {
   /** Architecture. */
@@ -236,7 +248,10 @@ export interface OverheadSummary {
   norm: NormKind;
   /** Median step ms across all rounds of all repetitions. */
   medianMs: number;
-  /** Paired per-round ratios (kind ms / none ms in the same round), pooled over repetitions: mean, SD, CI. */
+  /**
+   * Paired per-round ratios (kind ms / none ms in the same round), pooled over repetitions,
+   * summarized on the log scale ({@link ratioCI}): geometric mean and its 95% CI.
+   */
   ratio: MeanCI;
   /** The pooled per-round ratios. */
   ratios: number[];
@@ -275,7 +290,7 @@ export function summarizeOverhead(records: readonly RunRecord[]): OverheadSummar
         : sorted.length % 2
           ? sorted[mid]
           : (sorted[mid - 1] + sorted[mid]) / 2;
-    return { ...s, medianMs, ratio: meanCI(s.ratios) };
+    return { ...s, medianMs, ratio: ratioCI(s.ratios) };
   });
 }
 

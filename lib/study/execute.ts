@@ -92,7 +92,11 @@ async function executeTrain(
       {
         ...trainConfig(config),
         targetAccuracy: config.targetAccuracy,
-        evalTestEachEpoch: true,
+        // Evenly spaced validation passes: the resolution of steps/seconds to target.
+        evalEvery:
+          config.evalsPerEpoch > 1 ? Math.max(1, Math.floor(stepsPerEpoch / config.evalsPerEpoch)) : 'epoch',
+        // Test accuracy is needed at the end only (final.test); per-epoch test passes would cost time.
+        evalTestEachEpoch: false,
         evalTrainAtEnd: true,
       },
       { onStep: (s) => onStep?.({ step: s.step, totalSteps, loss: s.loss }) },

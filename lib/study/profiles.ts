@@ -84,17 +84,21 @@ export const SMOKE_PROFILE: StudySpecInput = {
 
 /**
  * `quick` (default): Fashion-MNIST, 2,000 training / 1,000 validation / 2,000 test images,
- * SGD+momentum 0.9, lr 0.05, batch 64, 3 epochs; headline MLP + VGG × all kinds × 3 seeds;
- * init scales 0.25/1/4 and learning rates 0.01/0.1/0.5 on the MLP × none/batch × 2 seeds;
- * batch sizes 4/16/64 on the VGG × none/batch/group × 2 seeds (1 epoch); overhead on MLP and VGG,
- * 4 alternating rounds of 10 steps. A few minutes on 2 cores.
+ * SGD + momentum 0.9, lr 0.05, batch 64, 3 epochs, validation twice per epoch, target validation
+ * accuracy 0.75, 3 seeds everywhere:
+ * - `headline`: MLP + VGG × all kinds (27 runs);
+ * - `init`: init scales 0.25/1/4 × MLP × none/batch (12 new runs; scale 1 is shared with the headline);
+ * - `lr`: learning rates 0.01/0.05/0.5 × MLP × none/batch (12 new runs);
+ * - `batch`: batch sizes 4/16/64 × MLP × none/batch/layer (18 new runs);
+ * - `overhead`: MLP and VGG, 8 alternating rounds of 5 timed steps per kind.
+ * About 5 minutes on 2 idle cores (8 when the machine is shared).
  */
 export const QUICK_PROFILE: StudySpecInput = {
   name: 'quick',
   description:
-    'Fashion-MNIST subsets (2000 train, 1000 val, 2000 test), SGD momentum 0.9, lr 0.05, batch 64, 3 epochs; ' +
-    'headline MLP+VGG x all kinds x 3 seeds; init and lr sweeps on the MLP (2 seeds); batch sizes 4/16/64 on the VGG (2 seeds, 1 epoch); ' +
-    'overhead timing on MLP and VGG. A few minutes on 2 cores.',
+    'Fashion-MNIST subsets (2000 train, 1000 val, 2000 test), SGD momentum 0.9, lr 0.05, batch 64, 3 epochs, 3 seeds; ' +
+    'headline MLP+VGG x all kinds; init-scale, learning-rate and batch-size (4/16/64) sweeps on the MLP; ' +
+    'interleaved overhead timing on MLP and VGG. About 5 minutes on 2 cores.',
   dataset: { source: 'fashion-mnist', trainSize: 2000, valSize: 1000, testSize: 2000 },
   defaults: {
     optimizer: 'sgd',
@@ -105,6 +109,7 @@ export const QUICK_PROFILE: StudySpecInput = {
     epochs: 3,
     targetAccuracy: 0.75,
     groups: 4,
+    evalsPerEpoch: 2,
   },
   experiments: [
     {
@@ -120,24 +125,23 @@ export const QUICK_PROFILE: StudySpecInput = {
       archs: ['mlp'],
       norms: ['none', 'batch'],
       initScales: [0.25, 1, 4],
-      seeds: 2,
+      seeds: 3,
     },
     {
       name: 'lr',
       claims: [5],
       archs: ['mlp'],
       norms: ['none', 'batch'],
-      learningRates: [0.01, 0.1, 0.5],
-      seeds: 2,
+      learningRates: [0.01, 0.05, 0.5],
+      seeds: 3,
     },
     {
       name: 'batch',
       claims: [8],
-      archs: ['vgg'],
-      norms: ['none', 'batch', 'group'],
+      archs: ['mlp'],
+      norms: ['none', 'batch', 'layer'],
       batchSizes: [4, 16, 64],
-      seeds: 2,
-      epochs: 1,
+      seeds: 3,
     },
     {
       name: 'overhead',
@@ -146,7 +150,7 @@ export const QUICK_PROFILE: StudySpecInput = {
       archs: ['mlp', 'vgg'],
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
       seeds: 1,
-      overhead: { rounds: 4, stepsPerRound: 10, warmupSteps: 3 },
+      overhead: { rounds: 8, stepsPerRound: 5, warmupSteps: 3 },
     },
   ],
 };
@@ -155,7 +159,7 @@ export const QUICK_PROFILE: StudySpecInput = {
  * `full`: Fashion-MNIST with 6,000 training / 2,000 validation / 5,000 test images (the
  * validation images are held out of the official training set, the test images are the first
  * 5,000 of the official test set), SGD + momentum 0.9, lr 0.05, batch 64, target validation
- * accuracy 0.8.
+ * accuracy 0.8, validation three times per epoch.
  * - `headline` (claims 1, 2, 3, 6): MLP and VGG × all five kinds (no instance norm on the MLP) ×
  *   5 seeds, 4 epochs on 6,000 images (45 runs);
  * - `headline-resnet` (claims 1, 2, 3, 6): ResNet × all five kinds × 5 seeds, 3 epochs on 2,000
@@ -164,8 +168,8 @@ export const QUICK_PROFILE: StudySpecInput = {
  *   2,000 images (60 runs);
  * - `lr` (claim 5): learning rates 0.003/0.03/0.3/1/3 × MLP, VGG × none/batch × 3 seeds, 3 epochs
  *   on 2,000 images (60 runs);
- * - `batch` (claim 8): batch sizes 2/4/8/16/64 × VGG × none/batch/group × 3 seeds, 2 epochs on
- *   2,000 images (45 runs);
+ * - `batch` (claim 8): batch sizes 2/4/8/16/64 × MLP, VGG × none/batch/group × 3 seeds, 2 epochs
+ *   on 2,000 images (90 runs);
  * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 timed
  *   steps per kind at batch 64 (9 runs).
  *
@@ -179,7 +183,7 @@ export const FULL_PROFILE: StudySpecInput = {
     'Fashion-MNIST (6000 train, 2000 val, 5000 test), SGD momentum 0.9, lr 0.05, batch 64, target val accuracy 0.8; ' +
     'headline MLP+VGG x all kinds x 5 seeds (4 epochs) and ResNet x all kinds x 5 seeds (3 epochs on 2000 images); ' +
     'init scales 0.1..10 and learning rates 0.003..3 on MLP+VGG x none/batch x 3 seeds (3 epochs on 2000 images); ' +
-    'batch sizes 2/4/8/16/64 on the VGG x none/batch/group x 3 seeds (2 epochs on 2000 images); interleaved overhead timing on all architectures. ' +
+    'batch sizes 2/4/8/16/64 on MLP+VGG x none/batch/group x 3 seeds (2 epochs on 2000 images); interleaved overhead timing on all architectures. ' +
     'About an hour on 2 cores.',
   dataset: { source: 'fashion-mnist', trainSize: 6000, valSize: 2000, testSize: 5000 },
   defaults: {
@@ -191,6 +195,7 @@ export const FULL_PROFILE: StudySpecInput = {
     epochs: 4,
     targetAccuracy: 0.8,
     groups: 4,
+    evalsPerEpoch: 3,
   },
   experiments: [
     {
@@ -232,7 +237,7 @@ export const FULL_PROFILE: StudySpecInput = {
     {
       name: 'batch',
       claims: [8],
-      archs: ['vgg'],
+      archs: ['mlp', 'vgg'],
       norms: ['none', 'batch', 'group'],
       batchSizes: [2, 4, 8, 16, 64],
       seeds: 3,

@@ -33,7 +33,16 @@ const common = {
 };
 
 const configSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('train'), norm, epochs: num, targetAccuracy: num, ...common }).strict(),
+  z
+    .object({
+      kind: z.literal('train'),
+      norm,
+      epochs: num,
+      targetAccuracy: num,
+      evalsPerEpoch: num,
+      ...common,
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('overhead'),

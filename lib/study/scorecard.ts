@@ -31,7 +31,8 @@
  *    - 6 batch vs layer and instance norm: steps to target (lower), loss AUC (lower), test
  *      accuracy (higher), batch vs each rival.
  *    - 7 overhead: the paired per-round step-time ratio batch/none from the interleaved
- *      overhead experiment; supports when its CI lies above 1 and its mean is ≥ 1 +
+ *      overhead experiment (geometric mean and 95% CI on the log scale, pooled over rounds and
+ *      repetitions); supports when its CI lies above 1 and its mean is ≥ 1 +
  *      {@link OVERHEAD_THRESHOLD}; contradicts when the CI's upper end is below 1 + threshold.
  *    - 8 batch-size dependence: per seed, the drop of test accuracy from the largest to the
  *      smallest batch size; batch norm's drop vs the drop of a batch-independent rival (group,
@@ -158,7 +159,7 @@ export const CLAIMS: Readonly<Record<ClaimId, { title: string; statement: string
   7: {
     title: 'Adds computation per step',
     statement: 'Limitation: BN adds computation per step.',
-    rule: `paired per-round step-time ratio batch/none (interleaved timing); supports when CI > 1 and mean ≥ ${1 + OVERHEAD_THRESHOLD}`,
+    rule: `paired per-round step-time ratio batch/none (interleaved timing; geometric mean, 95% CI on the log scale); supports when CI > 1 and mean ≥ ${1 + OVERHEAD_THRESHOLD}`,
   },
   8: {
     title: 'Depends on the batch size',

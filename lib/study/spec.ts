@@ -95,6 +95,7 @@ export const defaultsSchema = z
     epochs: positiveInt.default(3),
     targetAccuracy: z.number().gt(0).lt(1).default(0.8),
     groups: positiveInt.default(4),
+    evalsPerEpoch: positiveInt.default(4),
   })
   .strict();
 
@@ -243,6 +244,11 @@ export interface TrainRunConfig {
   epochs: number;
   /** Validation accuracy that counts as "reached" for steps/seconds to target. */
   targetAccuracy: number;
+  /**
+   * Validation evaluations per epoch (evenly spaced; the resolution of steps to target). 1 =
+   * at the end of each epoch only.
+   */
+  evalsPerEpoch: number;
   /** Data. */
   dataset: RunDataset;
 }
@@ -281,6 +287,16 @@ export interface OverheadRunConfig {
 
 /** A run's config. */
 export type RunConfig = TrainRunConfig | OverheadRunConfig;
+
+/**
+ * A short label of a run for progress displays, e.g. `vgg/batch b64 lr0.05 init1 seed2` or
+ * `overhead vgg b64 seed0`.
+ */
+export function describeRun(config: RunConfig): string {
+  return config.kind === 'train'
+    ? `${config.arch}/${config.norm} b${config.batchSize} lr${config.learningRate} init${config.initScale} seed${config.seed}`
+    : `overhead ${config.arch} b${config.batchSize} seed${config.seed}`;
+}
 
 /** A planned run: its id, config and the experiments that use it. */
 export interface PlannedRun {
@@ -399,6 +415,7 @@ export function expandSpec(spec: StudySpec): StudyPlan {
                     seed,
                     epochs: e.epochs ?? d.epochs,
                     targetAccuracy: e.targetAccuracy ?? d.targetAccuracy,
+                    evalsPerEpoch: d.evalsPerEpoch,
                     dataset,
                   },
                   seed,
