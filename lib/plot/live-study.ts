@@ -1,6 +1,6 @@
 /**
  * A live display for a study run from a notebook: a progress line (runs done, ETA, the run in
- * progress) and a chart of the finished runs' test accuracy by norm kind, updated in place in
+ * progress) and, once a run has finished, a chart of the finished runs' test accuracy by norm kind, updated in place in
  * tslab (`newDisplay()`), printed every few runs elsewhere. Feed it the study runner's
  * `onProgress` callback.
  *
@@ -111,8 +111,10 @@ export function liveStudy(options: LiveStudyOptions = {}): LiveStudy {
     if (!force && now - lastDraw < throttle) return;
     lastDraw = now;
     if (!textDisplay) textDisplay = tslab.newDisplay();
-    if (!chartDisplay) chartDisplay = tslab.newDisplay();
     textDisplay.text(progressText());
+    // The chart appears with the first run finished here (a fully resumed study shows none).
+    if (finished.length === 0) return;
+    if (!chartDisplay) chartDisplay = tslab.newDisplay();
     chartDisplay.raw(PLOTLY_MIME, plotlyBundle(figure()) as unknown as string);
   }
 
