@@ -2,6 +2,36 @@
  * normlab's normalization library: the algorithm as small functions, one shared core, the four
  * layers and a factory. Importing it registers the layers for model (de)serialization.
  *
+ * | kind       | layer                   | statistics over (NHWC input)      | γ/β shape      | weights (getWeights order)                  |
+ * |------------|-------------------------|-----------------------------------|----------------|---------------------------------------------|
+ * | `none`     | `IdentityNormalization` | —                                 | —              | none                                        |
+ * | `batch`    | `BatchNormalization`    | N, H, W (per channel)             | `[C]`          | gamma, beta, movingMean, movingVariance     |
+ * | `layer`    | `LayerNormalization`    | `axis` (factory default H, W, C)  | sizes on `axis`| gamma, beta                                 |
+ * | `instance` | `InstanceNormalization` | H, W (per example and channel)    | `[C]`          | gamma, beta                                 |
+ * | `group`    | `GroupNormalization`    | H, W and C/G channels per group   | `[C]`          | gamma, beta                                 |
+ *
+ * gamma/beta are absent when `scale`/`center` is false. Saved models name the layers by their
+ * registered class names, `normlab>BatchNormalization`, `normlab>LayerNormalization`,
+ * `normlab>InstanceNormalization`, `normlab>GroupNormalization` and `normlab>Identity` (Keras'
+ * `package>Name` convention), so tfjs' own `BatchNormalization` and `LayerNormalization` stay
+ * intact. Group and instance norm are also registered under Keras' and tensorflow-addons' names
+ * (`GroupNormalization`, `Addons>GroupNormalization`, `InstanceNormalization`,
+ * `Addons>InstanceNormalization`), which tfjs lacks, so converted Keras models load.
+ *
+ * Conventions (`convention: 'keras' | 'pytorch'`, default `'keras'`) are described in
+ * `conventions.ts`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { normLayer } from './lib/norm/index';
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, useBias: false }),
+ *   normLayer('group', { groups: 8 }),
+ *   tf.layers.reLU(),
+ * ] });
+ * ```
+ *
  * @module
  */
 export * from './batch_normalization';

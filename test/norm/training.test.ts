@@ -151,6 +151,23 @@ describe('BatchNormalization: training vs inference', () => {
     bn.dispose();
   });
 
+  it('inference without gamma/beta works under a gradient tape', () => {
+    for (const options of [{ center: false }, { scale: false }, { center: false, scale: false }]) {
+      const x = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 14);
+      const bn = new BatchNormalization(options);
+      const dx = tf.grad((v: tf.Tensor) => tf.sum(bn.apply(v) as tf.Tensor))(x);
+      // Inference is affine in x: dy/dx = γ/sqrt(1 + ε) with the initial running variance 1.
+      assertClose(
+        Array.from(new Set(values(dx).map((v) => Math.round(v * 1e5) / 1e5))),
+        [Math.round(1e5 / Math.sqrt(1.001)) / 1e5],
+        1e-5,
+        `${JSON.stringify(options)}`,
+      );
+      tf.dispose([x, dx]);
+      bn.dispose();
+    }
+  });
+
   it('a frozen layer (trainable = false) runs in inference mode even when training', () => {
     const x = tf.randomNormal([4, 3], 2, 1, 'float32', 10);
     const bn = new BatchNormalization();
