@@ -161,6 +161,14 @@ export function openResults(path: string, spec: StudySpec): ResultsWriter {
   let runs: RunRecord[] = [];
   let tornSavedTo: string | undefined;
   let existingHeader: ResultsHeader = header;
+  const existing = existsSync(path) ? readFileSync(path) : undefined;
+  if (existing && existing.length > 0 && !existing.includes(0x0a)) {
+    // Not even the header line was completed (killed while creating the file): keep the bytes
+    // aside and start the file again.
+    tornSavedTo = `${path}.torn-${Date.now()}`;
+    copyFileSync(path, tornSavedTo);
+    truncateSync(path, 0);
+  }
   if (existsSync(path) && readFileSync(path).length > 0) {
     const loaded = loadResults(path);
     if (loaded.header.specHash !== header.specHash)

@@ -5,7 +5,7 @@
  * @module
  */
 import type { NormKind } from '../norm/kinds';
-import type { RunConfig, StudySpec } from './spec';
+import type { OverheadRunConfig, RunConfig, StudySpec, TrainRunConfig } from './spec';
 
 /** Claim metrics of one training run (computed by `trainRunMetrics` from the trainer's result). */
 export interface TrainRunMetrics {
@@ -185,11 +185,15 @@ export interface RunRecord {
 export type ResultsRecord = ResultsHeader | RunRecord;
 
 /** Whether a run record is of a training run. */
-export function isTrainRecord(r: RunRecord): r is RunRecord & { metrics: TrainRunMetrics } {
+export function isTrainRecord(
+  r: RunRecord,
+): r is RunRecord & { metrics: TrainRunMetrics; config: TrainRunConfig } {
   return r.config.kind === 'train';
 }
 
 /** Whether a run record is of an overhead run. */
-export function isOverheadRecord(r: RunRecord): r is RunRecord & { metrics: OverheadRunMetrics } {
+export function isOverheadRecord(
+  r: RunRecord,
+): r is RunRecord & { metrics: OverheadRunMetrics; config: OverheadRunConfig } {
   return r.config.kind === 'overhead';
 }

@@ -75,6 +75,15 @@ test('a torn last line is ignored on load, saved aside and repaired on open; not
   assert.equal(loadResults(again.resultsPath).runs.length, expandSpec(spec).runs.length);
 });
 
+test('a file whose header line was torn is saved aside and started again', async () => {
+  const dir = tmp();
+  const path = join(dir, 'results.jsonl');
+  writeFileSync(path, '{"type":"header","form');
+  const writer = openResults(path, spec);
+  assert.ok(writer.tornSavedTo && readFileSync(writer.tornSavedTo, 'utf8') === '{"type":"header","form');
+  assert.equal(loadResults(path).header.specHash, expandSpec(spec).specHash);
+});
+
 test('a corrupt line before the last is an error naming the line; the file is not touched', async () => {
   const dir = tmp();
   const out = await runStudy({ spec, outDir: dir, executor: fakeExecutor(), maxRuns: 2 });
