@@ -174,7 +174,7 @@ async function main(): Promise<void> {
         layerVariant('normlab group', ours('group'), shape),
       ];
       const ms = measure(variants, repeats, steps);
-      variants.forEach((v) => v.dispose());
+      for (const v of variants) v.dispose();
       report(
         `forward+backward, ${label} [${shape}] (layer = over the last axis, group = 8 groups)`,
         ms,
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       cnnVariant('normlab group', ours('group'), batch),
     ];
     const ms = measure(variants, repeats, steps);
-    variants.forEach((v) => v.dispose());
+    for (const v of variants) v.dispose();
     report(`small-CNN training step, batch ${batch} (3 conv layers + norm, SGD)`, ms, 'none', pairs);
   }
 }

@@ -73,8 +73,12 @@ describe('cpu backend vs native backend', () => {
         close(cpu.train, native.train, 'train output');
         close(cpu.infer, native.infer, 'inference output');
         assert.equal(cpu.grads.length, native.grads.length);
-        cpu.grads.forEach((g, i) => close(g, native.grads[i], `gradient ${i}`));
-        cpu.weights.forEach((g, i) => close(g, native.weights[i], `weight ${i}`));
+        cpu.grads.forEach((g, i) => {
+          close(g, native.grads[i], `gradient ${i}`);
+        });
+        cpu.weights.forEach((g, i) => {
+          close(g, native.weights[i], `weight ${i}`);
+        });
       } finally {
         await tf.setBackend('tensorflow');
       }
