@@ -153,12 +153,21 @@ async function main(argv: string[]): Promise<void> {
   const command = `node --import tsx scripts/study.ts ${argv.slice(2).join(' ')}`.trim();
 
   if (o.merge) {
-    const merged = mergeResults(o.merge, join(outDir, resultsFileName()));
+    // The shards' own spec decides, unless --spec or --profile was given: then they must match it.
+    const first = loadResults(o.merge[0], { validate: false }).header;
+    const explicit = Boolean(o.spec) || program.getOptionValueSource('profile') === 'cli';
+    if (explicit && first.specHash !== expandSpec(spec).specHash)
+      throw new Error(
+        `${o.merge[0]} belongs to spec '${first.specName}' (hash ${first.specHash}), not to the requested ` +
+          `'${spec.name}' (hash ${expandSpec(spec).specHash}); nothing was merged`,
+      );
+    const mergeOut = o.out ?? join('results', first.specName);
+    const merged = mergeResults(o.merge, join(mergeOut, resultsFileName()));
     console.log(
       `merged ${o.merge.length} file(s): ${merged.runs} runs (${merged.duplicates} duplicates dropped, ${merged.missing} planned runs missing)`,
     );
     const header = loadResults(merged.outPath).header;
-    report(header.spec, merged.outPath, outDir, { command }, Boolean(o.details));
+    report(header.spec, merged.outPath, mergeOut, { command }, Boolean(o.details));
     return;
   }
   if (o.reportOnly) {
