@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { assertNormKind, NORM_KINDS, normLayer } from '../../lib/norm/index';
+import {
+  assertNormKind,
+  type BatchNormalization,
+  GroupNormalization,
+  InstanceNormalization,
+  NORM_KINDS,
+  normLayer,
+} from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
@@ -16,6 +23,36 @@ describe('norm API skeleton', () => {
     assert.deepEqual([...NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group']);
     assert.throws(() => assertNormKind('bn'), /none, batch, layer, instance, group/);
     assert.throws(() => normLayer('bn' as never), /unknown normalization kind "bn"/);
+  });
+
+  it('convention defaults: eps, momentum, running variance, instance-norm affine', () => {
+    const keras = normLayer('batch') as BatchNormalization;
+    const torch = normLayer('batch', { convention: 'pytorch' }) as BatchNormalization;
+    assert.deepEqual([keras.affine.epsilon, keras.momentum, keras.runningVariance], [1e-3, 0.99, 'biased']);
+    assert.deepEqual([torch.affine.epsilon, torch.momentum, torch.runningVariance], [1e-5, 0.1, 'unbiased']);
+    const inKeras = new InstanceNormalization();
+    const inTorch = new InstanceNormalization({ convention: 'pytorch' });
+    assert.deepEqual([inKeras.affine.center, inKeras.affine.scale], [true, true]);
+    assert.deepEqual([inTorch.affine.center, inTorch.affine.scale], [false, false]);
+    tf.tidy(() => {
+      inTorch.apply(tf.ones([2, 3, 3, 4]));
+    });
+    assert.equal(
+      inTorch.getWeights().length,
+      0,
+      'PyTorch InstanceNorm2d has no affine parameters by default',
+    );
+    const gn = new GroupNormalization({ groups: 2, center: false });
+    tf.tidy(() => {
+      gn.apply(tf.ones([2, 4]));
+    });
+    assert.deepEqual(
+      gn.getWeights().map((w) => w.shape),
+      [[4]],
+      'only gamma when center is false',
+    );
+    inTorch.dispose();
+    gn.dispose();
   });
 
   it('normLayer(kind) standardizes as a plain tfjs reference does', () => {
