@@ -5,12 +5,14 @@
  *
  * Usage: `node --import tsx bench/trainer.ts [options]`
  *   --batch B          mini-batch size (default 128)
- *   --steps N          timed steps per repeat (default 12), after --warmup W steps (default 2)
+ *   --steps N          timed steps per repeat (default 8), after --warmup W steps (default 2)
  *   --repeats R        interleaved repeats, ours/fit alternating (default 2); medians of per-step times
  *   --archs a,b        architectures (default mlp,vgg,resnet)
  *   --norms a,b        norm kinds (default none,batch,layer,instance,group)
  *   --no-fit           skip model.fit;  --no-torch: skip PyTorch
- *   --torch-threads T  PyTorch threads (default: TF's intra-op thread count, see below)
+ *   --torch-threads T  PyTorch threads (default 1: on a shared machine OpenMP's spin-waiting makes
+ *                      multi-threaded PyTorch wall times meaningless; its CPU time per step, printed
+ *                      too, is the robust comparison. Pass 2 on a quiet machine)
  *   --profile          also print where one of our steps spends its time (batch copy, forward,
  *                      backward, update, read-back) and the top TensorFlow kernels
  *
@@ -20,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
@@ -68,17 +70,16 @@ function parseArgs(argv: string[]): Options {
     }
     return items as T[];
   };
-  const intraOp = Number(process.env.TF_NUM_INTRAOP_THREADS) || cpus().length;
   return {
     batch: int('batch', 128),
-    steps: int('steps', 12),
+    steps: int('steps', 8),
     warmup: int('warmup', 2),
     repeats: int('repeats', 2),
     archs: list('archs', ARCHITECTURES),
     norms: list('norms', NORM_KINDS),
     fit: !argv.includes('--no-fit'),
     torch: !argv.includes('--no-torch'),
-    torchThreads: int('torch-threads', intraOp),
+    torchThreads: int('torch-threads', 1),
     profile: argv.includes('--profile'),
   };
 }
@@ -99,24 +100,42 @@ function randomSplit(count: number): ImageSplit {
 }
 
 /** Per-step ms of our trainer: `train()` over warmup + steps steps (warm-up steps dropped). */
-async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options): Promise<number[]> {
-  const result = await train(
-    model,
-    { train: split },
-    {
-      optimizer: 'sgd',
-      learningRate: 0.01,
-      momentum: 0.9,
-      batchSize: o.batch,
-      epochs: 1,
-      evalTrainAtEnd: false,
-    },
-  );
-  return result.stepRecords.slice(o.warmup).map((s) => s.ms);
+/** Wall ms of each timed step and CPU ms (all threads of this process) per timed step. */
+interface Timing {
+  ms: number[];
+  cpuMs: number[];
 }
 
-/** Per-step ms of tfjs' model.fit on the same model (compiled with the same loss and optimizer). */
-async function timeFit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<number[]> {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** Our trainer: `train()` for the warm-up steps, then `train()` again for the timed steps. */
+async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options, t: Timing): Promise<void> {
+  const config = {
+    optimizer: 'sgd' as const,
+    learningRate: 0.01,
+    momentum: 0.9,
+    batchSize: o.batch,
+    epochs: 1,
+    evalTrainAtEnd: false,
+  };
+  await train(model, { train: split }, { ...config, maxSteps: o.warmup });
+  const cpu = process.cpuUsage();
+  const result = await train(model, { train: split }, { ...config, maxSteps: o.steps });
+  t.cpuMs.push(cpuMsSince(cpu) / result.steps);
+  t.ms.push(...result.stepRecords.map((r) => r.ms));
+}
+
+/** tfjs' model.fit on the same model (same loss and optimizer, plus an accuracy metric like ours). */
+async function timeFit(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  o: Options,
+  t: Timing,
+): Promise<void> {
   const optimizer = tf.train.momentum(0.01, 0.9);
   model.compile({
     optimizer,
@@ -125,12 +144,12 @@ async function timeFit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, o: O
   });
   const times: number[] = [];
   let t0 = 0;
-  await model.fit(xs, ys, {
+  const fitArgs = {
     batchSize: o.batch,
     epochs: 1,
     shuffle: true,
-    verbose: 0,
-    yieldEvery: 'never',
+    verbose: 0 as const,
+    yieldEvery: 'never' as const,
     callbacks: {
       onBatchBegin: async () => {
         t0 = performance.now();
@@ -139,9 +158,19 @@ async function timeFit(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, o: O
         times.push(performance.now() - t0);
       },
     },
-  });
+  };
+  const n = o.batch * o.warmup;
+  const [xw, yw] = [xs.slice(0, n), ys.slice(0, n)];
+  await model.fit(xw, yw, fitArgs);
+  tf.dispose([xw, yw]);
+  times.length = 0;
+  const [xt, yt] = [xs.slice(n), ys.slice(n)];
+  const cpu = process.cpuUsage();
+  await model.fit(xt, yt, fitArgs);
+  t.cpuMs.push(cpuMsSince(cpu) / times.length);
+  tf.dispose([xt, yt]);
   disposeOptimizer(optimizer);
-  return times.slice(o.warmup);
+  t.ms.push(...times);
 }
 
 /** Where one of our steps spends its time, by removing parts of the step. */
@@ -217,6 +246,7 @@ interface TorchRow {
   norm: string;
   samples_per_second: number;
   median_step_ms: number;
+  cpu_ms_per_step: number;
 }
 
 function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; note: string } {
@@ -229,10 +259,18 @@ function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; n
       note: 'PyTorch column skipped: .venv-ref/bin/python not found (the reference venv with torch)',
     };
   }
+  const torchSeconds = Math.max(2, (o.steps * o.repeats) / 4);
   const args = [
     join(root, 'bench', 'pytorch_trainer.py'),
     ...['--batch', String(o.batch), '--steps', String(o.steps * o.repeats), '--warmup', String(o.warmup)],
-    ...['--threads', String(o.torchThreads), '--cases', cases.join(',')],
+    ...[
+      '--threads',
+      String(o.torchThreads),
+      '--max-seconds',
+      String(torchSeconds),
+      '--cases',
+      cases.join(','),
+    ],
   ];
   const env = { ...process.env, OMP_NUM_THREADS: String(o.torchThreads) };
   const out = spawnSync(python, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
@@ -247,7 +285,7 @@ function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; n
     .map((l) => JSON.parse(l));
   const rows = new Map<string, TorchRow>();
   for (const r of lines.slice(1) as TorchRow[]) rows.set(`${r.arch}:${r.norm}`, r);
-  return { rows, note: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s)` };
+  return { rows, note: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s), channels_last for CNNs` };
 }
 
 const fmt = (x: number | undefined, digits = 0): string =>
@@ -260,20 +298,25 @@ async function main(): Promise<void> {
   const inter = process.env.TF_NUM_INTEROP_THREADS ?? 'default';
   console.log(
     `batch ${o.batch}; ${o.steps} timed steps × ${o.repeats} interleaved repeats after ${o.warmup} warm-up steps; ` +
-      `TF intra-op threads ${intra}, inter-op ${inter}; ${cpus().length} CPUs\n`,
+      `TF intra-op threads ${intra}, inter-op ${inter}; ${cpus().length} CPUs; load average ${loadavg()[0].toFixed(1)}\n`,
   );
   const split = randomSplit(o.batch * (o.steps + o.warmup));
   const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
   const ys = tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10);
-  const cases: { arch: Architecture; norm: NormKind; ours: number[]; fit: number[] }[] = [];
+  const cases: { arch: Architecture; norm: NormKind; ours: Timing; fit: Timing }[] = [];
   for (const arch of o.archs) {
     for (const norm of o.norms) {
       if (arch === 'mlp' && norm === 'instance') continue;
-      const entry = { arch, norm, ours: [] as number[], fit: [] as number[] };
+      const entry = {
+        arch,
+        norm,
+        ours: { ms: [], cpuMs: [] } as Timing,
+        fit: { ms: [], cpuMs: [] } as Timing,
+      };
       for (let r = 0; r < o.repeats; r++) {
         const model = buildModel({ arch, norm, seed: 1 });
-        entry.ours.push(...(await timeOurs(model, split, o)));
-        if (o.fit) entry.fit.push(...(await timeFit(model, xs, ys, o)));
+        await timeOurs(model, split, o, entry.ours);
+        if (o.fit) await timeFit(model, xs, ys, o, entry.fit);
         if (o.profile && r === 0) {
           console.log(`${arch}/${norm}`);
           profileStep(model, split, o);
@@ -292,41 +335,41 @@ async function main(): Promise<void> {
     o,
   );
   console.log(`\n${torch.note}\n`);
-  const header = [
-    'arch',
-    'norm',
-    'ours sps',
-    'fit sps',
-    'torch sps',
-    'ours/fit',
-    'ours/torch',
-    'ours step ms',
-    'vs none',
-  ];
-  console.log(header.map((h, i) => (i < 2 ? h.padEnd(9) : h.padStart(12))).join(''));
+  const header = ['arch', 'norm', 'ours sps', 'fit sps', 'torch sps', 'ours/fit', 'ours/torch', 'vs none'];
+  header.push('cpu ours', 'cpu fit', 'cpu torch', 'cpu t/ours');
+  console.log(header.map((h, i) => (i < 2 ? h.padEnd(9) : h.padStart(11))).join(''));
   const noneMs = new Map<string, number>();
   for (const c of cases) {
-    const oursMs = median(c.ours);
+    const oursMs = median(c.ours.ms);
     if (c.norm === 'none') noneMs.set(c.arch, oursMs);
     const ours = (1000 * o.batch) / oursMs;
-    const fit = c.fit.length ? (1000 * o.batch) / median(c.fit) : undefined;
-    const t = torch.rows.get(`${c.arch}:${c.norm}`)?.samples_per_second;
+    const fit = c.fit.ms.length ? (1000 * o.batch) / median(c.fit.ms) : undefined;
+    const torchRow = torch.rows.get(`${c.arch}:${c.norm}`);
+    const t = torchRow?.samples_per_second;
     const base = noneMs.get(c.arch);
-    const row = [
-      c.arch.padEnd(9),
-      c.norm.padEnd(9),
-      fmt(ours).padStart(12),
-      fmt(fit).padStart(12),
-      fmt(t).padStart(12),
-      fmt(fit ? ours / fit : undefined, 2).padStart(12),
-      fmt(t ? ours / t : undefined, 2).padStart(12),
-      fmt(oursMs, 1).padStart(12),
-      fmt(base ? oursMs / base : undefined, 2).padStart(12),
+    const cpuOurs = median(c.ours.cpuMs);
+    const cpuFit = c.fit.cpuMs.length ? median(c.fit.cpuMs) : undefined;
+    const cpuTorch = torchRow?.cpu_ms_per_step;
+    const cells = [
+      fmt(ours),
+      fmt(fit),
+      fmt(t),
+      fmt(fit ? ours / fit : undefined, 2),
+      fmt(t ? ours / t : undefined, 2),
+      fmt(base ? oursMs / base : undefined, 2),
+      fmt(cpuOurs, 1),
+      fmt(cpuFit, 1),
+      fmt(cpuTorch, 1),
+      fmt(cpuTorch ? cpuTorch / cpuOurs : undefined, 2),
     ];
-    console.log(row.join(''));
+    console.log(c.arch.padEnd(9) + c.norm.padEnd(9) + cells.map((x) => x.padStart(11)).join(''));
   }
   console.log(
-    '\nsps = samples/s; ratios > 1 mean our trainer is faster; "vs none" = our step time / the same arch without normalization.',
+    `\nload average at the end ${loadavg()[0].toFixed(1)} (other processes compete for the ${cpus().length} CPUs).\n` +
+      'sps = samples/s from the median step wall time; ours/fit, ours/torch > 1: our trainer is faster; ' +
+      '"vs none" = our step time / the same arch without normalization.\n' +
+      'cpu = CPU ms per step over all threads of the process (less sensitive to other load than wall time); ' +
+      'cpu t/ours > 1: PyTorch spends more CPU per step than our trainer.',
   );
 }
 
