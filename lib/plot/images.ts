@@ -5,13 +5,13 @@
  * @module
  */
 import { themedAxis, themedLayout } from './theme';
-import type { Figure, PlotNumber } from './types';
+import type { Figure, PlotAnnotation, PlotNumber } from './types';
 
 /** Options of {@link imageGrid}. */
 export interface ImageGridOptions {
   /** Images per row. Default 8. */
   columns?: number;
-  /** A label per image (hover). Default `image i`. */
+  /** A label per image, written under it. Default: none. */
   labels?: string[];
   /** Figure title. */
   title?: string;
@@ -55,21 +55,20 @@ export function imageGrid(
   const count = pixels.length / size;
   const columns = Math.min(options.columns ?? 8, count);
   const rows = Math.ceil(count / columns);
-  const gridH = rows * (height + 1) - 1;
+  // Rows are separated by one empty pixel row, or by room for a label.
+  const gapY = options.labels ? Math.max(2, Math.round(height / 4)) : 1;
+  const gridH = rows * (height + gapY) - (options.labels ? 0 : gapY);
   const gridW = columns * (width + 1) - 1;
   const z: PlotNumber[][] = Array.from({ length: gridH }, () => new Array<PlotNumber>(gridW).fill(null));
-  const text: string[][] = Array.from({ length: gridH }, () => new Array<string>(gridW).fill(''));
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < count; i++) {
-    const r0 = Math.floor(i / columns) * (height + 1);
+    const r0 = Math.floor(i / columns) * (height + gapY);
     const c0 = (i % columns) * (width + 1);
-    const label = options.labels?.[i] ?? `image ${i}`;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const v = pixels[i * size + y * width + x];
         z[r0 + y][c0 + x] = Number.isFinite(v) ? v : null;
-        text[r0 + y][c0 + x] = label;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
@@ -86,19 +85,28 @@ export function imageGrid(
           [0, '#000000'],
           [1, '#ffffff'],
         ];
-  const rowPx = Math.max(40, Math.round(600 / columns));
+  const rowPx = Math.round((Math.max(40, Math.round(600 / columns)) * (height + gapY)) / height);
+  const annotations: PlotAnnotation[] = (options.labels ?? []).slice(0, count).map((label, i) => ({
+    text: label,
+    x: (i % columns) * (width + 1) + (width - 1) / 2,
+    y: Math.floor(i / columns) * (height + gapY) + height - 0.5 + gapY / 2,
+    xref: 'x',
+    yref: 'y',
+    showarrow: false,
+    yanchor: 'middle',
+    font: { size: 9 },
+  }));
   return {
     data: [
       {
         type: 'heatmap',
         name: 'images',
         z,
-        text,
         zmin: options.zmin ?? lo,
         zmax: options.zmax ?? hi,
         colorscale,
         showscale: options.colors === 'diverging',
-        hovertemplate: '%{text}: %{z:.3f}<extra></extra>',
+        hovertemplate: 'pixel %{z:.3f}<extra></extra>',
       },
     ],
     layout: themedLayout(options.title, {
@@ -115,6 +123,7 @@ export function imageGrid(
         zeroline: false,
         autorange: 'reversed',
       }),
+      annotations,
     }),
   };
 }

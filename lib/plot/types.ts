@@ -82,6 +82,8 @@ export interface PlotTrace {
   textposition?: string;
   error_y?: PlotErrorBars;
   error_x?: PlotErrorBars;
+  /** Bar width in x units (one number for all bars). */
+  width?: number;
   /** Bar and histogram orientation. */
   orientation?: 'v' | 'h';
   /** Histogram: number of bins (upper bound). */

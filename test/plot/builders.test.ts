@@ -136,11 +136,15 @@ test('activationHistograms: one panel per stage, density, mean/std annotations, 
         ],
       },
     ],
-    { maxValues: 1000 },
+    { bins: 10 },
   );
   roundTrips(fig);
   assert.equal(fig.data.length, 3);
-  assert.equal((fig.data[0].x as number[]).length, 1000);
+  assert.equal(fig.data[0].type, 'bar');
+  assert.equal((fig.data[0].x as number[]).length, 10, 'binned here: 10 bins, not 50000 raw values');
+  const density = fig.data[0].y as number[];
+  const width = fig.data[0].width as number;
+  assert.ok(Math.abs(density.reduce((a, b) => a + b, 0) * width - 1) < 1e-3, 'densities integrate to 1');
   assert.equal(fig.data[1].xaxis, 'x2');
   assert.deepEqual(fig.layout.xaxis?.domain, [0, 0.475]);
   assert.match(fig.layout.annotations![0].text, /mean 4\.95, std 2\.89/);
@@ -219,6 +223,12 @@ test('imageGrid tiles images with gaps and checks the pixel count', () => {
   assert.deepEqual(z[0], [0, 1, null, 4, 5]);
   assert.deepEqual(z[3], [8, 9, null, null, null]);
   assert.throws(() => imageGrid([1, 2, 3], 2, 2), /whole number of 2×2 images/);
+  const labelled = imageGrid(pixels, 2, 2, { columns: 2, labels: ['a', 'b', 'c'] });
+  assert.deepEqual(
+    labelled.layout.annotations?.map((a) => a.text),
+    ['a', 'b', 'c'],
+  );
+  assert.equal(labelled.data[0].z!.length, 8, 'two rows of 2 pixels, each followed by 2 rows of label room');
 });
 
 test('helpers: sampling and subplot domains', () => {
