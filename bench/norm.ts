@@ -193,12 +193,18 @@ async function main(): Promise<void> {
         ? [{ ...cnnVariant('tfjs layerNormalization', builtinLn, batch), slow: true }]
         : []),
       cnnVariant('normlab layer', ours('layer'), batch),
+      cnnVariant("normlab layer 'features'", () => normLayer('layer'), batch),
       cnnVariant('normlab instance', ours('instance'), batch),
       cnnVariant('normlab group', ours('group'), batch),
     ];
     const ms = measure(variants, repeats, steps);
     for (const v of variants) v.dispose();
-    report(`small-CNN training step, batch ${batch} (3 conv layers + norm, SGD)`, ms, 'none', pairs);
+    report(
+      `small-CNN training step, batch ${batch} (3 conv layers + norm, SGD; layer = last axis unless 'features' = H,W,C)`,
+      ms,
+      'none',
+      pairs,
+    );
   }
 }
 
