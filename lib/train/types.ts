@@ -148,7 +148,10 @@ export interface Divergence {
 export interface TrainResult {
   /** Steps run (up to the diverging step included). */
   steps: number;
-  /** Epochs completed (a diverged or stopped epoch does not count). */
+  /**
+   * Epochs run, each with an {@link EpochRecord} (the last one may be partial when `maxSteps` or
+   * the target accuracy stopped it mid-epoch; an epoch in which training diverged does not count).
+   */
   epochs: number;
   /** Steps per full epoch (`floor(train.count / batchSize)`). */
   stepsPerEpoch: number;
