@@ -2,7 +2,8 @@
  * normlab's VitePress site. Generated parts (API reference, notebook pages, figure data) come from
  * `npm run docs:build` (scripts/docs/build.ts); this config only reads their sidebars when present.
  *
- * Environment: DOCS_BASE sets the base path (default `/`; for GitHub Pages project sites `/repo/`).
+ * Environment: DOCS_BASE sets the base path (default `/`; for GitHub Pages project sites `/repo/`);
+ * DOCS_OUT_DIR the output folder (default docs/.vitepress/dist).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,8 @@ export default defineConfig({
   description:
     'Batch, layer, instance and group normalization for TensorFlow.js: the algorithm step by step, notebooks, a comparative study.',
   base,
+  // DOCS_OUT_DIR builds elsewhere than docs/.vitepress/dist (the browser test builds its own copy).
+  ...(process.env.DOCS_OUT_DIR ? { outDir: process.env.DOCS_OUT_DIR } : {}),
   cleanUrls: false,
   lastUpdated: false,
   head: [

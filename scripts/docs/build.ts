@@ -16,10 +16,11 @@
  *   reuse: execute only missing ones, accept stale copies (with a warning);
  *   skip: execute nothing, convert whatever executed copies exist.
  *   --no-site: stop before `vitepress build` (for `docs:dev`).
- * Environment: DOCS_BASE, the site's base path (default `/`).
+ * Environment: DOCS_BASE, the site's base path (default `/`); DOCS_OUT_DIR, the output folder
+ * (default docs/.vitepress/dist).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { convertAll } from './notebook-to-page';
 import { writeScorecard } from './scorecard';
@@ -111,11 +112,18 @@ function main(): void {
   stage('scorecard', () => console.log(`[docs]   ${writeScorecard()}`));
   stage('API reference (typedoc)', () => run(join(ROOT, 'node_modules', '.bin', 'typedoc'), []));
   if (process.argv.includes('--no-site')) return;
+  const outDir = process.env.DOCS_OUT_DIR ?? join(ROOT, 'docs', '.vitepress', 'dist');
   stage(`site (vitepress build, base ${process.env.DOCS_BASE ?? '/'})`, () =>
     run(join(ROOT, 'node_modules', '.bin', 'vitepress'), ['build', 'docs']),
   );
+  const marker = {
+    base: process.env.DOCS_BASE ?? '/',
+    builtAt: new Date().toISOString(),
+    notebooks: executed.length,
+  };
+  writeFileSync(join(outDir, 'normlab-build.json'), `${JSON.stringify(marker, null, 2)}\n`);
   console.log(
-    `[docs] built docs/.vitepress/dist in ${((Date.now() - started) / 1000).toFixed(0)} s; serve it with npm run docs:preview`,
+    `[docs] built ${relative(ROOT, outDir)} in ${((Date.now() - started) / 1000).toFixed(0)} s; serve it with npm run docs:preview`,
   );
 }
 

@@ -188,8 +188,8 @@ function renderOutput(output: NotebookOutput, ctx: RenderContext): string | null
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, file), JSON.stringify(figure));
     const title = figureTitle(figure);
-    const caption = title ? ` caption="${escapeAttr(title)}"` : '';
-    return `<PlotlyChart src="${ctx.paths.dataUrl}/${ctx.name}/${file}"${caption} />`;
+    const label = title ? ` label="${escapeAttr(title)}"` : '';
+    return `<PlotlyChart src="${ctx.paths.dataUrl}/${ctx.name}/${file}"${label} />`;
   }
   if (typeof data['text/html'] !== 'undefined')
     return htmlOutput(joinText(data['text/html'] as MultilineText));
@@ -207,6 +207,13 @@ function renderOutput(output: NotebookOutput, ctx: RenderContext): string | null
     return textOutput('nb-result', joinText(data['text/plain'] as MultilineText));
   }
   return null;
+}
+
+/** `text` cut at a word boundary to at most `max` characters, with an ellipsis when cut. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
 }
 
 /** Convert one executed notebook; returns the page's text and what it holds. */
@@ -250,7 +257,7 @@ export function convertNotebook(executedPath: string, paths: ConvertPaths): Conv
   const frontmatter = [
     '---',
     `title: ${JSON.stringify(title)}`,
-    `description: ${JSON.stringify(summary.slice(0, 200))}`,
+    `description: ${JSON.stringify(shorten(summary, 200))}`,
     'outline: [2, 3]',
     `notebook: ${JSON.stringify(`${name}.ipynb`)}`,
     '---',

@@ -1,18 +1,17 @@
 /**
  * Colours a Plotly layout for the site's light or dark mode: transparent backgrounds (the page
- * shows through), and text, axis and grid colours taken from VitePress' CSS variables, so the
- * same figure reads well on both.
+ * shows through), and text, axis and grid colours of VitePress' palette, so the same figure reads
+ * well on both.
  */
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
+/** VitePress' --vp-c-text-1 in each mode (fixed here: when the mode flips, the page's CSS
+ * variables may not have switched yet). */
+const TEXT = { light: '#3c3c43', dark: '#dfdfd6' };
 
 type Layout = Record<string, unknown>;
 
 /** Layout properties to apply on top of a figure's own layout (Plotly `relayout` paths). */
 export function themeUpdate(layout: Layout, dark: boolean): Layout {
-  const text = cssVar('--vp-c-text-1', dark ? '#dfdfd6' : '#3c3c43');
+  const text = dark ? TEXT.dark : TEXT.light;
   const grid = dark ? 'rgba(255,255,255,0.12)' : 'rgba(0,0,0,0.1)';
   const line = dark ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.35)';
   const update: Layout = {

@@ -1,0 +1,403 @@
+/**
+ * The site in a real browser: Debian's chromium driven by playwright-core (never a downloaded
+ * browser) against the built site served on 127.0.0.1 under the base path /normlab/.
+ *
+ * Checks: every page reachable from the home page loads with no console error, no page error, no
+ * failed request and no HTTP error; internal links and their anchors resolve; every notebook page
+ * draws each of its charts with data; the playground reacts to its controls; the API pages list
+ * every public export of lib/index.ts; charts stay readable in dark mode. Screenshots of the key
+ * pages go to artifacts/screenshots/ (git-ignored).
+ *
+ * The site is built by scripts/docs/build.ts (notebooks: `reuse` their executed copies, executing
+ * only missing ones; set NORMLAB_DOCS_NOTEBOOKS=fresh to re-execute stale ones) unless a build
+ * newer than every input exists (NORMLAB_SITE_REBUILD=1 forces one; NORMLAB_SITE_REUSE=1 takes any
+ * existing one, for quick reruns).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { publicExports } from './exports';
+import { ensureSite, ROOT, TEST_BASE, TEST_DIST } from './site-build';
+import { type StaticSite, serveStatic } from './static-server';
+
+const CHROMIUM = process.env.NORMLAB_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'artifacts', 'screenshots');
+
+interface PageReport {
+  path: string;
+  problems: string[];
+  links: string[];
+  ids: string[];
+  charts: number;
+}
+
+let site: StaticSite;
+let browser: Browser;
+let context: BrowserContext;
+const reports = new Map<string, PageReport>();
+
+/** Open `path` (relative to the base), recording every console error, page error and failed request. */
+async function visit(page: Page, path: string, problems: string[], settle = true): Promise<void> {
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  };
+  const onPageError = (e: Error) => problems.push(`page error: ${e.message}`);
+  // ERR_ABORTED is a request the page itself gave up on (VitePress prefetches the chunks of the
+  // links in view, and leaving the page cancels them); a missing file shows as an HTTP error.
+  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED')
+      problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  };
+  const onResponse = (r: { url(): string; status(): number }) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  };
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  page.on('requestfailed', onFailed);
+  page.on('response', onResponse);
+  try {
+    const response = await page.goto(site.root + path, {
+      waitUntil: settle ? 'networkidle' : 'load',
+      timeout: 60_000,
+    });
+    if (!response || response.status() >= 400) problems.push(`page ${path}: HTTP ${response?.status()}`);
+    // Hydrated: VitePress' client router has taken over the page.
+    await page.waitForFunction(() =>
+      Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__),
+    );
+    await waitForCharts(page);
+  } finally {
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    page.off('requestfailed', onFailed);
+    page.off('response', onResponse);
+  }
+}
+
+/** Wait until every chart placeholder on the page has been drawn (or has failed). */
+async function waitForCharts(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.plotly-chart')).every(
+        (el) => el.getAttribute('data-status') !== 'loading',
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/** Internal links of the page (pathnames below the base, without the hash) and their anchors. */
+async function pageLinks(page: Page): Promise<{ links: string[]; anchors: string[] }> {
+  return page.evaluate(
+    ({ origin, base }) => {
+      const links: string[] = [];
+      const anchors: string[] = [];
+      for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('a[href]'))) {
+        const url = new URL(a.href, location.href);
+        if (url.origin !== origin || !url.pathname.startsWith(base)) continue;
+        if (a.hasAttribute('download') || /\.(ipynb|json|svg|png)$/.test(url.pathname)) {
+          links.push(url.pathname);
+          continue;
+        }
+        links.push(url.pathname);
+        if (url.hash.length > 1) anchors.push(`${url.pathname}${url.hash}`);
+      }
+      return { links, anchors };
+    },
+    { origin: site.origin, base: TEST_BASE },
+  );
+}
+
+function relativePath(pathname: string): string {
+  return pathname.slice(TEST_BASE.length);
+}
+
+before(async () => {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `no Chromium at ${CHROMIUM}: install Debian's chromium (npm run setup -- --browser)`,
+  );
+  const { reused } = ensureSite();
+  console.log(`site: ${reused ? 'reused a fresh build' : 'built'} in ${TEST_DIST}`);
+  site = await serveStatic(TEST_DIST, TEST_BASE);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await browser?.close();
+  await site?.close();
+});
+
+describe('the built site', () => {
+  test('every page reachable from the home page loads cleanly, and every internal link and anchor resolves', async () => {
+    const page = await context.newPage();
+    const queue = [''];
+    const seen = new Set(queue);
+    const anchorsWanted: string[] = [];
+    const brokenLinks: string[] = [];
+    while (queue.length) {
+      const path = queue.shift()!;
+      const problems: string[] = [];
+      if (/\.(ipynb|json|svg|png)$/.test(path)) {
+        const response = await page.request.get(site.root + path);
+        if (!response.ok()) brokenLinks.push(`${path}: HTTP ${response.status()}`);
+        continue;
+      }
+      // API pages are many and alike: 'load' + hydration is enough for them.
+      await visit(page, path, problems, !path.startsWith('api/') || path === 'api/');
+      const { links, anchors } = await pageLinks(page);
+      const ids = await page.evaluate(() => Array.from(document.querySelectorAll('[id]')).map((e) => e.id));
+      const charts = await page.locator('.plotly-chart').count();
+      reports.set(path, { path, problems, links, ids, charts });
+      anchorsWanted.push(...anchors);
+      for (const link of links) {
+        const next = relativePath(link);
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    await page.close();
+    for (const anchor of anchorsWanted) {
+      const [pathname, hash] = anchor.split('#');
+      const report = reports.get(relativePath(pathname));
+      if (!report) continue;
+      if (!report.ids.includes(decodeURIComponent(hash))) brokenLinks.push(`missing anchor ${anchor}`);
+    }
+    const problems = [...reports.values()].flatMap((r) =>
+      r.problems.map((p) => `${r.path || '(home)'}: ${p}`),
+    );
+    assert.deepEqual(problems, [], 'pages load without errors');
+    assert.deepEqual(brokenLinks, [], 'internal links resolve');
+    const paths = [...reports.keys()];
+    for (const expected of [
+      '',
+      'guide/installation.html',
+      'guide/algorithm.html',
+      'playground.html',
+      'notebooks/',
+      'api/',
+    ]) {
+      assert.ok(
+        paths.includes(expected),
+        `the crawl reached ${expected || 'the home page'} (reached: ${paths.join(', ')})`,
+      );
+    }
+    console.log(`crawled ${paths.length} pages, ${anchorsWanted.length} anchors`);
+  });
+
+  test('every notebook page shows each of its charts with data', async () => {
+    const notebookPages = readdirSync(join(ROOT, 'docs', 'notebooks'))
+      .filter((f) => f.endsWith('.md') && f !== 'index.md')
+      .map((f) => `notebooks/${f.replace(/\.md$/, '.html')}`);
+    assert.ok(notebookPages.length > 0, 'the build produced notebook pages');
+    const page = await context.newPage();
+    let charts = 0;
+    for (const path of notebookPages) {
+      const problems: string[] = [];
+      await visit(page, path, problems);
+      assert.deepEqual(problems, [], `${path} loads cleanly`);
+      const states = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.plotly-chart')).map((el) => {
+          const plot = el as HTMLElement & {
+            data?: { x?: unknown[]; y?: unknown[]; values?: unknown[]; z?: unknown[]; cells?: unknown }[];
+          };
+          const traces = plot.data ?? [];
+          const withData = traces.filter(
+            (t) =>
+              (t.x?.length ?? 0) + (t.y?.length ?? 0) + (t.values?.length ?? 0) + (t.z?.length ?? 0) > 0 ||
+              t.cells,
+          ).length;
+          return {
+            status: el.getAttribute('data-status'),
+            plotly: el.classList.contains('js-plotly-plot'),
+            traces: traces.length,
+            withData,
+          };
+        }),
+      );
+      for (const [i, s] of states.entries()) {
+        assert.equal(s.status, 'ready', `${path}: chart ${i + 1} drew`);
+        assert.ok(s.plotly, `${path}: chart ${i + 1} is a .js-plotly-plot`);
+        assert.ok(s.withData > 0, `${path}: chart ${i + 1} has traces with data (${JSON.stringify(s)})`);
+      }
+      const expected =
+        readFileSync(
+          join(ROOT, 'docs', 'notebooks', path.replace('notebooks/', '').replace(/\.html$/, '.md')),
+          'utf8',
+        ).split('<PlotlyChart').length - 1;
+      assert.equal(states.length, expected, `${path}: every chart of the notebook is on the page`);
+      charts += states.length;
+      const name = path.replace('notebooks/', '').replace(/\.html$/, '');
+      await page.screenshot({ path: join(SHOTS, `notebook-${name}.png`), fullPage: false });
+    }
+    await page.close();
+    console.log(`${notebookPages.length} notebook pages, ${charts} charts drawn`);
+  });
+
+  test('the playground runs normlab in the browser and reacts to its controls', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    await visit(page, 'playground.html', problems);
+    await page.waitForSelector('.playground[data-status="ready"] [data-testid="stat-mean-0"]', {
+      timeout: 60_000,
+    });
+    const text = async (id: string) =>
+      ((await page.locator(`[data-testid="${id}"]`).first().textContent()) ?? '').trim();
+    assert.equal(await text('backend'), 'cpu');
+    const layerMatch = Number(await text('layer-match'));
+    assert.ok(layerMatch < 1e-4, `the library layer matches the step functions (max diff ${layerMatch})`);
+    const afterStd = Number(await text('after-std'));
+    assert.ok(Math.abs(afterStd - 1) < 0.05, `batch norm leaves the channel with std ≈ 1 (got ${afterStd})`);
+
+    // Batch norm: a training step moves the running mean away from its initial 0.
+    assert.equal(await text('running-mean-0'), '0.000');
+    await page.getByTestId('train-step').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="steps"]')?.textContent === '1');
+    assert.notEqual(await text('running-mean-0'), '0.000', 'a training step updates the running mean');
+    const gapAfter1 = Number(await text('train-inference-gap'));
+    await page.getByTestId('train-20').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="steps"]')?.textContent === '21');
+    const gapAfter21 = Number(await text('train-inference-gap'));
+    assert.ok(
+      gapAfter21 < gapAfter1,
+      `the train/inference gap shrinks as running statistics warm up (${gapAfter1} → ${gapAfter21})`,
+    );
+    await page.screenshot({ path: join(SHOTS, 'playground-batch.png'), fullPage: true });
+
+    // A different normalization: the statistics shown change.
+    const batchMean0 = await text('stat-mean-0');
+    await page.getByTestId('kind').selectOption('layer');
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="stat-mean-0"]')?.textContent !== before,
+      batchMean0,
+    );
+    assert.notEqual(await text('stat-mean-0'), batchMean0, 'switching to layer norm changes the statistics');
+    // Batch size changes the number of per-example statistics of layer norm.
+    await page.getByTestId('batch-size').selectOption('16');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="stats"] tbody tr').length === 16,
+    );
+    await page.getByTestId('kind').selectOption('group');
+    await page.getByTestId('groups').selectOption('4');
+    await page.waitForFunction(() =>
+      document.querySelector('.playground')?.textContent?.includes('group 1 of 4'),
+    );
+    assert.ok(Number(await text('layer-match')) < 1e-4, 'group norm layer matches its steps');
+    await page.screenshot({ path: join(SHOTS, 'playground-group.png'), fullPage: true });
+    assert.deepEqual(problems, [], 'the playground ran without errors');
+    await page.close();
+  });
+
+  test('the API reference lists every public export of lib/index.ts', async () => {
+    const exported = publicExports();
+    assert.ok(exported.length > 0, 'lib/index.ts exports something');
+    const page = await context.newPage();
+    const problems: string[] = [];
+    await visit(page, 'api/', problems);
+    await page.screenshot({ path: join(SHOTS, 'api-index.png'), fullPage: false });
+    // One page per area of the library (TypeDoc's "modules" output): every export is a heading.
+    const modulePages = await page.evaluate((base) => {
+      return Array.from(document.querySelectorAll<HTMLAnchorElement>('.VPDoc a[href]'))
+        .map((a) => new URL(a.href).pathname)
+        .filter((p) => p.startsWith(`${base}api/`) && p !== `${base}api/`);
+    }, TEST_BASE);
+    assert.ok(modulePages.length > 0, 'the API index links the module pages');
+    const documented = new Set<string>();
+    for (const pathname of modulePages) {
+      await visit(page, relativePath(pathname), problems);
+      const names = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.VPDoc h3')).map(
+          (h) => /^[A-Za-z_$][\w$]*/.exec(h.textContent?.trim() ?? '')?.[0] ?? '',
+        ),
+      );
+      for (const name of names) documented.add(name);
+    }
+    const missing = exported.filter((name) => !documented.has(name));
+    assert.deepEqual(missing, [], 'every export has its own heading on an API page');
+    await visit(page, 'api/norm.html', problems);
+    await page.screenshot({ path: join(SHOTS, 'api-norm.png'), fullPage: false });
+    assert.deepEqual(problems, []);
+    await page.close();
+    console.log(`${exported.length} public exports, all documented on ${modulePages.length} API pages`);
+  });
+
+  test('dark mode keeps charts readable', async () => {
+    const withChart =
+      [...reports.values()].find((r) => r.charts > 0 && r.path.startsWith('notebooks/')) ??
+      [...reports.values()].find((r) => r.charts > 0);
+    assert.ok(withChart, 'some page has a chart');
+    const page = await context.newPage();
+    const problems: string[] = [];
+    // Passed as source text: tsx would wrap named inner functions in a helper the page lacks.
+    const contrastOf = async () =>
+      page.evaluate(`(() => {
+        const parse = (c) => (c.match(/[\\d.]+/g) ?? []).map(Number);
+        const channel = (v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+        const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        const chart = document.querySelector('.js-plotly-plot');
+        chart.scrollIntoView();
+        const texts = [...chart.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text')];
+        const pageBg = parse(getComputedStyle(document.body).backgroundColor);
+        const ratios = texts.map((t) => {
+          const [a, b] = [luminance(parse(getComputedStyle(t).fill)), luminance(pageBg)].sort((x, y) => y - x);
+          return (a + 0.05) / (b + 0.05);
+        });
+        return { dark: document.documentElement.classList.contains('dark'), texts: texts.length, minRatio: Math.min(...ratios), background: pageBg };
+      })()`) as Promise<{ dark: boolean; texts: number; minRatio: number; background: number[] }>;
+    await visit(page, withChart.path, problems);
+    const chart = page.locator('.plotly-figure').first();
+    await chart.scrollIntoViewIfNeeded();
+    const light = await contrastOf();
+    assert.equal(light.dark, false);
+    await chart.screenshot({ path: join(SHOTS, 'chart-light.png') });
+    await page.locator('.VPNavBar .VPSwitchAppearance').first().click();
+    await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+    await page.waitForTimeout(300);
+    const dark = await contrastOf();
+    await chart.screenshot({ path: join(SHOTS, 'chart-dark.png') });
+    await page.screenshot({ path: join(SHOTS, 'page-dark.png') });
+    assert.equal(dark.dark, true);
+    assert.ok(light.texts > 0 && dark.texts > 0, 'the chart has axis text');
+    assert.ok(light.minRatio >= 4.5, `chart text contrast in light mode ${light.minRatio.toFixed(2)} ≥ 4.5`);
+    assert.ok(dark.minRatio >= 4.5, `chart text contrast in dark mode ${dark.minRatio.toFixed(2)} ≥ 4.5`);
+    assert.notDeepEqual(dark.background, light.background, 'the page background changed');
+    await page.locator('.VPNavBar .VPSwitchAppearance').first().click();
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('screenshots of the key pages', async () => {
+    const page = await context.newPage();
+    for (const [path, name] of [
+      ['', 'home'],
+      ['guide/algorithm.html', 'guide-algorithm'],
+      ['guide/installation.html', 'guide-installation'],
+      ['notebooks/', 'notebooks-index'],
+    ] as const) {
+      const problems: string[] = [];
+      await visit(page, path, problems);
+      assert.deepEqual(problems, [], `${path || 'home'} loads cleanly`);
+      const file = join(SHOTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(existsSync(file));
+    }
+    await page.close();
+  });
+});
