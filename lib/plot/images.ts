@@ -68,7 +68,8 @@ export function imageGrid(
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const v = pixels[i * size + y * width + x];
-        z[r0 + y][c0 + x] = Number.isFinite(v) ? v : null;
+        // 4 significant digits are plenty for a colour and keep the figure JSON small.
+        z[r0 + y][c0 + x] = Number.isFinite(v) ? Number(v.toPrecision(4)) : null;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
