@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { GroupNormalization } from '../../lib/norm/index';
+import { BatchNormalization, GroupNormalization, LayerNormalization } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
@@ -16,6 +16,15 @@ useNativeBackend();
 const dir = join(__dirname, 'keras-model');
 
 describe('Keras model.json with GroupNormalization', () => {
+  it("leaves tfjs' own BatchNormalization and LayerNormalization registered", () => {
+    const map = tf.serialization.SerializationMap.getMap().classNameMap;
+    assert.notEqual(map.BatchNormalization[0], BatchNormalization);
+    assert.notEqual(map.LayerNormalization[0], LayerNormalization);
+    assert.equal(map['normlab>BatchNormalization'][0], BatchNormalization);
+    assert.equal(map['normlab>LayerNormalization'][0], LayerNormalization);
+    assert.equal(tf.layers.batchNormalization().getClassName(), 'BatchNormalization');
+  });
+
   it('uses Keras config keys verbatim', () => {
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     const layer = json.modelTopology.config.layers[1];
