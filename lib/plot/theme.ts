@@ -152,7 +152,8 @@ export function themedLayout(title?: string, overrides: PlotLayout = {}): PlotLa
     plot_bgcolor: THEME_BACKGROUND,
     font: { family: THEME_FONT_FAMILY, size: 13, color: THEME_FONT_COLOR },
     margin: { l: 60, r: 20, t: title ? 60 : 20, b: 50 },
-    legend: { orientation: 'h', x: 0, y: -0.2, yanchor: 'top', bgcolor: THEME_BACKGROUND },
+    // At the bottom of the whole figure (not of the plotting area), so it never covers axis titles.
+    legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom', bgcolor: THEME_BACKGROUND },
     hovermode: 'closest',
     xaxis: themedAxis(),
     yaxis: themedAxis(),

@@ -146,6 +146,10 @@ export interface PlotAxis {
   tickvals?: PlotValues;
   ticktext?: string[];
   showticklabels?: boolean;
+  /** Tick marks: `''` (none), `outside`, `inside`. */
+  ticks?: '' | 'outside' | 'inside';
+  /** Draw the axis line. */
+  showline?: boolean;
   automargin?: boolean;
   scaleanchor?: string;
   fixedrange?: boolean;
@@ -201,6 +205,10 @@ export interface PlotLayout {
     y?: number;
     xanchor?: 'left' | 'center' | 'right' | 'auto';
     yanchor?: 'top' | 'middle' | 'bottom' | 'auto';
+    /** What `x` is relative to: the plotting area (`paper`, default) or the whole figure (`container`). */
+    xref?: 'paper' | 'container';
+    /** What `y` is relative to: the plotting area (`paper`, default) or the whole figure (`container`). */
+    yref?: 'paper' | 'container';
     font?: PlotFont;
     bgcolor?: string;
     title?: { text: string };
