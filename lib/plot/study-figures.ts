@@ -99,9 +99,11 @@ export function validationCurvesFigure(
   const runs = trainRecords(records, options.experiment ?? 'headline').filter((r) => r.config.arch === arch);
   const norms = [...new Set(runs.map((r) => r.config.norm))].sort(byNormOrder);
   const data: PlotTrace[] = [];
+  let maxEpochs = 0;
   for (const norm of norms) {
     const mine = runs.filter((r) => r.config.norm === norm && r.history);
     const epochs = Math.max(0, ...mine.map((r) => r.history?.epochs.length ?? 0));
+    maxEpochs = Math.max(maxEpochs, epochs);
     const xs = Array.from({ length: epochs }, (_, i) => i + 1);
     const cis = xs.map((e) =>
       meanCI(
@@ -151,7 +153,7 @@ export function validationCurvesFigure(
   return {
     data,
     layout: themedLayout(options.title ?? `${arch}: validation accuracy per epoch (mean, 95% CI band)`, {
-      xaxis: themedAxis('epoch', { tickformat: 'd' }),
+      xaxis: themedAxis('epoch', { tickvals: Array.from({ length: maxEpochs }, (_, i) => i + 1) }),
       yaxis: themedAxis('validation accuracy'),
     }),
     config: { ...THEME_CONFIG },
@@ -284,22 +286,25 @@ export function overheadFigure(records: readonly RunRecord[], options: { title?:
   });
   return {
     data,
-    layout: themedLayout(options.title ?? 'time per step relative to no normalization (mean, 95% CI)', {
-      barmode: 'group',
-      xaxis: themedAxis('architecture @ batch size'),
-      yaxis: themedAxis('step time / step time without norm'),
-      shapes: [
-        {
-          type: 'line',
-          xref: 'paper',
-          x0: 0,
-          x1: 1,
-          y0: 1,
-          y1: 1,
-          line: { dash: 'dash', color: '#888888', width: 1 },
-        },
-      ],
-    }),
+    layout: themedLayout(
+      options.title ?? 'time per step relative to no normalization (geometric mean of paired ratios, 95% CI)',
+      {
+        barmode: 'group',
+        xaxis: themedAxis('architecture @ batch size'),
+        yaxis: themedAxis('step time / step time without norm'),
+        shapes: [
+          {
+            type: 'line',
+            xref: 'paper',
+            x0: 0,
+            x1: 1,
+            y0: 1,
+            y1: 1,
+            line: { dash: 'dash', color: '#888888', width: 1 },
+          },
+        ],
+      },
+    ),
     config: { ...THEME_CONFIG },
   };
 }
