@@ -11,7 +11,9 @@
  * step) that it is timed once, outside the interleaving, and left out of the CNN unless asked.
  * Each variant runs N steps per repeat after a warm-up; the R repeats are interleaved across the
  * variants (variant order rotated each repeat) and the median per-step time is reported, because
- * the machine is shared: medians of interleaved repeats keep the ratios honest.
+ * the machine is shared: medians of interleaved repeats keep the ratios honest. Both wall-clock time
+ * and the process's CPU time (user + system over all threads, `process.cpuUsage`) are reported: on a
+ * loaded machine the CPU time is the steadier measure of the work a variant costs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
@@ -37,25 +39,43 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median ms per step of each variant over interleaved repeats. */
-function measure(all: Variant[], repeats: number, steps: number): Map<string, number> {
+/** Per-step cost of a variant: wall-clock and process CPU (user + system, all threads) ms. */
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Median wall and CPU ms per step of each variant over interleaved repeats. */
+function measure(all: Variant[], repeats: number, steps: number): Map<string, Cost> {
   const variants = all.filter((v) => !v.slow);
   for (const v of variants) for (let i = 0; i < 2; i++) v.step(); // warm-up
-  const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const times = new Map<string, Cost[]>(variants.map((v) => [v.name, []]));
   for (let r = 0; r < repeats; r++) {
     const order = variants.map((_, i) => variants[(i + r) % variants.length]);
     for (const v of order) {
       const t0 = performance.now();
+      const c0 = cpuMs();
       for (let s = 0; s < steps; s++) v.step();
-      times.get(v.name)!.push((performance.now() - t0) / steps);
+      times.get(v.name)!.push({ wall: (performance.now() - t0) / steps, cpu: (cpuMs() - c0) / steps });
     }
   }
-  const result = new Map([...times].map(([k, ts]) => [k, median(ts)]));
+  const result = new Map<string, Cost>(
+    [...times].map(([k, ts]) => [
+      k,
+      { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) },
+    ]),
+  );
   for (const v of all.filter((x) => x.slow)) {
     v.step();
     const t0 = performance.now();
+    const c0 = cpuMs();
     v.step();
-    result.set(`${v.name} (1 step)`, performance.now() - t0);
+    result.set(`${v.name} (1 step)`, { wall: performance.now() - t0, cpu: cpuMs() - c0 });
   }
   return result;
 }
@@ -127,18 +147,27 @@ function cnnVariant(name: string, norm: (() => tf.layers.Layer) | null, batch: n
   };
 }
 
-function report(title: string, ms: Map<string, number>, baseline: string, pairs: [string, string][]): void {
+function report(title: string, ms: Map<string, Cost>, baseline: string, pairs: [string, string][]): void {
   console.log(`\n${title}`);
+  console.log(
+    `  ${'variant'.padEnd(34)} ${'wall ms'.padStart(9)} ${'ratio'.padStart(6)}   ${'CPU ms'.padStart(9)} ${'ratio'.padStart(6)}`,
+  );
   const base = ms.get(baseline)!;
   for (const [k, v] of ms) {
     console.log(
-      `  ${k.padEnd(26)} ${v.toFixed(2).padStart(8)} ms/step   ${(v / base).toFixed(2)}x vs ${baseline}`,
+      `  ${k.padEnd(34)} ${v.wall.toFixed(2).padStart(9)} ${(v.wall / base.wall).toFixed(2).padStart(5)}x   ` +
+        `${v.cpu.toFixed(2).padStart(9)} ${(v.cpu / base.cpu).toFixed(2).padStart(5)}x`,
     );
   }
+  console.log(`  (ratios vs ${baseline})`);
   for (const [ours, theirs] of pairs) {
     const a = ms.get(ours);
     const b = ms.get(theirs) ?? ms.get(`${theirs} (1 step)`);
-    if (a && b) console.log(`  speed-up ${ours} over ${theirs}: ${(b / a).toFixed(2)}x`);
+    if (a && b) {
+      console.log(
+        `  speed-up ${ours} over ${theirs}: ${(b.wall / a.wall).toFixed(2)}x wall, ${(b.cpu / a.cpu).toFixed(2)}x CPU`,
+      );
+    }
   }
 }
 
