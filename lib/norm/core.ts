@@ -11,9 +11,11 @@
  * 4. {@link updateRunningStats}: `running ← d·running + (1 − d)·batch` (d from the momentum);
  * 5. {@link normalizeWithRunningStats}: inference, steps 2 and 3 with the running statistics.
  *
- * The training paths used by the layers, {@link standardize} and {@link batchNormTraining}, compute
- * the same numbers with a closed-form gradient (`tf.customGrad`) instead of automatic
- * differentiation through the moments, and use the backend's fused batch-norm kernel where it has one.
+ * The paths the layers run, {@link standardize} (layer norm), {@link groupNormAffine} (group and
+ * instance norm) and {@link batchNormTraining} (batch norm in training), compute the same numbers
+ * with a closed-form gradient (`tf.customGrad`) instead of automatic differentiation through the
+ * moments, and use the backend's fused batch-norm kernel (`tf.batchNorm`, FusedBatchNorm on
+ * tfjs-node) where it has one.
  *
  * Everything here takes and returns tensors without keeping any (call inside `tf.tidy` or dispose
  * the results).
