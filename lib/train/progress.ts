@@ -12,6 +12,8 @@ export interface ProgressBarOptions {
   label?: string;
   /** Where to draw. Default `process.stderr`. */
   stream?: NodeJS.WritableStream;
+  /** Also draw when the stream is not a terminal (one line per update, for logs). Default false. */
+  noTTYOutput?: boolean;
 }
 
 /**
@@ -31,6 +33,8 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressRep
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
+      noTTYOutput: options.noTTYOutput ?? false,
+      notTTYSchedule: 0,
     },
     Presets.shades_classic,
   );
