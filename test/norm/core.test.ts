@@ -8,6 +8,7 @@ import {
   batchNormTraining,
   convertMomentum,
   decayFromMomentum,
+  groupNormAffine,
   groupStandardize,
   moments,
   normalize,
@@ -128,6 +129,34 @@ describe('the shared core', () => {
         1e-5,
       );
     });
+  });
+
+  it('the fused paths equal the shared core: groupNormAffine = scaleShift(groupStandardize), values and gradients', () => {
+    for (const [shape, groups] of [
+      [[3, 4, 4, 8], 2],
+      [[3, 4, 4, 8], 8],
+      [[3, 4, 4, 8], 1],
+      [[5, 8], 4],
+    ] as [number[], number][]) {
+      tf.tidy(() => {
+        const x = tf.randomNormal(shape, 1, 2, 'float32', 25);
+        const g = tf.randomNormal([shape[shape.length - 1]], 1, 0.3, 'float32', 26);
+        const b = tf.randomNormal([shape[shape.length - 1]], 0, 0.3, 'float32', 27);
+        const w = tf.randomNormal(shape, 0, 1, 'float32', 28);
+        const loss = (f: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+          tf.grads((xv: tf.Tensor, gv: tf.Tensor, bv: tf.Tensor) => tf.sum(tf.mul(f(xv, gv, bv), w)));
+        const fused = (xv: tf.Tensor, gv: tf.Tensor, bv: tf.Tensor) =>
+          groupNormAffine(xv, gv, bv, groups, 1e-3);
+        const core = (xv: tf.Tensor, gv: tf.Tensor, bv: tf.Tensor) =>
+          scaleShift(groupStandardize(xv, groups, 1e-3), gv, bv);
+        close(fused(x, g, b).dataSync(), Array.from(core(x, g, b).dataSync()), 1e-5);
+        const a = loss(fused)([x, g, b]);
+        const c = loss(core)([x, g, b]);
+        a.forEach((t, i) => {
+          close(t.dataSync(), Array.from(c[i].dataSync()), 1e-4);
+        });
+      });
+    }
   });
 
   it('batchNormTraining returns the batch statistics, channels last and not', () => {
