@@ -31,6 +31,11 @@ export interface MergeResult {
  *
  * @throws when no input is given, an input is unreadable or corrupt, or the inputs (or an
  *   existing output) belong to different specs; the message lists each file with its spec.
+ * @example
+ * ```ts
+ * const m = mergeResults(['out/results.shard-0-of-2.jsonl', 'out/results.shard-1-of-2.jsonl'], 'out/results.jsonl');
+ * console.log(m.runs, 'runs;', m.missing, 'planned runs missing');
+ * ```
  */
 export function mergeResults(inputs: readonly string[], outPath: string): MergeResult {
   if (inputs.length === 0) throw new Error('merge: give at least one results file');

@@ -8,6 +8,11 @@
  * so the file is valid again and no byte is lost. A corrupt line elsewhere, or a header of
  * another spec, is an error: the file is never rewritten.
  *
+ * Two processes writing the same file (e.g. two studies started on one output directory) do not
+ * corrupt it (each record is one `O_APPEND` write), but each trains the runs it found missing
+ * when it started, so work may be done twice; loading keeps the first record of each run id.
+ * Use `--shard i/n` to split work between processes.
+ *
  * @module
  */
 import {
@@ -53,6 +58,11 @@ export interface LoadResultsOptions {
  *
  * @throws when the file is missing, has no valid header, or a line other than the last is not a
  *   valid record (the message names the line).
+ * @example
+ * ```ts
+ * const { header, runs } = loadResults('results/quick/results.jsonl');
+ * console.log(header.specName, runs.length, 'runs');
+ * ```
  */
 export function loadResults(path: string, options: LoadResultsOptions = {}): LoadedResults {
   const validate = options.validate ?? true;
