@@ -19,6 +19,18 @@
  * samples/s = batch / median step time: medians of interleaved repeats keep ratios honest on a
  * shared machine. TensorFlow's thread pools follow TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS
  * when set (default: one thread per core).
+ *
+ * What profiling found on the 2-CPU development machine (Nov 2026, `--profile`, CPU ms per step):
+ * - tfjs differentiates ReLU through tfjs-node's `Step` kernel (six full-size ops); `Step` + `Fill`
+ *   were up to half the kernel time of a VGG step. The zoo's `ReLU` layer (lib/models/relu.ts)
+ *   uses `dy · sign(y)`: the VGG/batch-norm profile's kernel time fell from 166 to 65 ms.
+ * - The data pipeline (batch copy into reused typed arrays) is < 0.1 ms per step; the per-step
+ *   read-back is batched (and tfjs-node runs ops synchronously, so step wall times are exact).
+ * - Threads: `TF_NUM_INTRAOP_THREADS=1` keeps the CPU time per step but triples the wall time;
+ *   oneDNN (on by default, lib/backend.ts) cuts the VGG's CPU per step by about a third, no change
+ *   for the MLP. The defaults are kept.
+ * - What remains is TensorFlow kernels: convolution gradients and MaxPoolGrad in the CNNs, the
+ *   normalization layers' element-wise ops (lib/norm), and matmuls plus per-op dispatch in the MLP.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
