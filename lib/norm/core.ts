@@ -275,6 +275,9 @@ export function groupStandardize(x: tf.Tensor, groups: number, epsilon: number):
  * `M₁ = mean_group(γ·dy)`, `M₂ = mean_group(γ·dy·x̂)`:
  * `∂x = r·(γ·dy − M₁ − x̂·M₂)`, `∂γ = Σ_{N,S} dy·x̂`, `∂β = Σ_{N,S} dy`.
  *
+ * A dense `[N, C]` input (no spatial axes) takes the plain core path,
+ * `scaleShift(groupStandardize(x, G, ε), γ, β)`, which is cheaper there.
+ *
  * @param x channels-last input of rank ≥ 2.
  * @param gamma `γ`, shape `[C]` (ones for no scale).
  * @param beta `β`, shape `[C]` (zeros for no shift).
@@ -294,6 +297,11 @@ export function groupNormAffine(
   const channels = shape[rank - 1];
   const spatial: number[] = [];
   for (let a = 1; a < rank - 1; a++) spatial.push(a);
+  if (spatial.length === 0) {
+    // Dense [N, C] input: the per-channel statistics would be as large as x itself, so the plain
+    // core path (reshape into groups, standardize, scale and shift) is cheaper here.
+    return tf.tidy(() => scaleShift(groupStandardize(x, groups, epsilon), gamma, beta));
+  }
   const statShape = shape.map((d, a) => (a === 0 || a === rank - 1 ? d : 1));
   const perGroup = channels / groups;
   // Mean over the spatial axes, per example and channel: [N, 1, ..., C].
