@@ -11,16 +11,18 @@
  * 4. the API reference: TypeDoc (`typedoc.json`) → `docs/api/` (warnings fail the build);
  * 5. `vitepress build docs` → `docs/.vitepress/dist/`.
  *
- * Usage: node --import tsx scripts/docs/build.ts [--notebooks fresh|reuse|skip] [--no-site]
+ * Usage: node --import tsx scripts/docs/build.ts [--notebooks fresh|reuse|skip] [--keep-going] [--no-site]
  *   fresh (default): execute notebooks whose executed copy is missing or stale;
  *   reuse: execute only missing ones, accept stale copies (with a warning);
  *   skip: execute nothing, convert whatever executed copies exist.
+ *   --keep-going: a notebook that fails to execute still gets its page (outputs up to the error)
+ *   and the build goes on, with a warning; by default the build stops.
  *   --no-site: stop before `vitepress build` (for `docs:dev`).
  * Environment: DOCS_BASE, the site's base path (default `/`); DOCS_OUT_DIR, the output folder
  * (default docs/.vitepress/dist).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { convertAll } from './notebook-to-page';
 import { writeScorecard } from './scorecard';
@@ -62,7 +64,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void
 }
 
 /** The executed copy of each notebook, executing the ones the policy asks for. */
-export function executedNotebooks(policy: NotebookPolicy): string[] {
+export function executedNotebooks(
+  policy: NotebookPolicy,
+  keepGoing = false,
+  failed: string[] = [],
+): string[] {
   const sourceDir = join(ROOT, 'notebooks');
   const outDir = join(ROOT, 'artifacts', 'notebooks');
   const libMtime = newestMtime(join(ROOT, 'lib'));
@@ -86,12 +92,20 @@ export function executedNotebooks(policy: NotebookPolicy): string[] {
       continue;
     }
     console.log(`[docs]   ${file}: executing (${exists ? 'stale' : 'no executed copy'})`);
-    run(join(ROOT, '.venv', 'bin', 'python'), [
-      join(ROOT, 'scripts', 'execute_notebook.py'),
-      source,
-      '--out',
-      out,
-    ]);
+    try {
+      run(join(ROOT, '.venv', 'bin', 'python'), [
+        join(ROOT, 'scripts', 'execute_notebook.py'),
+        source,
+        '--out',
+        out,
+      ]);
+    } catch (error) {
+      if (!keepGoing || !existsSync(out)) throw error;
+      // Keep the partly executed copy for its page, but date it so it is never taken as fresh.
+      utimesSync(out, 0, 0);
+      failed.push(file);
+      console.log(`[docs]   ${file}: FAILED; its page shows the outputs up to the error (--keep-going)`);
+    }
     executed.push(out);
   }
   return executed;
@@ -103,13 +117,23 @@ function main(): void {
   if (!['fresh', 'reuse', 'skip'].includes(policy)) {
     throw new Error(`--notebooks must be one of fresh, reuse, skip; got ${JSON.stringify(policy)}`);
   }
-  const executed = stage(`notebooks (policy: ${policy})`, () => executedNotebooks(policy));
+  const failed: string[] = [];
+  const keepGoing = process.argv.includes('--keep-going');
+  const executed = stage(`notebooks (policy: ${policy})`, () => executedNotebooks(policy, keepGoing, failed));
   stage('notebook pages', () => {
     for (const n of convertAll(executed)) {
       console.log(`[docs]   ${basename(n.page)}: ${n.outputs} outputs, ${n.figures} charts`);
     }
   });
-  stage('scorecard', () => console.log(`[docs]   ${writeScorecard()}`));
+  stage('scorecard', () => {
+    try {
+      console.log(`[docs]   ${writeScorecard()}`);
+    } catch (error) {
+      console.log(
+        `[docs]   WARNING: no scorecard, the results could not be read: ${(error as Error).message}`,
+      );
+    }
+  });
   stage('API reference (typedoc)', () => run(join(ROOT, 'node_modules', '.bin', 'typedoc'), []));
   if (process.argv.includes('--no-site')) return;
   const outDir = process.env.DOCS_OUT_DIR ?? join(ROOT, 'docs', '.vitepress', 'dist');
@@ -122,6 +146,7 @@ function main(): void {
     notebooks: executed.length,
   };
   writeFileSync(join(outDir, 'normlab-build.json'), `${JSON.stringify(marker, null, 2)}\n`);
+  if (failed.length) console.log(`[docs] WARNING: these notebooks failed to execute: ${failed.join(', ')}`);
   console.log(
     `[docs] built ${relative(ROOT, outDir)} in ${((Date.now() - started) / 1000).toFixed(0)} s; serve it with npm run docs:preview`,
   );

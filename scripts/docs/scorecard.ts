@@ -1,15 +1,84 @@
 /**
- * The home page's scorecard data (docs/public/generated/scorecard.json, read at build time by
- * docs/.vitepress/theme/scorecard.data.ts). Placeholder until the study library lands: writes
- * nothing and says so.
+ * The home page's scorecard data: docs/public/generated/scorecard.json, read at build time by
+ * docs/.vitepress/theme/scorecard.data.mts. The verdicts are the study library's
+ * (`scorecard()` in lib/study), computed from a results file:
+ *
+ * 1. `results/full/results.jsonl`, the committed full run, when present;
+ * 2. otherwise `artifacts/study/quick/results.jsonl`, the quick profile the notebooks run;
+ * 3. otherwise nothing: the home page says how to produce results.
+ *
+ * Usage: node --import tsx scripts/docs/scorecard.ts (also called by scripts/docs/build.ts).
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { ClaimComparison, ClaimResult } from '../../lib/study/index';
 
-const OUT = join(__dirname, '..', '..', 'docs', 'public', 'generated', 'scorecard.json');
+const ROOT = join(__dirname, '..', '..');
+const OUT = join(ROOT, 'docs', 'public', 'generated', 'scorecard.json');
 
-/** Write the scorecard data when results exist; returns what happened, for the build log. */
+/** Results files in order of preference, with how the page names them. */
+export const SCORECARD_SOURCES: readonly { path: string; what: string }[] = [
+  { path: 'results/full/results.jsonl', what: 'the committed full study' },
+  { path: 'artifacts/study/quick/results.jsonl', what: 'a quick-profile study run on the build machine' },
+];
+
+/** One row as the page shows it (see ScorecardRow in scorecard.data.mts). */
+interface Row {
+  claim: string;
+  experiment: string;
+  evidence: string;
+  verdict: string;
+  tone: 'holds' | 'fails' | 'depends' | 'untested';
+}
+
+function comparisonText(
+  c: ClaimComparison,
+  formatCI: (ci: ClaimComparison['subject']['ci']) => string,
+): string {
+  return `${c.label}: ${formatCI(c.subject.ci)} vs ${formatCI(c.reference.ci)}`;
+}
+
+function row(c: ClaimResult, formatCI: (ci: ClaimComparison['subject']['ci']) => string): Row {
+  const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
+  const supporting = withData.filter((k) => k.outcome === 'supports');
+  const shown = supporting[0] ?? withData[0];
+  const evidence = shown
+    ? `${supporting.length} of ${withData.length} comparisons support it. ${comparisonText(shown, formatCI)}`
+    : 'no comparison has enough data';
+  const tone: Row['tone'] =
+    c.verdict === 'holds'
+      ? 'holds'
+      : c.verdict === 'does not hold'
+        ? 'fails'
+        : c.verdict === 'depends'
+          ? 'depends'
+          : 'untested';
+  const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
+  return {
+    claim: `${c.id}. ${c.title}`,
+    experiment: c.experiments.join(', ') || '–',
+    evidence,
+    verdict: c.verdict === 'depends' && on ? `depends on ${on}` : c.verdict,
+    tone,
+  };
+}
+
+/** Write the scorecard data when a results file exists; returns what happened, for the build log. */
 export function writeScorecard(): string {
   rmSync(OUT, { force: true });
-  return 'no study results to read yet: the home page says how to produce them';
+  const source = SCORECARD_SOURCES.find((s) => existsSync(join(ROOT, s.path)));
+  if (!source) return `no results file (${SCORECARD_SOURCES.map((s) => s.path).join(', ')}): no scorecard`;
+  // Loaded here, not at the top: the study library pulls in TensorFlow.js.
+  const study = require('../../lib/study/index') as typeof import('../../lib/study/index');
+  const { header, runs } = study.loadResults(join(ROOT, source.path));
+  const claims = study.scorecard(header.spec, runs);
+  const data = {
+    source: `${source.what} (${source.path}: spec '${header.specName}', ${runs.length} runs, created ${header.createdAt.slice(0, 10)})`,
+    rows: claims.map((c) => row(c, (ci) => study.formatCI(ci))),
+  };
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(data, null, 2)}\n`);
+  return `scorecard of ${claims.length} claims from ${relative(ROOT, join(ROOT, source.path))}`;
 }
+
+if (require.main === module) console.log(writeScorecard());

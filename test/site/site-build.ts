@@ -44,6 +44,8 @@ export function ensureSite(): { reused: boolean; log: string } {
       join(ROOT, 'scripts', 'docs', 'build.ts'),
       '--notebooks',
       process.env.NORMLAB_DOCS_NOTEBOOKS ?? 'reuse',
+      // The notebooks have their own tests; here a failing one must not hide the rest of the site.
+      '--keep-going',
     ],
     {
       cwd: ROOT,
@@ -70,7 +72,15 @@ function newestSourceInput(): number {
   for (const name of ['config.mts', 'theme', 'notebook-links.ts', 'env.d.ts']) {
     latest = Math.max(latest, newest(join(docs, '.vitepress', name)));
   }
-  for (const p of ['lib', 'notebooks', 'artifacts/notebooks', 'scripts/docs', 'typedoc.json']) {
+  for (const p of [
+    'lib',
+    'notebooks',
+    'artifacts/notebooks',
+    'artifacts/study',
+    'results',
+    'scripts/docs',
+    'typedoc.json',
+  ]) {
     latest = Math.max(latest, newest(join(ROOT, p)));
   }
   return latest;

@@ -352,7 +352,6 @@ describe('the built site', () => {
         const channel = (v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
         const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
         const chart = document.querySelector('.js-plotly-plot');
-        chart.scrollIntoView();
         const texts = [...chart.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text')];
         const pageBg = parse(getComputedStyle(document.body).backgroundColor);
         const ratios = texts.map((t) => {
@@ -363,7 +362,10 @@ describe('the built site', () => {
       })()`) as Promise<{ dark: boolean; texts: number; minRatio: number; background: number[] }>;
     await visit(page, withChart.path, problems);
     const chart = page.locator('.plotly-figure').first();
-    await chart.scrollIntoViewIfNeeded();
+    // Scroll the chart to just below the sticky navigation bar.
+    await chart.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 100));
+    const height = () => chart.evaluate((el) => el.getBoundingClientRect().height);
+    const lightHeight = await height();
     const light = await contrastOf();
     assert.equal(light.dark, false);
     await chart.screenshot({ path: join(SHOTS, 'chart-light.png') });
@@ -372,6 +374,7 @@ describe('the built site', () => {
     await page.waitForTimeout(300);
     const dark = await contrastOf();
     await chart.screenshot({ path: join(SHOTS, 'chart-dark.png') });
+    assert.equal(await height(), lightHeight, 'the chart keeps its size when the mode changes');
     await page.screenshot({ path: join(SHOTS, 'page-dark.png') });
     assert.equal(dark.dark, true);
     assert.ok(light.texts > 0 && dark.texts > 0, 'the chart has axis text');

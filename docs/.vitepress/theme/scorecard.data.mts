@@ -12,8 +12,8 @@ export interface ScorecardRow {
   experiment: string;
   evidence: string;
   verdict: string;
-  /** `holds`, `fails` or `depends`: how to colour the verdict. */
-  tone: 'holds' | 'fails' | 'depends';
+  /** `holds`, `fails`, `depends` or `untested`: how to colour the verdict. */
+  tone: 'holds' | 'fails' | 'depends' | 'untested';
 }
 
 /** The scorecard and where its numbers come from. */
