@@ -21,6 +21,13 @@ export const REDUCED_AXES: Readonly<Record<DiagramNormKind, string>> = {
   group: 'H, W and the C/G channels of a group (one mean per sample and group)',
 };
 
+const SHORT_AXES: Readonly<Record<DiagramNormKind, string>> = {
+  batch: 'N, H, W',
+  layer: 'H, W, C',
+  instance: 'H, W',
+  group: 'H, W, C/G in a group',
+};
+
 /**
  * The normalization set of every (sample, channel) cell: `ids[c][n]` is the index of the set
  * whose mean and variance normalize feature map (n, c) (H and W are always reduced for conv
@@ -140,7 +147,7 @@ export function normAxesDiagram(options: NormAxesOptions = {}): Figure {
     });
     const label = kind === 'group' ? `${normKindLabel(kind)} (G=${groups})` : normKindLabel(kind);
     annotations.push({
-      text: `<b>${label}</b><br>over ${REDUCED_AXES[kind].replace(/ \(.*\)$/, '')}`,
+      text: `<b>${label}</b><br>over ${SHORT_AXES[kind]}`,
       x: (domains[i][0] + domains[i][1]) / 2,
       y: 1,
       xref: 'paper',
