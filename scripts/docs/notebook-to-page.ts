@@ -216,6 +216,20 @@ function shorten(text: string, max: number): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}…`;
 }
 
+/** Consecutive stream outputs of the same stream become one, as Jupyter shows them. */
+export function mergeStreams(outputs: readonly NotebookOutput[]): NotebookOutput[] {
+  const merged: NotebookOutput[] = [];
+  for (const output of outputs) {
+    const last = merged[merged.length - 1];
+    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+      merged[merged.length - 1] = { ...last, text: joinText(last.text) + joinText(output.text) };
+    } else {
+      merged.push(output);
+    }
+  }
+  return merged;
+}
+
 /** Convert one executed notebook; returns the page's text and what it holds. */
 export function convertNotebook(executedPath: string, paths: ConvertPaths): ConvertedNotebook {
   const name = basename(executedPath, '.ipynb');
@@ -245,7 +259,7 @@ export function convertNotebook(executedPath: string, paths: ConvertPaths): Conv
         bannerPlaced = true;
       }
       if (source) blocks.push(fence(source, lang));
-      for (const output of cell.outputs ?? []) {
+      for (const output of mergeStreams(cell.outputs ?? [])) {
         const rendered = renderOutput(output, ctx);
         if (rendered) {
           ctx.outputs += 1;
@@ -259,6 +273,7 @@ export function convertNotebook(executedPath: string, paths: ConvertPaths): Conv
     `title: ${JSON.stringify(title)}`,
     `description: ${JSON.stringify(shorten(summary, 200))}`,
     'outline: [2, 3]',
+    'pageClass: notebook-page',
     `notebook: ${JSON.stringify(`${name}.ipynb`)}`,
     '---',
   ].join('\n');
