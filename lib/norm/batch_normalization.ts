@@ -8,19 +8,25 @@ import { CONVENTION_DEFAULTS, type RunningVarianceKind } from './conventions';
 import { batchNormTraining, normalizeWithRunningStats, reducedCount, updateRunningStats } from './core';
 import {
   type AffineArgs,
+  type AffineWeights,
+  addAffineWeights,
   affineConfig,
   type BaseLayerArgs,
+  type BuiltChannels,
   type CallKwargs,
+  checkBuiltShape,
   defaultLayerName,
+  type Initializer,
   type InitializerSpec,
   type ResolvedAffine,
+  readAffine,
   resolveAffine,
   resolveInitializer,
   serializeObject,
   singleInput,
   singleShape,
 } from './layer_options';
-import { checkMomentum, checkRank, resolveAxis } from './validate';
+import { checkInteger, checkMomentum, checkRank, resolveAxis } from './validate';
 
 /** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
 export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -91,20 +97,16 @@ export class BatchNormalization extends tf.layers.Layer {
   readonly affine: ResolvedAffine;
   private readonly movingMeanInitializer;
   private readonly movingVarianceInitializer;
-  private gamma: tf.LayerVariable | null = null;
-  private beta: tf.LayerVariable | null = null;
+  private affineWeights: AffineWeights = { gamma: null, beta: null };
   private movingMean: tf.LayerVariable | null = null;
   private movingVariance: tf.LayerVariable | null = null;
-  private channelAxis = -1;
-  private builtRank = 0;
+  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
 
   constructor(args: BatchNormalizationArgs = {}) {
     super({ ...args, name: args.name ?? defaultLayerName('normlab_batch_norm') });
     this.affine = resolveAffine(args);
     const defaults = CONVENTION_DEFAULTS[this.affine.convention];
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis))
-      throw new Error(`axis must be an integer; got ${JSON.stringify(args.axis)}`);
+    this.axis = checkInteger(args.axis ?? -1, 'axis');
     this.momentum = checkMomentum(args.momentum ?? defaults.momentum);
     this.runningVariance = args.runningVariance ?? defaults.runningVariance;
     if (this.runningVariance !== 'biased' && this.runningVariance !== 'unbiased') {
@@ -126,50 +128,16 @@ export class BatchNormalization extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = singleShape(inputShape, 'BatchNormalization');
     checkRank(shape, 2, 'BatchNormalization', 'batch, ..., channels');
-    this.channelAxis = resolveAxis(this.axis, shape.length);
-    this.builtRank = shape.length;
-    const channels = shape[this.channelAxis];
+    const channelAxis = resolveAxis(this.axis, shape.length);
+    const channels = shape[channelAxis];
     if (channels == null) throw new Error(`BatchNormalization: the size of axis ${this.axis} must be known`);
-    const a = this.affine;
+    this.builtInput = { rank: shape.length, channelAxis, channels };
     const p = [channels];
-    if (a.scale) {
-      this.gamma = this.addWeight(
-        'gamma',
-        p,
-        'float32',
-        a.gammaInitializer,
-        a.gammaRegularizer ?? undefined,
-        true,
-        a.gammaConstraint ?? undefined,
-      );
-    }
-    if (a.center) {
-      this.beta = this.addWeight(
-        'beta',
-        p,
-        'float32',
-        a.betaInitializer,
-        a.betaRegularizer ?? undefined,
-        true,
-        a.betaConstraint ?? undefined,
-      );
-    }
-    this.movingMean = this.addWeight(
-      'moving_mean',
-      p,
-      'float32',
-      this.movingMeanInitializer,
-      undefined,
-      false,
-    );
-    this.movingVariance = this.addWeight(
-      'moving_variance',
-      p,
-      'float32',
-      this.movingVarianceInitializer,
-      undefined,
-      false,
-    );
+    this.affineWeights = addAffineWeights(this.addWeight.bind(this), p, this.affine);
+    const addRunning = (name: string, initializer: Initializer): tf.LayerVariable =>
+      this.addWeight(name, p, 'float32', initializer, undefined, false);
+    this.movingMean = addRunning('moving_mean', this.movingMeanInitializer);
+    this.movingVariance = addRunning('moving_variance', this.movingVarianceInitializer);
     this.built = true;
   }
 
@@ -180,20 +148,14 @@ export class BatchNormalization extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleInput(inputs, 'BatchNormalization');
-      const axis = this.channelAxis;
-      const channels = this.movingMean!.shape[0];
-      if (x.rank !== this.builtRank || x.shape[axis] !== channels) {
-        throw new Error(
-          `BatchNormalization was built for rank-${this.builtRank} inputs with ${channels} channels on axis ${axis}; got input shape [${x.shape}]`,
-        );
-      }
+      checkBuiltShape('BatchNormalization', this.builtInput, x);
+      const { channelAxis: axis, channels } = this.builtInput;
       const eps = this.affine.epsilon;
-      const gamma = this.gamma ? this.gamma.read() : null;
-      const beta = this.beta ? this.beta.read() : null;
       const training = kwargs?.training === true && this.trainable;
       if (!training) {
         const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
-        return normalizeWithRunningStats(x, running, gamma, beta, eps, axis);
+        const { gamma, beta } = this.affineWeights;
+        return normalizeWithRunningStats(x, running, gamma?.read() ?? null, beta?.read() ?? null, eps, axis);
       }
       const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       const count = reducedCount(x.shape, axes);
@@ -204,13 +166,8 @@ export class BatchNormalization extends tf.layers.Layer {
             `call it with training: false, or use layer/group normalization.`,
         );
       }
-      const { output, mean, variance } = batchNormTraining(
-        x,
-        gamma ?? tf.ones([channels]),
-        beta ?? tf.zeros([channels]),
-        eps,
-        axis,
-      );
+      const { gamma, beta } = readAffine(this.affineWeights, channels);
+      const { output, mean, variance } = batchNormTraining(x, gamma, beta, eps, axis);
       const next = updateRunningStats(
         { mean: this.movingMean!.read(), variance: this.movingVariance!.read() },
         { mean, variance },

@@ -262,6 +262,27 @@ export function groupStandardize(x: tf.Tensor, groups: number, epsilon: number):
   });
 }
 
+/** The forward of a custom-gradient op of `(x, γ, β)`: its value and the gradient function. */
+type AffineOpForward = (
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
+
+/**
+ * `tf.customGrad` for an op of `(x, γ, β)` (the fused group and batch norm ops), with the
+ * arguments typed: tfjs hands them to the forward untyped, as `Tensor | GradSaveFunc`.
+ */
+function affineCustomGrad(
+  forward: AffineOpForward,
+): (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor {
+  const op = tf.customGrad((x, gamma, beta, save) =>
+    forward(x as tf.Tensor, gamma as tf.Tensor, beta as tf.Tensor, save as tf.GradSaveFunc),
+  );
+  return (x, gamma, beta) => op(x, gamma, beta);
+}
+
 /**
  * Group norm with its per-channel affine map, fused into one differentiable op for channels-last
  * `x` of shape `[N, ...S, C]` (`S` spatial axes, possibly none): the channels are split into
@@ -314,40 +335,32 @@ export function groupNormAffine(
   };
   const sumNS = (t: tf.Tensor, count: number): tf.Tensor => tf.mul(tf.sum(t, 0), count);
   const spatialCount = spatial.reduce((p, a) => p * shape[a], 1);
-  const op = tf.customGrad(
-    (
-      input: tf.Tensor | tf.GradSaveFunc,
-      g: tf.Tensor | tf.GradSaveFunc,
-      b: tf.Tensor | tf.GradSaveFunc,
-      save: tf.Tensor | tf.GradSaveFunc,
-    ) => {
-      const xs = input as tf.Tensor;
-      const mean = groupAvg(meanS(xs));
-      const centered = tf.sub(xs, mean);
-      const variance = groupAvg(meanS(tf.square(centered)));
-      const invStd = tf.rsqrt(tf.add(variance, epsilon));
-      const scale = tf.mul(invStd, g as tf.Tensor);
-      const value = tf.add(tf.mul(centered, scale), b as tf.Tensor);
-      (save as tf.GradSaveFunc)([centered, invStd, g as tf.Tensor]);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xc, r, gm] = saved;
-          const meanDy = meanS(dy); // [N, 1, ..., C]
-          const meanDyXhat = tf.mul(meanS(tf.mul(dy, xc)), r); // mean_S(dy·x̂)
-          const m1 = groupAvg(tf.mul(meanDy, gm));
-          const m2 = groupAvg(tf.mul(meanDyXhat, gm));
-          const dx = tf.sub(
-            tf.sub(tf.mul(dy, tf.mul(r, gm)), tf.mul(xc, tf.mul(tf.square(r), m2))),
-            tf.mul(r, m1),
-          );
-          const dGamma = tf.reshape(sumNS(meanDyXhat, spatialCount), [channels]);
-          const dBeta = tf.reshape(sumNS(meanDy, spatialCount), [channels]);
-          return [dx, dGamma, dBeta];
-        },
-      };
-    },
-  );
+  const op = affineCustomGrad((xs, g, b, save) => {
+    const mean = groupAvg(meanS(xs));
+    const centered = tf.sub(xs, mean);
+    const variance = groupAvg(meanS(tf.square(centered)));
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const scale = tf.mul(invStd, g);
+    const value = tf.add(tf.mul(centered, scale), b);
+    save([centered, invStd, g]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xc, r, gm] = saved;
+        const meanDy = meanS(dy); // [N, 1, ..., C]
+        const meanDyXhat = tf.mul(meanS(tf.mul(dy, xc)), r); // mean_S(dy·x̂)
+        const m1 = groupAvg(tf.mul(meanDy, gm));
+        const m2 = groupAvg(tf.mul(meanDyXhat, gm));
+        const dx = tf.sub(
+          tf.sub(tf.mul(dy, tf.mul(r, gm)), tf.mul(xc, tf.mul(tf.square(r), m2))),
+          tf.mul(r, m1),
+        );
+        const dGamma = tf.reshape(sumNS(meanDyXhat, spatialCount), [channels]);
+        const dBeta = tf.reshape(sumNS(meanDy, spatialCount), [channels]);
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
   return op(x, gamma, beta);
 }
 
@@ -392,51 +405,43 @@ export function batchNormTraining(
   const shape = fused ? [x.shape[channelAxis]] : broadcastShape(rank, [channelAxis], x.shape);
   const channels = [x.shape[channelAxis]];
   let stats: Moments | null = null;
-  const op = tf.customGrad(
-    (
-      input: tf.Tensor | tf.GradSaveFunc,
-      g: tf.Tensor | tf.GradSaveFunc,
-      b: tf.Tensor | tf.GradSaveFunc,
-      save: tf.Tensor | tf.GradSaveFunc,
-    ) => {
-      const xs = input as tf.Tensor;
-      const gammaB = tf.reshape(g as tf.Tensor, shape);
-      const betaB = tf.reshape(b as tf.Tensor, shape);
-      const { mean, variance } = tf.moments(xs, axes, !fused);
-      const value = fused
-        ? tf.batchNorm(xs, mean, variance, betaB, gammaB, epsilon)
-        : tf.add(tf.mul(tf.mul(tf.sub(xs, mean), tf.rsqrt(tf.add(variance, epsilon))), gammaB), betaB);
-      stats = {
-        mean: tf.keep(tf.reshape(mean, channels)),
-        variance: tf.keep(tf.reshape(variance, channels)),
-      };
-      (save as tf.GradSaveFunc)([xs, mean, variance, gammaB]);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [sx, sMean, sVar, sGamma] = saved;
-          const dBeta = tf.sum(dy, axes, !fused);
-          let xhat: tf.Tensor;
-          let centered: tf.Tensor;
-          const invStd = tf.rsqrt(tf.add(sVar, epsilon));
-          if (fused) {
-            xhat = tf.batchNorm(sx, sMean, sVar, tf.zerosLike(sMean), tf.onesLike(sMean), epsilon);
-          } else {
-            xhat = tf.mul(tf.sub(sx, sMean), invStd);
-          }
-          const dGamma = tf.sum(tf.mul(dy, xhat), axes, !fused);
-          if (fused) {
-            // (∂β + x̂·∂γ)/n in one fused pass over x.
-            centered = tf.batchNorm(sx, sMean, sVar, tf.div(dBeta, n), tf.div(dGamma, n), epsilon);
-          } else {
-            centered = tf.div(tf.add(dBeta, tf.mul(xhat, dGamma)), n);
-          }
-          const dx = tf.mul(tf.sub(dy, centered), tf.mul(sGamma, invStd));
-          return [dx, tf.reshape(dGamma, channels), tf.reshape(dBeta, channels)];
-        },
-      };
-    },
-  );
+  const op = affineCustomGrad((xs, g, b, save) => {
+    const gammaB = tf.reshape(g, shape);
+    const betaB = tf.reshape(b, shape);
+    const { mean, variance } = tf.moments(xs, axes, !fused);
+    const value = fused
+      ? tf.batchNorm(xs, mean, variance, betaB, gammaB, epsilon)
+      : tf.add(tf.mul(tf.mul(tf.sub(xs, mean), tf.rsqrt(tf.add(variance, epsilon))), gammaB), betaB);
+    stats = {
+      mean: tf.keep(tf.reshape(mean, channels)),
+      variance: tf.keep(tf.reshape(variance, channels)),
+    };
+    save([xs, mean, variance, gammaB]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sMean, sVar, sGamma] = saved;
+        const dBeta = tf.sum(dy, axes, !fused);
+        let xhat: tf.Tensor;
+        let centered: tf.Tensor;
+        const invStd = tf.rsqrt(tf.add(sVar, epsilon));
+        if (fused) {
+          xhat = tf.batchNorm(sx, sMean, sVar, tf.zerosLike(sMean), tf.onesLike(sMean), epsilon);
+        } else {
+          xhat = tf.mul(tf.sub(sx, sMean), invStd);
+        }
+        const dGamma = tf.sum(tf.mul(dy, xhat), axes, !fused);
+        if (fused) {
+          // (∂β + x̂·∂γ)/n in one fused pass over x.
+          centered = tf.batchNorm(sx, sMean, sVar, tf.div(dBeta, n), tf.div(dGamma, n), epsilon);
+        } else {
+          centered = tf.div(tf.add(dBeta, tf.mul(xhat, dGamma)), n);
+        }
+        const dx = tf.mul(tf.sub(dy, centered), tf.mul(sGamma, invStd));
+        return [dx, tf.reshape(dGamma, channels), tf.reshape(dBeta, channels)];
+      },
+    };
+  });
   const output = op(x, gamma, beta);
   const kept = stats as Moments | null;
   if (!kept) throw new Error('batchNormTraining: internal error, the batch statistics were not computed');

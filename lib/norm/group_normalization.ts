@@ -7,16 +7,22 @@ import * as tf from '@tensorflow/tfjs';
 import { groupNormAffine } from './core';
 import {
   type AffineArgs,
+  type AffineWeights,
+  addAffineWeights,
   affineConfig,
   type BaseLayerArgs,
+  type BuiltChannels,
   type CallKwargs,
+  channelsLastInput,
+  checkBuiltShape,
   defaultLayerName,
   type ResolvedAffine,
+  readAffine,
   resolveAffine,
   singleInput,
   singleShape,
 } from './layer_options';
-import { checkGroups, checkGroupsDivide, checkRank, resolveAxis } from './validate';
+import { checkGroups, checkGroupsDivide, checkInteger, checkRank } from './validate';
 
 /** Options of {@link GroupNormalization} (plus tfjs' own layer options). Keras' config keys. */
 export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -66,9 +72,8 @@ export class GroupNormalization extends tf.layers.Layer {
   readonly axis: number;
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
   readonly affine: ResolvedAffine;
-  private gamma: tf.LayerVariable | null = null;
-  private beta: tf.LayerVariable | null = null;
-  private builtShape: tf.Shape = [];
+  private affineWeights: AffineWeights = { gamma: null, beta: null };
+  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
   private groupCount = 1;
 
   constructor(args: GroupNormalizationArgs = {}) {
@@ -76,48 +81,18 @@ export class GroupNormalization extends tf.layers.Layer {
     this.affine = resolveAffine(args);
     this.groups = args.groups ?? 32;
     if (this.groups !== -1) checkGroups(this.groups);
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis))
-      throw new Error(`axis must be an integer; got ${JSON.stringify(args.axis)}`);
+    this.axis = checkInteger(args.axis ?? -1, 'axis');
     this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = singleShape(inputShape, 'GroupNormalization');
     checkRank(shape, 2, 'GroupNormalization', 'batch, spatial..., channels');
-    if (resolveAxis(this.axis, shape.length) !== shape.length - 1) {
-      throw new Error(
-        `axis must be the last axis (-1 or ${shape.length - 1}): GroupNormalization supports channels-last input only; got ${this.axis}`,
-      );
-    }
-    const channels = shape[shape.length - 1];
-    if (channels == null) throw new Error('GroupNormalization: the number of channels must be known');
+    this.builtInput = channelsLastInput(shape, this.axis, 'GroupNormalization');
+    const channels = this.builtInput.channels;
     this.groupCount = this.groups === -1 ? channels : this.groups;
     checkGroupsDivide(this.groupCount, channels);
-    this.builtShape = shape;
-    const a = this.affine;
-    if (a.scale) {
-      this.gamma = this.addWeight(
-        'gamma',
-        [channels],
-        'float32',
-        a.gammaInitializer,
-        a.gammaRegularizer ?? undefined,
-        true,
-        a.gammaConstraint ?? undefined,
-      );
-    }
-    if (a.center) {
-      this.beta = this.addWeight(
-        'beta',
-        [channels],
-        'float32',
-        a.betaInitializer,
-        a.betaRegularizer ?? undefined,
-        true,
-        a.betaConstraint ?? undefined,
-      );
-    }
+    this.affineWeights = addAffineWeights(this.addWeight.bind(this), [channels], this.affine);
     this.built = true;
   }
 
@@ -128,16 +103,9 @@ export class GroupNormalization extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleInput(inputs, 'GroupNormalization');
-      const rank = this.builtShape.length;
-      if (x.rank !== rank || x.shape[rank - 1] !== this.builtShape[rank - 1]) {
-        throw new Error(
-          `GroupNormalization was built for input shape [${this.builtShape}]; got [${x.shape}]`,
-        );
-      }
-      const channels = x.shape[rank - 1];
+      checkBuiltShape('GroupNormalization', this.builtInput, x);
       // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
-      const gamma = this.gamma ? this.gamma.read() : tf.ones([channels]);
-      const beta = this.beta ? this.beta.read() : tf.zeros([channels]);
+      const { gamma, beta } = readAffine(this.affineWeights, this.builtInput.channels);
       return groupNormAffine(x, gamma, beta, this.groupCount, this.affine.epsilon);
     });
   }

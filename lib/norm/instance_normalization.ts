@@ -8,16 +8,22 @@ import { CONVENTION_DEFAULTS } from './conventions';
 import { groupNormAffine } from './core';
 import {
   type AffineArgs,
+  type AffineWeights,
+  addAffineWeights,
   affineConfig,
   type BaseLayerArgs,
+  type BuiltChannels,
   type CallKwargs,
+  channelsLastInput,
+  checkBuiltShape,
   defaultLayerName,
   type ResolvedAffine,
+  readAffine,
   resolveAffine,
   singleInput,
   singleShape,
 } from './layer_options';
-import { checkRank, resolveAxis } from './validate';
+import { checkInteger, checkRank } from './validate';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */
 export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -65,16 +71,13 @@ export class InstanceNormalization extends tf.layers.Layer {
   readonly axis: number;
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
   readonly affine: ResolvedAffine;
-  private gamma: tf.LayerVariable | null = null;
-  private beta: tf.LayerVariable | null = null;
-  private builtShape: tf.Shape = [];
+  private affineWeights: AffineWeights = { gamma: null, beta: null };
+  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
 
   constructor(args: InstanceNormalizationArgs = {}) {
     super({ ...args, name: args.name ?? defaultLayerName('normlab_instance_norm') });
     this.affine = resolveAffine(args, (c) => CONVENTION_DEFAULTS[c].instanceAffine);
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis))
-      throw new Error(`axis must be an integer; got ${JSON.stringify(args.axis)}`);
+    this.axis = checkInteger(args.axis ?? -1, 'axis');
     if (args.groups != null && args.groups !== -1) {
       throw new Error(
         `groups must be -1 (one group per channel) for InstanceNormalization; got ${args.groups}`,
@@ -92,37 +95,9 @@ export class InstanceNormalization extends tf.layers.Layer {
       'batch, spatial..., channels',
       'instance norm normalizes over spatial axes, which a 2-D input does not have; use layer or batch norm',
     );
-    if (resolveAxis(this.axis, shape.length) !== shape.length - 1) {
-      throw new Error(
-        `axis must be the last axis (-1 or ${shape.length - 1}): InstanceNormalization supports channels-last input only; got ${this.axis}`,
-      );
-    }
-    const channels = shape[shape.length - 1];
-    if (channels == null) throw new Error('InstanceNormalization: the number of channels must be known');
-    this.builtShape = shape;
-    const a = this.affine;
-    if (a.scale) {
-      this.gamma = this.addWeight(
-        'gamma',
-        [channels],
-        'float32',
-        a.gammaInitializer,
-        a.gammaRegularizer ?? undefined,
-        true,
-        a.gammaConstraint ?? undefined,
-      );
-    }
-    if (a.center) {
-      this.beta = this.addWeight(
-        'beta',
-        [channels],
-        'float32',
-        a.betaInitializer,
-        a.betaRegularizer ?? undefined,
-        true,
-        a.betaConstraint ?? undefined,
-      );
-    }
+    this.builtInput = channelsLastInput(shape, this.axis, 'InstanceNormalization');
+    const channels = this.builtInput.channels;
+    this.affineWeights = addAffineWeights(this.addWeight.bind(this), [channels], this.affine);
     this.built = true;
   }
 
@@ -133,12 +108,8 @@ export class InstanceNormalization extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleInput(inputs, 'InstanceNormalization');
-      const rank = this.builtShape.length;
-      if (x.rank !== rank || x.shape[rank - 1] !== this.builtShape[rank - 1]) {
-        throw new Error(
-          `InstanceNormalization was built for input shape [${this.builtShape}]; got [${x.shape}]`,
-        );
-      }
+      checkBuiltShape('InstanceNormalization', this.builtInput, x);
+      const { rank, channels } = this.builtInput;
       const axes: number[] = [];
       for (let a = 1; a < rank - 1; a++) axes.push(a);
       if (axes.reduce((n, a) => n * x.shape[a], 1) < 2) {
@@ -146,10 +117,8 @@ export class InstanceNormalization extends tf.layers.Layer {
           `InstanceNormalization needs more than one spatial position per channel; got input shape [${x.shape}]`,
         );
       }
-      const channels = x.shape[rank - 1];
       // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
-      const gamma = this.gamma ? this.gamma.read() : tf.ones([channels]);
-      const beta = this.beta ? this.beta.read() : tf.zeros([channels]);
+      const { gamma, beta } = readAffine(this.affineWeights, channels);
       return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon);
     });
   }

@@ -7,9 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcastShape, scaleShift, standardize } from './core';
 import {
   type AffineArgs,
+  type AffineWeights,
+  addAffineWeights,
   affineConfig,
   type BaseLayerArgs,
+  type BuiltAxes,
   type CallKwargs,
+  checkBuiltShape,
   defaultLayerName,
   type ResolvedAffine,
   resolveAffine,
@@ -66,11 +70,8 @@ export class LayerNormalization extends tf.layers.Layer {
   readonly axis: LayerNormAxis;
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
   readonly affine: ResolvedAffine;
-  private gamma: tf.LayerVariable | null = null;
-  private beta: tf.LayerVariable | null = null;
-  private axes: number[] = [];
-  private paramShape: number[] = [];
-  private builtRank = 0;
+  private affineWeights: AffineWeights = { gamma: null, beta: null };
+  private builtInput: BuiltAxes = { rank: 0, axes: [], sizes: [] };
 
   constructor(args: LayerNormalizationArgs = {}) {
     super({ ...args, name: args.name ?? defaultLayerName('normlab_layer_norm') });
@@ -99,35 +100,13 @@ export class LayerNormalization extends tf.layers.Layer {
         : Array.isArray(this.axis)
           ? this.axis
           : [this.axis];
-    this.axes = resolveAxes(given, rank);
-    for (const a of this.axes) {
+    const axes = resolveAxes(given, rank);
+    for (const a of axes) {
       if (shape[a] == null) throw new Error(`LayerNormalization: the size of axis ${a} must be known`);
     }
-    this.builtRank = rank;
-    this.paramShape = this.axes.map((a) => shape[a] as number);
-    const a = this.affine;
-    if (a.scale) {
-      this.gamma = this.addWeight(
-        'gamma',
-        this.paramShape,
-        'float32',
-        a.gammaInitializer,
-        a.gammaRegularizer ?? undefined,
-        true,
-        a.gammaConstraint ?? undefined,
-      );
-    }
-    if (a.center) {
-      this.beta = this.addWeight(
-        'beta',
-        this.paramShape,
-        'float32',
-        a.betaInitializer,
-        a.betaRegularizer ?? undefined,
-        true,
-        a.betaConstraint ?? undefined,
-      );
-    }
+    const sizes = axes.map((a) => shape[a] as number);
+    this.builtInput = { rank, axes, sizes };
+    this.affineWeights = addAffineWeights(this.addWeight.bind(this), sizes, this.affine);
     this.built = true;
   }
 
@@ -138,16 +117,13 @@ export class LayerNormalization extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = singleInput(inputs, 'LayerNormalization');
-      if (x.rank !== this.builtRank || this.axes.some((a, i) => x.shape[a] !== this.paramShape[i])) {
-        throw new Error(
-          `LayerNormalization was built for rank-${this.builtRank} inputs with sizes [${this.paramShape}] ` +
-            `on axes [${this.axes}]; got input shape [${x.shape}]`,
-        );
-      }
-      const xhat = standardize(x, this.axes, this.affine.epsilon);
-      const shape = broadcastShape(x.rank, this.axes, x.shape);
-      const gamma = this.gamma ? tf.reshape(this.gamma.read(), shape) : null;
-      const beta = this.beta ? tf.reshape(this.beta.read(), shape) : null;
+      checkBuiltShape('LayerNormalization', this.builtInput, x);
+      const axes = this.builtInput.axes;
+      const xhat = standardize(x, axes, this.affine.epsilon);
+      const shape = broadcastShape(x.rank, axes, x.shape);
+      const { gamma: g, beta: b } = this.affineWeights;
+      const gamma = g ? tf.reshape(g.read(), shape) : null;
+      const beta = b ? tf.reshape(b.read(), shape) : null;
       return scaleShift(xhat, gamma, beta);
     });
   }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertConvention, CONVENTION_DEFAULTS, type Convention } from './conventions';
-import { checkBoolean, checkEpsilon } from './validate';
+import { checkBoolean, checkEpsilon, resolveAxis } from './validate';
 
 /** The base options every tfjs layer takes (`name`, `inputShape`, `trainable`, `dtype`, ...). */
 export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -165,6 +165,146 @@ export function affineConfig(a: ResolvedAffine): tf.serialization.ConfigDict {
     betaConstraint: serializeObject(a.betaConstraint),
     gammaConstraint: serializeObject(a.gammaConstraint),
   };
+}
+
+/**
+ * A layer's `addWeight`, passed bound (`this.addWeight.bind(this)`): tfjs makes the method
+ * protected, so a helper outside the class receives it from the layer.
+ */
+export type AddWeight = (
+  name: string,
+  shape: tf.Shape,
+  dtype?: tf.DataType,
+  initializer?: Initializer,
+  regularizer?: Regularizer,
+  trainable?: boolean,
+  constraint?: Constraint,
+) => tf.LayerVariable;
+
+/** The learned γ and β of a layer, each `null` when `scale`/`center` is false. */
+export interface AffineWeights {
+  /** The scale γ (weight name `gamma`), or `null`. */
+  gamma: tf.LayerVariable | null;
+  /** The shift β (weight name `beta`), or `null`. */
+  beta: tf.LayerVariable | null;
+}
+
+/**
+ * Add a layer's trainable γ and β, in that order (Keras' weight order), named `gamma` and `beta`,
+ * float32, with the initializers, regularizers and constraints of `affine`. γ is added only when
+ * `affine.scale` is true, β only when `affine.center` is true. Call it from `build`, before any
+ * other weight, so `getWeights()` starts with `[gamma, beta]`.
+ *
+ * @param addWeight the layer's `addWeight`, bound to the layer.
+ * @param shape the shape of γ and β (e.g. `[channels]`).
+ * @param affine the layer's resolved options.
+ * @returns the two weights (`null` for one not added).
+ */
+export function addAffineWeights(
+  addWeight: AddWeight,
+  shape: number[],
+  affine: ResolvedAffine,
+): AffineWeights {
+  const a = affine;
+  const gamma = a.scale
+    ? addWeight(
+        'gamma',
+        shape,
+        'float32',
+        a.gammaInitializer,
+        a.gammaRegularizer ?? undefined,
+        true,
+        a.gammaConstraint ?? undefined,
+      )
+    : null;
+  const beta = a.center
+    ? addWeight(
+        'beta',
+        shape,
+        'float32',
+        a.betaInitializer,
+        a.betaRegularizer ?? undefined,
+        true,
+        a.betaConstraint ?? undefined,
+      )
+    : null;
+  return { gamma, beta };
+}
+
+/**
+ * γ and β for a fused op that needs both: the weights' values, or ones (γ) / zeros (β) of shape
+ * `[channels]` for an absent one. Call it inside the layer's `tf.tidy`.
+ */
+export function readAffine(weights: AffineWeights, channels: number): { gamma: tf.Tensor; beta: tf.Tensor } {
+  return {
+    gamma: weights.gamma ? weights.gamma.read() : tf.ones([channels]),
+    beta: weights.beta ? weights.beta.read() : tf.zeros([channels]),
+  };
+}
+
+/** What `build` fixed about the input of a layer with one channel axis (batch, instance, group norm). */
+export interface BuiltChannels {
+  /** The input rank. */
+  rank: number;
+  /** The channel axis, resolved (≥ 1). */
+  channelAxis: number;
+  /** The number of channels. */
+  channels: number;
+}
+
+/** What `build` fixed about the input of a layer normalizing over given axes (layer norm). */
+export interface BuiltAxes {
+  /** The input rank. */
+  rank: number;
+  /** The normalized axes, resolved and sorted. */
+  axes: number[];
+  /** The input's sizes on `axes` (the shape of γ and β). */
+  sizes: number[];
+}
+
+/**
+ * Check that a call's input matches what the layer was built for: the same rank and the same
+ * sizes on the axes the weights span (the batch size and other axes may differ).
+ *
+ * @param layer the layer's class name, for the message.
+ * @param built the rank and sizes recorded by `build`.
+ * @param x the call's input.
+ * @throws Error `BatchNormalization was built for rank-2 inputs with 8 channels on axis 1; got
+ *   input shape [4,6]` (or, for {@link BuiltAxes}, `… with sizes [3,4] on axes [2,3]; …`).
+ */
+export function checkBuiltShape(layer: string, built: BuiltChannels | BuiltAxes, x: tf.Tensor): void {
+  const axes = 'axes' in built ? built.axes : [built.channelAxis];
+  const sizes = 'axes' in built ? built.sizes : [built.channels];
+  if (x.rank === built.rank && axes.every((a, i) => x.shape[a] === sizes[i])) return;
+  const what =
+    'axes' in built
+      ? `sizes [${built.sizes}] on axes [${built.axes}]`
+      : `${built.channels} channels on axis ${built.channelAxis}`;
+  throw new Error(
+    `${layer} was built for rank-${built.rank} inputs with ${what}; got input shape [${x.shape}]`,
+  );
+}
+
+/**
+ * The channel axis of a channels-last layer (instance and group norm) in `build`: `axis` must be
+ * the last axis and the channel count must be known.
+ *
+ * @param shape the input shape given to `build` (rank already checked).
+ * @param axis the `axis` option as given.
+ * @param layer the layer's class name, for the messages.
+ * @throws Error `axis must be the last axis (-1 or 3): GroupNormalization supports channels-last
+ *   input only; got 1`, or the range error of {@link resolveAxis}.
+ */
+export function channelsLastInput(shape: tf.Shape, axis: number, layer: string): BuiltChannels {
+  const rank = shape.length;
+  if (resolveAxis(axis, rank) !== rank - 1) {
+    throw new Error(
+      `axis must be the last axis (-1 or ${rank - 1}): ${layer} supports channels-last input only; got ${axis}`,
+    );
+  }
+  const channels = shape[rank - 1];
+  if (channels == null) throw new Error(`${layer}: the number of channels must be known`);
+  return { rank, channelAxis: rank - 1, channels };
 }
 
 /**

@@ -30,6 +30,16 @@ export function checkMomentum(momentum: number): number {
 }
 
 /**
+ * Check an integer option (such as a layer's channel `axis`, before the input's rank is known).
+ *
+ * @throws Error `<name> must be an integer; got …`.
+ */
+export function checkInteger(value: number, name: string): number {
+  if (!Number.isInteger(value)) throw new Error(`${name} must be an integer; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
  * Check a group count: an integer ≥ 1 (whether it divides the channels is checked at build time,
  * see {@link checkGroupsDivide}).
  *
