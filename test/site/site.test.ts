@@ -297,7 +297,7 @@ describe('the built site', () => {
     await page.getByTestId('kind').selectOption('group');
     await page.getByTestId('groups').selectOption('4');
     await page.waitForFunction(() =>
-      document.querySelector('.playground')?.textContent?.includes('group 1 of 4'),
+      /group \d of 4 \(channels/.test(document.querySelector('.playground')?.textContent ?? ''),
     );
     assert.ok(Number(await text('layer-match')) < 1e-4, 'group norm layer matches its steps');
     await page.screenshot({ path: join(SHOTS, 'playground-group.png'), fullPage: true });
@@ -382,6 +382,30 @@ describe('the built site', () => {
     assert.ok(dark.minRatio >= 4.5, `chart text contrast in dark mode ${dark.minRatio.toFixed(2)} ≥ 4.5`);
     assert.notDeepEqual(dark.background, light.background, 'the page background changed');
     await page.locator('.VPNavBar .VPSwitchAppearance').first().click();
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('local search finds the library and the guide', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    await visit(page, '', problems);
+    await page.locator('.VPNavBarSearch button').first().click();
+    const input = page.locator('.VPLocalSearchBox input');
+    await input.fill('GroupNormalization');
+    await page.waitForSelector('.VPLocalSearchBox .result', { timeout: 30_000 });
+    const results = await page.locator('.VPLocalSearchBox .result').allTextContents();
+    assert.ok(
+      results.some((r) => r.includes('GroupNormalization')),
+      `a result mentions GroupNormalization: ${results.slice(0, 5).join(' | ')}`,
+    );
+    await input.fill('running statistics');
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.VPLocalSearchBox .result')).some((r) =>
+        /running statistics/i.test(r.textContent ?? ''),
+      ),
+    );
+    await page.screenshot({ path: join(SHOTS, 'search.png') });
     assert.deepEqual(problems, []);
     await page.close();
   });
