@@ -13,9 +13,12 @@ import {
   type TrainRecord,
   trainRecords,
 } from '../study/aggregate';
+import { formatReferenceValues } from '../study/references';
+import { type ClaimResult, formatCI, type Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import { meanCI } from '../study/stats';
 import type { RunRecord } from '../study/types';
+import { tableFigure } from './table';
 import { normKindColor, normKindLabel, THEME_CONFIG, themedAxis, themedLayout, withAlpha } from './theme';
 import type { Figure, PlotNumber, PlotTrace } from './types';
 
@@ -393,4 +396,74 @@ export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): S
       figure: overheadFigure(records),
     });
   return out;
+}
+
+/** Row colours of {@link scorecardTableFigure} by verdict (translucent, readable on light and dark). */
+export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
+  holds: 'rgba(0, 158, 115, 0.18)',
+  'does not hold': 'rgba(213, 94, 0, 0.18)',
+  depends: 'rgba(201, 122, 0, 0.16)',
+  'not tested': 'rgba(136, 136, 136, 0.10)',
+};
+
+/** Column headers of {@link scorecardTableFigure}. */
+export const SCORECARD_TABLE_COLUMNS: readonly string[] = [
+  'claim',
+  'verdict',
+  'comparison',
+  'batch norm (mean, 95% CI)',
+  'reference (mean, 95% CI)',
+  'outcome',
+  'published reference',
+];
+
+/** Options of {@link scorecardTableFigure}. */
+export interface ScorecardTableOptions {
+  /** Figure title. Default `Claim scorecard`. */
+  title?: string;
+}
+
+/**
+ * The claim scorecard (from `scorecard(spec, records)` in lib/study/scorecard.ts) as a table: one
+ * row per comparison, coloured by the claim's verdict ({@link VERDICT_COLORS}). The claim, its
+ * verdict (with what it depends on) and its published reference points fill the claim's first
+ * row; a claim without comparisons gets one `no data (<experiments>)` row. Columns:
+ * {@link SCORECARD_TABLE_COLUMNS}; batch norm's and the reference's means with 95% CIs are
+ * formatted by `formatCI`. The height grows by 64 px per row so that wrapped cells fit.
+ *
+ * @example
+ * ```ts
+ * show(scorecardTableFigure(scorecard(spec, records), { title: `Claim scorecard: ${records.length} runs` }));
+ * ```
+ */
+export function scorecardTableFigure(
+  card: readonly ClaimResult[],
+  options: ScorecardTableOptions = {},
+): Figure {
+  const rows: string[][] = [];
+  const rowColors: string[] = [];
+  for (const c of card) {
+    const comparisons = c.comparisons.length ? c.comparisons : [null];
+    comparisons.forEach((k, i) => {
+      const first = i === 0;
+      rows.push([
+        first ? `${c.id}. ${c.title}` : '',
+        first ? c.verdict + (c.dependsOn ? ` (on ${c.dependsOn})` : '') : '',
+        k ? k.label : `no data (${c.experiments.join(', ') || 'no experiment'})`,
+        k ? `${k.subject.name} ${formatCI(k.subject.ci)}` : '-',
+        k ? `${k.reference.name} ${formatCI(k.reference.ci)}` : '-',
+        k ? k.outcome : '-',
+        first
+          ? c.references.map((r) => `${r.setting}: ${formatReferenceValues(r)} (${r.unit})`).join('; ')
+          : '',
+      ]);
+      rowColors.push(VERDICT_COLORS[c.verdict] ?? 'rgba(0, 0, 0, 0)');
+    });
+  }
+  return tableFigure([...SCORECARD_TABLE_COLUMNS], rows, {
+    title: options.title ?? 'Claim scorecard',
+    columnWidths: [1.6, 1.8, 2.6, 1.9, 1.9, 1.1, 2.6],
+    rowColors,
+    height: 140 + 64 * rows.length,
+  });
 }

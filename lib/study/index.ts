@@ -8,6 +8,7 @@ export * from './aggregate';
 export * from './environment';
 export * from './execute';
 export * from './hash';
+export * from './load-or-run';
 export * from './merge';
 export * from './metrics';
 export * from './profiles';

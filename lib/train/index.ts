@@ -4,6 +4,7 @@
  * @module
  */
 export * from './evaluate';
+export * from './evaluate-training-mode';
 export * from './optimizer';
 export * from './progress';
 export * from './trainer';
