@@ -279,6 +279,7 @@ describe('the built site', () => {
       gapAfter21 < gapAfter1,
       `the train/inference gap shrinks as running statistics warm up (${gapAfter1} → ${gapAfter21})`,
     );
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'playground-batch.png'), fullPage: true });
 
     // A different normalization: the statistics shown change.
@@ -300,6 +301,7 @@ describe('the built site', () => {
       /group \d of 4 \(channels/.test(document.querySelector('.playground')?.textContent ?? ''),
     );
     assert.ok(Number(await text('layer-match')) < 1e-4, 'group norm layer matches its steps');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'playground-group.png'), fullPage: true });
     assert.deepEqual(problems, [], 'the playground ran without errors');
     await page.close();
