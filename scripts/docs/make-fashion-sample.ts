@@ -6,35 +6,17 @@
  * (defaults: 4 per class, /usr/share/datasets/fashion-mnist). Deterministic: rerunning writes the
  * same file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { FASHION_MNIST } from '../../lib/data/fashion-mnist';
+import { readIdxFile } from '../../lib/data/idx';
 
-const CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
-
-function readIdx(path: string, magic: number): { dims: number[]; bytes: Uint8Array } {
-  const buf = gunzipSync(readFileSync(path));
-  const found = buf.readUInt32BE(0);
-  if (found !== magic)
-    throw new Error(`${path}: magic ${found.toString(16)}, expected ${magic.toString(16)}`);
-  const rank = magic & 0xff;
-  const dims = Array.from({ length: rank }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-  const offset = 4 + 4 * rank;
-  const length = dims.reduce((a, b) => a * b, 1);
-  if (buf.length - offset !== length)
-    throw new Error(`${path}: ${buf.length - offset} bytes, expected ${length}`);
-  return { dims, bytes: new Uint8Array(buf.buffer, buf.byteOffset + offset, length) };
+/** Reads one IDX file with the library's reader (magic, dimensions and length checked) as bytes. */
+function readBytes(path: string): { dims: number[]; bytes: Uint8Array } {
+  const idx = readIdxFile(path);
+  if (!(idx.data instanceof Uint8Array))
+    throw new Error(`${path}: expected unsigned bytes, got ${idx.dtype}`);
+  return { dims: idx.shape, bytes: idx.data };
 }
 
 function option(name: string, fallback: string): string {
@@ -48,8 +30,8 @@ function main(): void {
   if (!Number.isInteger(perClass) || perClass < 1 || perClass > 100) {
     throw new Error(`--per-class must be an integer in [1, 100], got ${perClass}`);
   }
-  const images = readIdx(join(dir, 't10k-images-idx3-ubyte.gz'), 0x803);
-  const labels = readIdx(join(dir, 't10k-labels-idx1-ubyte.gz'), 0x801);
+  const images = readBytes(join(dir, 't10k-images-idx3-ubyte.gz'));
+  const labels = readBytes(join(dir, 't10k-labels-idx1-ubyte.gz'));
   const [, height, width] = images.dims;
   const size = height * width;
   const taken = new Array<number>(10).fill(0);
@@ -77,7 +59,7 @@ function main(): void {
     count: picked.length,
     height,
     width,
-    classNames: CLASS_NAMES,
+    classNames: FASHION_MNIST.classNames,
     labels: picked.map((i) => labels.bytes[i]),
     pixelsBase64: Buffer.from(pixels).toString('base64'),
   };
