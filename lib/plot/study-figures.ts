@@ -19,12 +19,35 @@ import type { StudySpec } from '../study/spec';
 import { meanCI } from '../study/stats';
 import type { RunRecord } from '../study/types';
 import { tableFigure } from './table';
-import { normKindColor, normKindLabel, THEME_CONFIG, themedAxis, themedLayout, withAlpha } from './theme';
+import {
+  normKindColor,
+  normKindLabel,
+  PLOT_NORM_KINDS,
+  THEME_CONFIG,
+  themedAxis,
+  themedLayout,
+  withAlpha,
+} from './theme';
 import type { Figure, PlotNumber, PlotTrace } from './types';
 
-const NORM_ORDER = ['none', 'batch', 'layer', 'instance', 'group'];
+const NORM_ORDER: readonly string[] = PLOT_NORM_KINDS;
 const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);
 const finite = (x: number): PlotNumber => (Number.isFinite(x) ? x : null);
+
+/** Asymmetric error bars from 95% CIs (a missing CI leaves a gap). */
+function ciErrorBars(
+  cis: readonly ({ mean: number; lo: number; hi: number } | undefined)[],
+  color?: string,
+): NonNullable<PlotTrace['error_y']> {
+  return {
+    type: 'data',
+    symmetric: false,
+    array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
+    arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
+    visible: true,
+    ...(color ? { color } : {}),
+  };
+}
 
 /** Labels and axis titles of the metrics a bar figure can show. */
 export const STUDY_METRIC_LABELS: Readonly<Record<AggregatedMetric, string>> = {
@@ -69,13 +92,7 @@ export function metricBarsFigure(
       x: archs,
       y: cis.map((c) => (c ? finite(c.mean) : null)),
       marker: { color: normKindColor(norm) },
-      error_y: {
-        type: 'data',
-        symmetric: false,
-        array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
-        arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
-        visible: true,
-      },
+      error_y: ciErrorBars(cis),
       hovertemplate: `%{x} ${norm}: %{y:.4g}<extra></extra>`,
     };
   });
@@ -178,14 +195,7 @@ function lineWithCI(
     y: cis.map((c) => finite(c.mean)),
     line: { color, width: 2 },
     marker: { color, size: 7 },
-    error_y: {
-      type: 'data',
-      symmetric: false,
-      array: cis.map((c) => finite(c.hi - c.mean)),
-      arrayminus: cis.map((c) => finite(c.mean - c.lo)),
-      visible: true,
-      color,
-    },
+    error_y: ciErrorBars(cis, color),
     hovertemplate: hover,
   };
 }
@@ -277,13 +287,7 @@ export function overheadFigure(records: readonly RunRecord[], options: { title?:
       x: archs,
       y: cis.map((c) => (c ? finite(c.mean) : null)),
       marker: { color: normKindColor(norm) },
-      error_y: {
-        type: 'data',
-        symmetric: false,
-        array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
-        arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
-        visible: true,
-      },
+      error_y: ciErrorBars(cis),
       hovertemplate: `%{x} ${norm}: %{y:.3f}× none<extra></extra>`,
     };
   });
