@@ -5,7 +5,7 @@
  * @module
  */
 import { themedAxis, themedLayout } from './theme';
-import type { Figure, PlotAnnotation, PlotTrace } from './types';
+import type { Figure, PlotAnnotation, PlotAxis, PlotLayout, PlotTrace } from './types';
 import { finiteOrNull, splitDomains, subplotAxes } from './values';
 
 /** One matrix panel. */
@@ -81,31 +81,65 @@ export function heatmapPanels(panels: HeatmapPanel[], options: HeatmapPanelsOpti
       yaxis: axes.y,
       hovertemplate: `${p.title}<br>row %{y}, column %{x}: %{z:.4f}<extra></extra>`,
     });
-    annotations.push({
-      text: `<b>${p.title}</b>`,
-      x: (domains[i][0] + domains[i][1]) / 2,
-      y: 1,
-      xref: 'paper',
-      yref: 'paper',
-      xanchor: 'center',
-      yanchor: 'bottom',
-      showarrow: false,
-    });
-    layout[axes.xKey] = themedAxis(options.xTitle ?? 'column', {
-      domain: domains[i],
-      anchor: axes.y,
-      showgrid: false,
-      zeroline: false,
-    });
-    layout[axes.yKey] = themedAxis(i === 0 ? (options.yTitle ?? 'row') : undefined, {
-      anchor: axes.x,
-      autorange: 'reversed',
-      showgrid: false,
-      zeroline: false,
-      showticklabels: i === 0,
+    addMatrixPanelAxes(layout, annotations, i, domains, {
+      title: `<b>${p.title}</b>`,
+      xTitle: options.xTitle ?? 'column',
+      yTitle: options.yTitle ?? 'row',
     });
   });
   layout.annotations = annotations;
   layout.margin = { l: 60, r: 20, t: options.title ? 90 : 50, b: 50 };
   return { data, layout };
+}
+
+/** Titles and extra x-axis settings of one panel for {@link addMatrixPanelAxes}. */
+export interface MatrixPanelAxes {
+  /** The panel's title (HTML allowed), centred above it. */
+  title: string;
+  /** x axis title under the panel. */
+  xTitle: string;
+  /** y axis title, shown on the first panel only. */
+  yTitle: string;
+  /** Extra settings of the panel's x axis (e.g. `tickvals`). */
+  xAxis?: PlotAxis;
+}
+
+/**
+ * Lay out panel `index` of a row of matrix panels: its title annotation, an x axis over
+ * `domains[index]` and a y axis with rows top-down (tick labels and title on the first panel only).
+ * Shared by {@link heatmapPanels} and the norm-axes diagram.
+ */
+export function addMatrixPanelAxes(
+  layout: PlotLayout,
+  annotations: PlotAnnotation[],
+  index: number,
+  domains: [number, number][],
+  panel: MatrixPanelAxes,
+): void {
+  const axes = subplotAxes(index);
+  const [from, to] = domains[index];
+  annotations.push({
+    text: panel.title,
+    x: (from + to) / 2,
+    y: 1,
+    xref: 'paper',
+    yref: 'paper',
+    xanchor: 'center',
+    yanchor: 'bottom',
+    showarrow: false,
+  });
+  layout[axes.xKey] = themedAxis(panel.xTitle, {
+    domain: [from, to],
+    anchor: axes.y,
+    showgrid: false,
+    zeroline: false,
+    ...panel.xAxis,
+  });
+  layout[axes.yKey] = themedAxis(index === 0 ? panel.yTitle : undefined, {
+    anchor: axes.x,
+    autorange: 'reversed',
+    showgrid: false,
+    zeroline: false,
+    showticklabels: index === 0,
+  });
 }

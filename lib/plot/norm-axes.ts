@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { normKindColor, normKindLabel, themedAxis, themedLayout } from './theme';
+
+import { addMatrixPanelAxes } from './heatmaps';
+import { normKindColor, normKindLabel, themedLayout } from './theme';
 import type { Figure, PlotAnnotation, PlotTrace } from './types';
 import { splitDomains, subplotAxes } from './values';
 
@@ -146,29 +148,11 @@ export function normAxesDiagram(options: NormAxesOptions = {}): Figure {
       yaxis: axes.y,
     });
     const label = kind === 'group' ? `${normKindLabel(kind)} (G=${groups})` : normKindLabel(kind);
-    annotations.push({
-      text: `<b>${label}</b><br>over ${SHORT_AXES[kind]}`,
-      x: (domains[i][0] + domains[i][1]) / 2,
-      y: 1,
-      xref: 'paper',
-      yref: 'paper',
-      xanchor: 'center',
-      yanchor: 'bottom',
-      showarrow: false,
-    });
-    layout[axes.xKey] = themedAxis('N (sample)', {
-      domain: domains[i],
-      anchor: axes.y,
-      showgrid: false,
-      zeroline: false,
-      tickvals: Array.from({ length: batch }, (_, n) => n),
-    });
-    layout[axes.yKey] = themedAxis(i === 0 ? 'C (channel)' : undefined, {
-      anchor: axes.x,
-      autorange: 'reversed',
-      showgrid: false,
-      zeroline: false,
-      showticklabels: i === 0,
+    addMatrixPanelAxes(layout, annotations, i, domains, {
+      title: `<b>${label}</b><br>over ${SHORT_AXES[kind]}`,
+      xTitle: 'N (sample)',
+      yTitle: 'C (channel)',
+      xAxis: { tickvals: Array.from({ length: batch }, (_, n) => n) },
     });
   });
   layout.annotations = annotations;
