@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
-import { writeStudyReport } from '../lib/plot/html-report';
+import { writeStudyReport } from '../lib/report/html-report';
 import { trainingExecutor } from '../lib/study/execute';
 import { mergeResults } from '../lib/study/merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';

@@ -4,13 +4,13 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import { BatchNormalization } from './batch_normalization';
+import { BatchNormalization } from './batch-normalization';
 import type { Convention, RunningVarianceKind } from './conventions';
-import { GroupNormalization } from './group_normalization';
+import { GroupNormalization } from './group-normalization';
 import { IdentityNormalization } from './identity';
-import { InstanceNormalization } from './instance_normalization';
+import { InstanceNormalization } from './instance-normalization';
 import { assertNormKind, type NormKind } from './kinds';
-import { type LayerNormAxis, LayerNormalization } from './layer_normalization';
+import { type LayerNormAxis, LayerNormalization } from './layer-normalization';
 
 /**
  * Options of {@link normLayer}. Each kind reads the options that apply to it and ignores the rest,

@@ -4,8 +4,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BaseLayerArgs, CallKwargs } from './layer_options';
-import { defaultLayerName, singleInput } from './layer_options';
+import type { BaseLayerArgs, CallKwargs } from './layer-options';
+import { defaultLayerName, singleInput } from './layer-options';
 
 /**
  * The identity, `y = x`, as a layer: what `normLayer('none')` returns, so a model's structure is

@@ -34,14 +34,14 @@
  *
  * @module
  */
-export * from './batch_normalization';
+export * from './batch-normalization';
 export * from './conventions';
 export * from './core';
 export * from './factory';
-export * from './group_normalization';
+export * from './group-normalization';
 export * from './identity';
-export * from './instance_normalization';
+export * from './instance-normalization';
 export * from './kinds';
-export * from './layer_normalization';
-export * from './layer_options';
+export * from './layer-normalization';
+export * from './layer-options';
 export * from './validate';

@@ -12,7 +12,6 @@ export * from './histograms';
 export * from './html';
 export * from './images';
 export * from './live';
-export * from './live-study';
 export * from './norm-axes';
 export * from './running-stats';
 export * from './sensitivity';

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { inTslabKernel, show, slugify, tslabModule } from '../../lib/plot/display';
 import { scriptSafeJson, standaloneHtml } from '../../lib/plot/html';
 import { liveTraining } from '../../lib/plot/live';
-import { liveStudy } from '../../lib/plot/live-study';
 import type { Figure } from '../../lib/plot/types';
+import { liveStudy } from '../../lib/report/live-study';
 
 const fig: Figure = {
   data: [{ type: 'scatter', name: '</script><b>', x: [1, 2], y: [3, 4] }],

@@ -21,7 +21,7 @@ import {
   resolveAffine,
   singleInput,
   singleShape,
-} from './layer_options';
+} from './layer-options';
 import { checkGroups, checkGroupsDivide, checkInteger, checkRank } from './validate';
 
 /** Options of {@link GroupNormalization} (plus tfjs' own layer options). Keras' config keys. */

@@ -19,7 +19,7 @@ import {
   resolveAffine,
   singleInput,
   singleShape,
-} from './layer_options';
+} from './layer-options';
 import { checkRank, resolveAxes } from './validate';
 
 /**

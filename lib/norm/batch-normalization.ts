@@ -25,7 +25,7 @@ import {
   serializeObject,
   singleInput,
   singleShape,
-} from './layer_options';
+} from './layer-options';
 import { checkInteger, checkMomentum, checkRank, resolveAxis } from './validate';
 
 /** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */

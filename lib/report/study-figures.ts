@@ -4,6 +4,18 @@
  *
  * @module
  */
+
+import { tableFigure } from '../plot/table';
+import {
+  normKindColor,
+  normKindLabel,
+  PLOT_NORM_KINDS,
+  THEME_CONFIG,
+  themedAxis,
+  themedLayout,
+  withAlpha,
+} from '../plot/theme';
+import type { Figure, PlotNumber, PlotTrace } from '../plot/types';
 import {
   type AggregatedMetric,
   batchSizeCurves,
@@ -18,17 +30,6 @@ import { type ClaimResult, formatCI, type Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import { meanCI } from '../study/stats';
 import type { RunRecord } from '../study/types';
-import { tableFigure } from './table';
-import {
-  normKindColor,
-  normKindLabel,
-  PLOT_NORM_KINDS,
-  THEME_CONFIG,
-  themedAxis,
-  themedLayout,
-  withAlpha,
-} from './theme';
-import type { Figure, PlotNumber, PlotTrace } from './types';
 
 const NORM_ORDER: readonly string[] = PLOT_NORM_KINDS;
 const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);

@@ -6,11 +6,12 @@
  *
  * @module
  */
+
+import { PLOTLY_MIME, plotlyBundle, type TslabDisplay, tslabModule } from '../plot/display';
+import { normKindColor, normKindLabel, PLOT_NORM_KINDS, themedAxis, themedLayout } from '../plot/theme';
+import type { Figure, PlotTrace } from '../plot/types';
+import { formatPlotNumber } from '../plot/values';
 import type { StudyProgress } from '../study/runner';
-import { PLOTLY_MIME, plotlyBundle, type TslabDisplay, tslabModule } from './display';
-import { normKindColor, normKindLabel, PLOT_NORM_KINDS, themedAxis, themedLayout } from './theme';
-import type { Figure, PlotTrace } from './types';
-import { formatPlotNumber } from './values';
 
 /** Options of {@link liveStudy}. */
 export interface LiveStudyOptions {

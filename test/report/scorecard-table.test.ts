@@ -3,7 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SCORECARD_TABLE_COLUMNS, scorecardTableFigure, VERDICT_COLORS } from '../../lib/plot/study-figures';
+import {
+  SCORECARD_TABLE_COLUMNS,
+  scorecardTableFigure,
+  VERDICT_COLORS,
+} from '../../lib/report/study-figures';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
 import { type ClaimResult, scorecard } from '../../lib/study/scorecard';

@@ -22,7 +22,7 @@ import {
   resolveAffine,
   singleInput,
   singleShape,
-} from './layer_options';
+} from './layer-options';
 import { checkInteger, checkRank } from './validate';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */

@@ -1,0 +1,10 @@
+/**
+ * The study's report stage: figures built from study results, the live study display and the
+ * standalone HTML report. It sits above `lib/study/` (it reads results and verdicts) and uses the
+ * pure figure builders of `lib/plot/`.
+ *
+ * @module
+ */
+export * from './html-report';
+export * from './live-study';
+export * from './study-figures';
