@@ -6,11 +6,14 @@
  */
 export * from './aggregate';
 export * from './environment';
+export * from './equivalence';
 export * from './execute';
 export * from './hash';
+export * from './holm';
 export * from './load-or-run';
 export * from './merge';
 export * from './metrics';
+export * from './paired-test';
 export * from './profiles';
 export * from './references';
 export * from './results-schema';
@@ -21,4 +24,5 @@ export * from './spec-file';
 export * from './stats';
 export * from './store';
 export * from './summary';
+export * from './survival';
 export * from './types';

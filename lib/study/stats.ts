@@ -216,3 +216,54 @@ export function welchDiffCI(a: readonly number[], b: readonly number[], level = 
   const half = studentTQuantile((1 + level) / 2, df) * Math.sqrt(se2);
   return { diff, lo: diff - half, hi: diff + half, df, level };
 }
+
+/**
+ * Regularized upper incomplete gamma `Q(a, x) = Γ(a, x)/Γ(a)` for a > 0, x ≥ 0: a power series
+ * for `x < a + 1`, a continued fraction (modified Lentz) otherwise.
+ */
+export function regularizedGammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let k = 1; k < 500; k++) {
+      term *= x / (a + k);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return Math.max(0, 1 - front * sum);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.min(1, front * h);
+}
+
+/** Upper tail `P(X ≥ x)` of the chi-square distribution with `df` degrees of freedom. */
+export function chiSquareSf(x: number, df: number): number {
+  if (!(df > 0)) throw new Error(`chiSquareSf: df must be > 0, got ${df}`);
+  return regularizedGammaQ(df / 2, x / 2);
+}
+
+/** Standard normal CDF `Φ(x) = ½·erfc(−x/√2)`, with `erfc(z) = Q(½, z²)` for z ≥ 0. */
+export function normalCdf(x: number): number {
+  if (x === Number.POSITIVE_INFINITY) return 1;
+  if (x === Number.NEGATIVE_INFINITY) return 0;
+  const tail = 0.5 * regularizedGammaQ(0.5, (x * x) / 2);
+  return x >= 0 ? 1 - tail : tail;
+}
