@@ -7,6 +7,7 @@ export * from './evaluate';
 export * from './evaluate-training-mode';
 export * from './optimizer';
 export * from './progress';
+export * from './schedule';
 export * from './trainer';
 export * from './types';
 export * from './validate';

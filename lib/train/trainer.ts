@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchBuffer, batchesPerEpoch, epochOrder } from '../data/batches';
 import { evaluate } from './evaluate';
 import { disposeOptimizer, makeOptimizer } from './optimizer';
+import { learningRateAt, setOptimizerLearningRate } from './schedule';
 import type {
   Divergence,
   EpochRecord,
@@ -92,6 +93,7 @@ export async function train(
   const recordSteps = config.recordSteps ?? true;
   const evalTest = config.evalTestEachEpoch ?? true;
   const shuffleSeed = config.shuffleSeed ?? 0;
+  const scheduled = config.schedule !== undefined && config.schedule.name !== 'constant';
 
   const buffer = new BatchBuffer(split, batchSize);
   const evalBuffer = new BatchBuffer(split, evalBatchSize);
@@ -197,6 +199,11 @@ export async function train(
         if (step >= plannedSteps) break;
         const t0 = now();
         buffer.fill(split, order, b * batchSize);
+        if (scheduled)
+          setOptimizerLearningRate(
+            optimizer,
+            learningRateAt(config.learningRate, config.schedule, step + 1, plannedSteps),
+          );
         pending.push(trainStep(model, optimizer, varList, buffer, numClasses));
         step++;
         const ms = now() - t0;

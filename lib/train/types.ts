@@ -10,6 +10,7 @@
  * @module
  */
 import type { ImageSplit } from '../data/types';
+import type { LearningRateSchedule } from './schedule';
 
 /** Optimizers the trainer supports. */
 export type OptimizerName = 'sgd' | 'adam';
@@ -25,8 +26,13 @@ export type OptimizerName = 'sgd' | 'adam';
 export interface TrainConfig {
   /** `sgd` (with momentum; plain SGD when momentum is 0) or `adam`. */
   optimizer: OptimizerName;
-  /** Learning rate, > 0. */
+  /** Learning rate, > 0 (the peak rate when a `schedule` is given). */
   learningRate: number;
+  /**
+   * How the rate changes over the run's planned steps (see {@link LearningRateSchedule}): warm-up
+   * then cosine or step decay. Default: constant.
+   */
+  schedule?: LearningRateSchedule;
   /** SGD momentum in `[0, 1)` (heavy ball, tfjs' `tf.train.momentum`). Default 0.9. Ignored by Adam. */
   momentum?: number;
   /** Adam β₁. Default 0.9. */

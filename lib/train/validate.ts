@@ -4,6 +4,7 @@
  * @module
  */
 import type { ImageSplit } from '../data/types';
+import { validateSchedule } from './schedule';
 import type { TrainConfig } from './types';
 
 function fail(option: string, allowed: string, value: unknown): never {
@@ -25,6 +26,7 @@ export function validateTrainConfig(config: TrainConfig, train: ImageSplit): voi
   if (!(Number.isFinite(config.learningRate) && config.learningRate > 0)) {
     fail('learningRate', 'a finite number > 0', config.learningRate);
   }
+  if (config.schedule !== undefined) validateSchedule(config.schedule);
   const momentum = config.momentum ?? 0.9;
   if (!(momentum >= 0 && momentum < 1)) fail('momentum', 'in [0, 1)', config.momentum);
   for (const key of ['beta1', 'beta2'] as const) {
