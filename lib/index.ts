@@ -7,6 +7,7 @@
 export * from './backend';
 export * from './data/index';
 export * from './models/index';
+export * from './native/index';
 export * from './norm/index';
 export * from './plot/index';
 export * from './report/index';

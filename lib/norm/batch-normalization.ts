@@ -4,7 +4,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { CONVENTION_DEFAULTS, type RunningVarianceKind } from './conventions';
+import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
+import { CONVENTION_DEFAULTS, decayFromMomentum, type RunningVarianceKind } from './conventions';
 import { batchNormTraining, normalizeWithRunningStats, reducedCount, updateRunningStats } from './core';
 import {
   type AffineArgs,
@@ -64,8 +65,10 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * A batch whose channels have a single value each (a batch of one dense example) cannot give
  * batch statistics: training on it throws an Error instead of returning NaN or β.
  *
- * The gradient is closed-form (see `batchNormTraining` in `core.ts`) and the forward uses the
- * backend's fused kernel when the channels are last.
+ * On tfjs-node (channels last) training and inference run on TensorFlow's fused kernels,
+ * `FusedBatchNormV3` and `FusedBatchNormGradV3` (lib/native/fused-batch-norm.ts); elsewhere, and
+ * with `setNativeKernels(false)`, the portable path runs: a closed-form gradient (see
+ * `batchNormTraining` in `core.ts`), the same numbers to float32 round-off.
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta, movingMean, movingVariance]`,
  * each of shape `[channels]`; `gamma` is absent when `scale` is false, `beta` when `center` is
@@ -154,8 +157,12 @@ export class BatchNormalization extends tf.layers.Layer {
       const training = kwargs?.training === true && this.trainable;
       if (!training) {
         const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
-        const { gamma, beta } = this.affineWeights;
-        return normalizeWithRunningStats(x, running, gamma?.read() ?? null, beta?.read() ?? null, eps, axis);
+        const gamma = this.affineWeights.gamma?.read() ?? null;
+        const beta = this.affineWeights.beta?.read() ?? null;
+        return (
+          nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
+          normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
+        );
       }
       const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       const count = reducedCount(x.shape, axes);
@@ -167,9 +174,18 @@ export class BatchNormalization extends tf.layers.Layer {
         );
       }
       const { gamma, beta } = readAffine(this.affineWeights, channels);
+      const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
+      const decay = decayFromMomentum(this.momentum, this.affine.convention);
+      const update = { decay, runningVariance: this.runningVariance };
+      const native = nativeBatchNormTraining(x, gamma, beta, eps, axis, running, update);
+      if (native) {
+        this.movingMean!.write(native.running.mean);
+        this.movingVariance!.write(native.running.variance);
+        return native.output;
+      }
       const { output, mean, variance } = batchNormTraining(x, gamma, beta, eps, axis);
       const next = updateRunningStats(
-        { mean: this.movingMean!.read(), variance: this.movingVariance!.read() },
+        running,
         { mean, variance },
         {
           momentum: this.momentum,

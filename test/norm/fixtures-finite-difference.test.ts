@@ -17,7 +17,7 @@
  * scripts/fixtures/reference.py (run by scripts/fixtures/generate.py), within 1e-6.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
   BatchNormalization,
@@ -26,6 +26,7 @@ import {
   LayerNormalization,
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
+import { describeOnKernelPaths } from '../helpers/kernel-paths';
 
 useNativeBackend();
 
@@ -270,7 +271,7 @@ function check(c: FdCase, seed: number): { problems: string[]; worst: number } {
   return { problems, worst };
 }
 
-describe('finite-difference gradient checks (float32, directional, central)', () => {
+describeOnKernelPaths('finite-difference gradient checks (float32, directional, central)', () => {
   for (const [i, c] of CASES.entries()) {
     test(c.name, (t) => {
       const before = tf.memory().numTensors;

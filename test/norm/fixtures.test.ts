@@ -12,7 +12,7 @@
  * ≤ 1e-4 + 1e-4·|b| on gradients. A failure lists the worst error of every quantity of the case.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
   BatchNormalization,
@@ -34,6 +34,7 @@ import {
   worst,
 } from '../fixtures/norm/golden';
 import { useNativeBackend } from '../helpers/backend';
+import { describeOnKernelPaths } from '../helpers/kernel-paths';
 
 useNativeBackend();
 
@@ -183,20 +184,23 @@ function checkCase(c: FixtureCase): string {
 
 for (const framework of ['keras', 'pytorch'] as const) {
   const file = loadFixtures(framework);
-  describe(`golden fixtures from ${framework} (${Object.entries(file.versions)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ')})`, () => {
-    test('the fixture file covers every kind, batch size 2, a zero-variance case and its convention', () => {
-      const kinds = new Set(file.cases.map((c) => c.kind));
-      assert.deepEqual([...kinds].sort(), ['batch', 'group', 'instance', 'layer']);
-      assert.ok(file.cases.some((c) => c.x.shape[0] === 2 && c.kind === 'batch'));
-      assert.ok(file.cases.some((c) => c.id.includes('zero-var')));
-      assert.ok(file.cases.every((c) => c.config.convention === framework));
-    });
-    for (const c of file.cases) {
-      test(c.id, (t) => {
-        t.diagnostic(checkCase(c));
+  describeOnKernelPaths(
+    `golden fixtures from ${framework} (${Object.entries(file.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+    () => {
+      test('the fixture file covers every kind, batch size 2, a zero-variance case and its convention', () => {
+        const kinds = new Set(file.cases.map((c) => c.kind));
+        assert.deepEqual([...kinds].sort(), ['batch', 'group', 'instance', 'layer']);
+        assert.ok(file.cases.some((c) => c.x.shape[0] === 2 && c.kind === 'batch'));
+        assert.ok(file.cases.some((c) => c.id.includes('zero-var')));
+        assert.ok(file.cases.every((c) => c.config.convention === framework));
       });
-    }
-  });
+      for (const c of file.cases) {
+        test(c.id, (t) => {
+          t.diagnostic(checkCase(c));
+        });
+      }
+    },
+  );
 }

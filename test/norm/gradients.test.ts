@@ -12,10 +12,11 @@
  *     wrong gradient (e.g. a missing term of the closed form) is off by O(1).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { type NormKind, type NormLayerOptions, normLayer } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
+import { describeOnKernelPaths } from '../helpers/kernel-paths';
 
 useNativeBackend();
 
@@ -123,7 +124,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, wha
   }
 }
 
-describe('closed-form gradients', () => {
+describeOnKernelPaths('closed-form gradients', () => {
   for (const c of cases) {
     it(`${c.label}: matches autodiff of the formula and finite differences`, () => {
       const layer = normLayer(c.kind, c.options);

@@ -2,14 +2,15 @@
  * No leaks: 100 training steps with each layer leave tf.memory().numTensors where it was.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { NORM_KINDS, normLayer } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
+import { describeOnKernelPaths } from '../helpers/kernel-paths';
 
 useNativeBackend();
 
-describe('memory', () => {
+describeOnKernelPaths('memory', () => {
   for (const kind of NORM_KINDS) {
     it(`${kind}: 100 training steps and inference leave no tensor behind`, () => {
       const start = tf.memory().numTensors;

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization, NORM_KINDS, type NormKind, normLayer } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
+import { describeOnKernelPaths } from '../helpers/kernel-paths';
 
 useNativeBackend();
 
@@ -70,7 +71,7 @@ function data(seed: number): { xs: tf.Tensor; ys: tf.Tensor } {
   }));
 }
 
-describe('BatchNormalization: training vs inference', () => {
+describeOnKernelPaths('BatchNormalization: training vs inference', () => {
   it('training uses batch statistics and updates the running ones (keras convention)', () => {
     const x = tf.randomNormal([8, 3, 3, 4], 5, 3, 'float32', 7);
     const bn = new BatchNormalization({ momentum: 0.9 });

@@ -1,0 +1,192 @@
+/**
+ * Batch norm on TensorFlow's fused kernels (tfjs-node's `tensorflow` backend only): the forward
+ * pass is one `FusedBatchNormV3` op, the gradient one `FusedBatchNormGradV3` op, where the
+ * portable path (`batchNormTraining` in lib/norm/core.ts) runs about a dozen tfjs ops each way.
+ * The training-mode forward also returns the updated running statistics (TensorFlow's
+ * `exponential_avg_factor`), so the update costs no further op under the unbiased running
+ * variance (PyTorch's convention).
+ *
+ * The fused kernels take 4-D channels-last input. Channels-last input of another rank is reshaped
+ * to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the
+ * statistics are per channel over every other axis either way. Channels-first input, other dtypes
+ * and other backends get `null` back and take the portable path.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RunningVarianceKind } from '../norm/conventions';
+import { type OpAttr, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
+
+/** Running mean and variance of a batch-norm layer. */
+export interface NativeRunningStats {
+  /** The running mean, shape `[C]`. */
+  mean: tf.Tensor;
+  /** The running variance, shape `[C]`. */
+  variance: tf.Tensor;
+}
+
+/** How the running statistics are blended: `running ← decay·running + (1 − decay)·batch`. */
+export interface NativeRunningUpdate {
+  /** Weight of the old value (Keras' momentum, or 1 − PyTorch's). */
+  decay: number;
+  /** The batch variance enters as is (`biased`) or times `n/(n − 1)` (`unbiased`). */
+  runningVariance: RunningVarianceKind;
+}
+
+/** What {@link nativeBatchNormTraining} returns: the output and the new running statistics. */
+export interface NativeBatchNormTrainingResult {
+  /** `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`, same shape as the input. */
+  output: tf.Tensor;
+  /** The updated running statistics (new tensors; the inputs are untouched). */
+  running: NativeRunningStats;
+}
+
+/** The 4-D shape the fused kernels see for channels-last `shape`, or null when it is 4-D already. */
+function fourDimensional(shape: readonly number[]): number[] | null {
+  if (shape.length === 4) return null;
+  let inner = 1;
+  for (let a = 1; a < shape.length - 1; a++) inner *= shape[a];
+  return [shape[0], inner, 1, shape[shape.length - 1]];
+}
+
+/** The ops for channels-last float32 `x`, or null when the native path does not apply. */
+function opsFor(x: tf.Tensor, axis: number): TensorflowOps | null {
+  const channelAxis = axis < 0 ? axis + x.rank : axis;
+  if (channelAxis !== x.rank - 1 || x.rank < 2 || x.dtype !== 'float32') return null;
+  return tensorflowOps();
+}
+
+function forwardAttrs(ops: TensorflowOps, epsilon: number, training: boolean, factor: number): OpAttr[] {
+  return [
+    ops.float32Type('T'),
+    ops.float32Type('U'),
+    ops.float('epsilon', epsilon),
+    ops.float('exponential_avg_factor', factor),
+    ops.string('data_format', 'NHWC'),
+    ops.bool('is_training', training),
+  ];
+}
+
+function gradAttrs(ops: TensorflowOps, epsilon: number, training: boolean): OpAttr[] {
+  return [
+    ops.float32Type('T'),
+    ops.float32Type('U'),
+    ops.float('epsilon', epsilon),
+    ops.string('data_format', 'NHWC'),
+    ops.bool('is_training', training),
+  ];
+}
+
+/** `FusedBatchNormGradV3`: `[∂x, ∂γ, ∂β]` (its two placeholder outputs disposed). */
+function fusedGrad(ops: TensorflowOps, attrs: OpAttr[], dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] {
+  const [dx, dGamma, dBeta, ...unused] = ops.run('FusedBatchNormGradV3', attrs, [dy, ...saved], 5);
+  tf.dispose(unused);
+  return [dx, dGamma, dBeta];
+}
+
+/** Run `op` on `x` seen as 4-D and give the result `x`'s shape back. */
+function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const shape4 = fourDimensional(x.shape);
+  if (!shape4) return op(x);
+  return tf.tidy(() => tf.reshape(op(tf.reshape(x, shape4)), x.shape));
+}
+
+/**
+ * Batch norm in training mode on TensorFlow's fused kernels, with the running-statistics update:
+ * `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` (statistics over every axis but the last), gradient by
+ * `FusedBatchNormGradV3`, and `running ← decay·running + (1 − decay)·batch` with the batch
+ * variance biased or unbiased as `update` says. The same numbers as `batchNormTraining` followed
+ * by `updateRunningStats` (lib/norm/core.ts), to float32 round-off.
+ *
+ * @param x channels-last input of rank ≥ 2 with more than one value per channel.
+ * @param gamma `γ`, shape `[C]` (ones for no scale).
+ * @param beta `β`, shape `[C]` (zeros for no shift).
+ * @param epsilon `ε > 0`.
+ * @param axis the channel axis; only the last one (`-1` or `rank − 1`) runs natively.
+ * @param running the current running statistics, shape `[C]` each.
+ * @param update the blend of the running statistics.
+ * @returns the output and the new running statistics (owned by the caller), or `null` when the
+ *   native path does not apply (another backend, native kernels off, channels not last).
+ */
+export function nativeBatchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  axis: number,
+  running: NativeRunningStats,
+  update: NativeRunningUpdate,
+): NativeBatchNormTrainingResult | null {
+  const ops = opsFor(x, axis);
+  if (!ops) return null;
+  const factor = 1 - update.decay;
+  const fwdAttrs = forwardAttrs(ops, epsilon, true, factor);
+  const bwdAttrs = gradAttrs(ops, epsilon, true);
+  // [running mean, running variance (unbiased blend), batch's biased variance], kept out of
+  // customGrad's inner scope.
+  let stats: tf.Tensor[] | null = null;
+  const op = tf.customGrad((xs, g, b, save) => {
+    const inputs = [xs, g, b, running.mean, running.variance] as tf.Tensor[];
+    const [y, runMean, runVar, savedMean, savedVar, reserve] = ops.run(
+      'FusedBatchNormV3',
+      fwdAttrs,
+      inputs,
+      6,
+    );
+    (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor, savedMean, savedVar, reserve]);
+    stats = [tf.keep(runMean), tf.keep(runVar), tf.keep(savedVar)];
+    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedGrad(ops, bwdAttrs, dy, saved) };
+  });
+  const output = asFourDimensional(x, (x4) => op(x4, gamma, beta));
+  const kept = stats as tf.Tensor[] | null;
+  if (!kept)
+    throw new Error('nativeBatchNormTraining: internal error, the batch statistics were not computed');
+  const [mean, unbiasedBlend, batchVariance] = kept;
+  let variance: tf.Tensor;
+  if (update.runningVariance === 'unbiased') {
+    variance = unbiasedBlend.clone();
+  } else {
+    variance = tf.tidy(() => tf.add(tf.mul(running.variance, update.decay), tf.mul(batchVariance, factor)));
+  }
+  const result = { output, running: { mean: mean.clone(), variance } };
+  tf.dispose(kept);
+  return result;
+}
+
+/**
+ * Batch norm in inference mode on TensorFlow's fused kernel,
+ * `y = γ·(x − μ_run)/sqrt(σ²_run + ε) + β` with the running statistics, differentiable w.r.t.
+ * `x`, γ and β (`FusedBatchNormGradV3` in inference mode), e.g. for a frozen layer inside a
+ * trained model.
+ *
+ * @param x channels-last input of rank ≥ 2.
+ * @param running the running statistics, shape `[C]` each.
+ * @param gamma `γ`, shape `[C]`, or `null` for 1.
+ * @param beta `β`, shape `[C]`, or `null` for 0.
+ * @param epsilon `ε > 0`.
+ * @param axis the channel axis; only the last one runs natively.
+ * @returns the output, or `null` when the native path does not apply.
+ */
+export function nativeBatchNormInference(
+  x: tf.Tensor,
+  running: NativeRunningStats,
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+  epsilon: number,
+  axis: number,
+): tf.Tensor | null {
+  const ops = opsFor(x, axis);
+  if (!ops) return null;
+  const fwdAttrs = forwardAttrs(ops, epsilon, false, 1);
+  const bwdAttrs = gradAttrs(ops, epsilon, false);
+  const op = tf.customGrad((xs, g, b, save) => {
+    const inputs = [xs, g, b, running.mean, running.variance] as tf.Tensor[];
+    const [y, ...rest] = ops.run('FusedBatchNormV3', fwdAttrs, inputs, 6);
+    (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor, running.mean, running.variance, rest[4]]);
+    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedGrad(ops, bwdAttrs, dy, saved) };
+  });
+  return tf.tidy(() => {
+    const channels = [x.shape[x.rank - 1]];
+    return asFourDimensional(x, (x4) => op(x4, gamma ?? tf.ones(channels), beta ?? tf.zeros(channels)));
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Run TensorFlow ops by name on tfjs-node's `tensorflow` backend, without importing tfjs-node.
+ *
+ * tfjs-node's backend object exposes `executeMultipleOutputs(name, attrs, inputs, n)`, which runs
+ * any TensorFlow op eagerly and returns tfjs tensors owned by the engine (so `tf.tidy` and
+ * `dispose` work on them as on any tensor). normlab's native fast paths use it for ops tfjs has
+ * no kernel for (`FusedBatchNormV3` in training mode, `FusedBatchNormGradV3`, `ReluGrad`). Tensors
+ * made this way carry no gradient: every native op is wrapped in `tf.customGrad` with a native
+ * gradient of its own.
+ *
+ * Detection is at run time: {@link tensorflowOps} returns `null` unless the active backend is
+ * `tensorflow` and has that method (and native kernels are not switched off with
+ * {@link setNativeKernels}); callers then take their portable path, which is what runs in a
+ * browser and on the `cpu` backend.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** An op attribute as tfjs-node's binding takes it. */
+export interface OpAttr {
+  name: string;
+  type: number;
+  value: number | boolean | string | number[];
+}
+
+/** The part of tfjs-node's binding the native paths use: attribute type codes and dtype codes. */
+interface Binding {
+  TF_ATTR_FLOAT: number;
+  TF_ATTR_BOOL: number;
+  TF_ATTR_STRING: number;
+  TF_ATTR_TYPE: number;
+  TF_ATTR_INT: number;
+  TF_FLOAT: number;
+  TF_INT32: number;
+}
+
+/** The part of tfjs-node's backend object the native paths use. */
+interface TensorflowBackend {
+  binding: Binding;
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+}
+
+/** Runs TensorFlow ops by name, with helpers that build their attributes. */
+export interface TensorflowOps {
+  /** Run op `name` with `attrs` on `inputs`; returns its first `numOutputs` outputs. */
+  run(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+  /** A float attribute. */
+  float(name: string, value: number): OpAttr;
+  /** A boolean attribute. */
+  bool(name: string, value: boolean): OpAttr;
+  /** A string attribute. */
+  string(name: string, value: string): OpAttr;
+  /** A type attribute set to float32 (normlab's layers compute in float32). */
+  float32Type(name: string): OpAttr;
+}
+
+let nativeKernelsOn = true;
+
+/**
+ * Switch normlab's native TensorFlow kernels on (the default) or off. Off, every layer and the
+ * trainer take their portable tfjs paths even on tfjs-node: the same numbers to float32 round-off
+ * (the tests check both paths against the same fixtures), slower. Useful to compare the two or to
+ * rule the native paths out when debugging.
+ *
+ * @param enabled `true` to use native kernels where the backend has them, `false` for portable code.
+ */
+export function setNativeKernels(enabled: boolean): void {
+  nativeKernelsOn = enabled;
+}
+
+/**
+ * Whether normlab's native kernels run now: switched on ({@link setNativeKernels}) and the active
+ * backend is tfjs-node's `tensorflow` backend.
+ */
+export function nativeKernelsActive(): boolean {
+  return tensorflowOps() !== null;
+}
+
+let cached: { backend: object; ops: TensorflowOps } | null = null;
+
+function isTensorflowBackend(backend: unknown): backend is TensorflowBackend {
+  const b = backend as Partial<TensorflowBackend> | null;
+  return typeof b?.executeMultipleOutputs === 'function' && typeof b.binding?.TF_ATTR_FLOAT === 'number';
+}
+
+/**
+ * The native op runner when native kernels are on and the active backend is tfjs-node's
+ * `tensorflow` backend; `null` otherwise (take the portable path).
+ */
+export function tensorflowOps(): TensorflowOps | null {
+  if (!nativeKernelsOn || tf.getBackend() !== 'tensorflow') return null;
+  const backend = tf.backend();
+  if (cached?.backend === backend) return cached.ops;
+  if (!isTensorflowBackend(backend)) return null;
+  const b = backend.binding;
+  const ops: TensorflowOps = {
+    run: (name, attrs, inputs, numOutputs) => backend.executeMultipleOutputs(name, attrs, inputs, numOutputs),
+    float: (name, value) => ({ name, type: b.TF_ATTR_FLOAT, value }),
+    bool: (name, value) => ({ name, type: b.TF_ATTR_BOOL, value }),
+    string: (name, value) => ({ name, type: b.TF_ATTR_STRING, value }),
+    float32Type: (name) => ({ name, type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }),
+  };
+  cached = { backend, ops };
+  return ops;
+}

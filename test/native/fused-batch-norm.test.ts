@@ -1,0 +1,154 @@
+/**
+ * The native batch norm (TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, lib/native) and
+ * the portable path give the same numbers: training output and gradients, the running statistics
+ * after two steps under both momentum conventions and both running-variance kinds, inference
+ * output and gradients; for 4-D, dense and rank-3 input. No tensor is left behind.
+ *
+ * Tolerance: |a − b| ≤ 2e-5·(1 + |b|) on values and running statistics, 1e-4·(1 + |b|) on
+ * gradients (the fixtures' tolerances, doubled for values: both paths are float32 with different
+ * summation orders, and neither is the reference).
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { nativeKernelsActive, setNativeKernels } from '../../lib/native/tensorflow-ops';
+import { BatchNormalization, type BatchNormalizationArgs } from '../../lib/norm/index';
+import { useNativeBackend } from '../helpers/backend';
+
+useNativeBackend();
+
+/** Everything one path computes for a case. */
+interface Run {
+  trainOutput: Float32Array;
+  trainGrads: Float32Array[];
+  running: Float32Array[];
+  inferOutput: Float32Array;
+  inferGrads: Float32Array[];
+}
+
+function runPath(native: boolean, args: BatchNormalizationArgs, shape: number[], seed: number): Run {
+  setNativeKernels(native);
+  assert.equal(nativeKernelsActive(), native);
+  const channels = shape[shape.length - 1];
+  const layer = new BatchNormalization(args);
+  layer.build(shape);
+  const weights = [
+    ...(args.scale === false ? [] : [tf.randomUniform([channels], 0.5, 1.5, 'float32', seed)]),
+    ...(args.center === false ? [] : [tf.randomNormal([channels], 0, 1, 'float32', seed + 1)]),
+    tf.randomNormal([channels], 0, 1, 'float32', seed + 2),
+    tf.randomUniform([channels], 0.5, 2, 'float32', seed + 3),
+  ];
+  layer.setWeights(weights);
+  const x = tf.tidy(() => tf.variable(tf.randomNormal(shape, 1, 2, 'float32', seed + 4)));
+  const x2 = tf.randomNormal(shape, -1, 0.5, 'float32', seed + 5);
+  const dy = tf.randomNormal(shape, 0, 1, 'float32', seed + 6);
+  const vars = [x, ...layer.trainableWeights.map((w) => w.read() as tf.Variable)];
+  const gradsOf = (training: boolean): { y: Float32Array; grads: Float32Array[] } => {
+    let y = new Float32Array();
+    const { value, grads } = tf.variableGrads(() => {
+      const out = layer.apply(x, { training }) as tf.Tensor;
+      y = out.dataSync() as Float32Array;
+      return tf.sum(tf.mul(out, dy));
+    }, vars);
+    const result = { y, grads: vars.map((v) => grads[v.name].dataSync() as Float32Array) };
+    tf.dispose([value, ...Object.values(grads)]);
+    return result;
+  };
+  const train = gradsOf(true); // first step: updates the running statistics
+  tf.dispose(layer.apply(x2, { training: true }) as tf.Tensor); // second step on other data
+  const running = layer
+    .getWeights()
+    .slice(-2)
+    .map((w) => w.dataSync() as Float32Array);
+  const infer = gradsOf(false);
+  tf.dispose([...weights, x, x2, dy]);
+  for (const w of layer.weights) w.dispose();
+  return {
+    trainOutput: train.y,
+    trainGrads: train.grads,
+    running,
+    inferOutput: infer.y,
+    inferGrads: infer.grads,
+  };
+}
+
+function assertClose(got: Float32Array, want: Float32Array, tol: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i]));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  assert.ok(
+    worst <= tol,
+    `${what}: [${at}] native ${got[at]} vs portable ${want[at]} (relative error ${worst})`,
+  );
+}
+
+const SHAPES: { label: string; shape: number[] }[] = [
+  { label: '4-D [4, 5, 3, 6]', shape: [4, 5, 3, 6] },
+  { label: 'dense [16, 7]', shape: [16, 7] },
+  { label: 'rank 3 [3, 4, 5]', shape: [3, 4, 5] },
+];
+
+const CONFIGS: { label: string; args: BatchNormalizationArgs }[] = [
+  { label: 'keras (biased running variance)', args: { convention: 'keras', momentum: 0.7 } },
+  {
+    label: 'keras, unbiased running variance',
+    args: { convention: 'keras', momentum: 0.7, runningVariance: 'unbiased' },
+  },
+  { label: 'pytorch (unbiased running variance)', args: { convention: 'pytorch', momentum: 0.3 } },
+  {
+    label: 'pytorch, biased running variance',
+    args: { convention: 'pytorch', momentum: 0.3, runningVariance: 'biased' },
+  },
+  { label: 'keras, momentum 0 (running = batch)', args: { convention: 'keras', momentum: 0 } },
+  { label: 'no scale, no center', args: { convention: 'pytorch', scale: false, center: false } },
+];
+
+describe('native batch norm = portable batch norm', () => {
+  after(() => setNativeKernels(true));
+  for (const [i, { label: shapeLabel, shape }] of SHAPES.entries()) {
+    for (const [j, { label, args }] of CONFIGS.entries()) {
+      const caseSeed = 100 + 10 * (i * CONFIGS.length + j);
+      it(`${shapeLabel}, ${label}: outputs, gradients and running statistics agree`, () => {
+        const before = tf.memory().numTensors;
+        const native = runPath(true, args, shape, caseSeed);
+        const portable = runPath(false, args, shape, caseSeed);
+        assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+        const names = [
+          'x',
+          ...(args.scale === false ? [] : ['gamma']),
+          ...(args.center === false ? [] : ['beta']),
+        ];
+        assert.equal(native.trainGrads.length, names.length);
+        assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
+        names.forEach((n, i) => {
+          assertClose(native.trainGrads[i], portable.trainGrads[i], 1e-4, `training ∂${n}`);
+          assertClose(native.inferGrads[i], portable.inferGrads[i], 1e-4, `inference ∂${n}`);
+        });
+        assertClose(native.running[0], portable.running[0], 2e-5, 'running mean');
+        assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
+        assertClose(native.inferOutput, portable.inferOutput, 2e-5, 'inference output');
+      });
+    }
+  }
+  it('channels-first input takes the portable path on the native backend and gives the same output', () => {
+    const x = tf.randomNormal([3, 4, 2, 2], 0, 1, 'float32', 7);
+    const outputs = [true, false].map((native) => {
+      setNativeKernels(native);
+      const layer = new BatchNormalization({ axis: 1 });
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      const values = y.dataSync() as Float32Array;
+      y.dispose();
+      for (const w of layer.weights) w.dispose();
+      return values;
+    });
+    assertClose(outputs[0], outputs[1], 2e-5, 'channels-first output');
+    x.dispose();
+  });
+});
