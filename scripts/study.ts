@@ -13,11 +13,12 @@ import { writeStudyReport } from '../lib/report/html-report';
 import { trainingExecutor } from '../lib/study/execute';
 import { mergeResults } from '../lib/study/merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
+import { repairResults } from '../lib/study/repair';
 import { resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
 import { scorecard } from '../lib/study/scorecard';
 import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
 import { loadSpecFile } from '../lib/study/spec-file';
-import { loadResults } from '../lib/study/store';
+import { loadResults, quarantinePath } from '../lib/study/store';
 import { formatScorecard } from '../lib/study/summary';
 
 interface CliOptions {
@@ -31,6 +32,15 @@ interface CliOptions {
   download: boolean;
   maxRuns?: string;
   details?: boolean;
+  wait?: boolean;
+  repair?: boolean;
+}
+
+/** Lines that failed the store's checks, one per line of output (at most 10). */
+function describeRejected(lines: readonly { line: number; reason: string }[]): string {
+  const shown = lines.slice(0, 10).map((l) => `  line ${l.line}: ${l.reason}`);
+  if (lines.length > 10) shown.push(`  ... and ${lines.length - 10} more`);
+  return shown.join('\n');
 }
 
 const fmtTime = (s: number | null): string => {
@@ -97,6 +107,11 @@ function report(
   details: boolean,
 ): void {
   const loaded = loadResults(resultsPath);
+  if (loaded.rejected.length > 0)
+    console.log(
+      `${loaded.rejected.length} line(s) of ${resultsPath} failed the checks and are not counted ` +
+        `(resuming the study, or --repair, moves them to ${quarantinePath(resultsPath)}):\n${describeRejected(loaded.rejected)}`,
+    );
   const plan = expandSpec(spec);
   const card = scorecard(spec, loaded.runs);
   console.log(
@@ -139,6 +154,12 @@ async function main(argv: string[]): Promise<void> {
     .option('--no-download', 'never download the dataset')
     .option('--max-runs <n>', 'stop after this many new runs (resume later)')
     .option('--details', 'print per-group numbers under each claim')
+    .option('--wait', 'if another study is writing the same results file, wait for it instead of stopping')
+    .option(
+      '--repair',
+      'repair a damaged results file (<out>/results.jsonl, or the --shard file): keep the valid runs, move every other ' +
+        'line to the quarantine file, rebuild a damaged header from --profile/--spec, keep a backup',
+    )
     .showHelpAfterError()
     .addHelpText(
       'after',
@@ -152,6 +173,18 @@ async function main(argv: string[]): Promise<void> {
   const outDir = o.out ?? join('results', spec.name);
   const command = `node --import tsx scripts/study.ts ${argv.slice(2).join(' ')}`.trim();
 
+  if (o.repair) {
+    const shardOfFile = o.shard ? parseShard(o.shard) : undefined;
+    const path = join(outDir, resultsFileName(shardOfFile));
+    const explicit = Boolean(o.spec) || program.getOptionValueSource('profile') === 'cli';
+    const r = repairResults(path, explicit ? spec : undefined);
+    console.log(
+      `repaired ${r.path}: kept ${r.kept} run(s)${r.headerRebuilt ? ', rebuilt the header' : ''}; ` +
+        `${r.quarantined} line(s) moved to ${r.quarantinePath}${r.quarantined ? `:\n${describeRejected(r.lines)}` : ''}\n` +
+        `the original file is kept as ${r.backupPath}`,
+    );
+    return;
+  }
   if (o.merge) {
     // The shards' own spec decides, unless --spec or --profile was given: then they must match it.
     const first = loadResults(o.merge[0], { validate: false }).header;
@@ -166,6 +199,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(
       `merged ${o.merge.length} file(s): ${merged.runs} runs (${merged.duplicates} duplicates dropped, ${merged.missing} planned runs missing)`,
     );
+    if (merged.rejected.length > 0)
+      console.log(
+        `${merged.rejected.length} line(s) of the inputs failed the checks and were left out:\n${merged.rejected
+          .slice(0, 10)
+          .map((r) => `  ${r.path} line ${r.line}: ${r.reason}`)
+          .join('\n')}`,
+      );
     const header = loadResults(merged.outPath).header;
     report(header.spec, merged.outPath, mergeOut, { command }, Boolean(o.details));
     return;
@@ -189,6 +229,7 @@ async function main(argv: string[]): Promise<void> {
   for (const s of plan.skipped)
     console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
   const display = progressDisplay();
+  let waitingSaid = false;
   let result: Awaited<ReturnType<typeof runStudy>>;
   try {
     result = await runStudy({
@@ -198,10 +239,27 @@ async function main(argv: string[]): Promise<void> {
       maxRuns,
       executor: trainingExecutor({ dataDir: o.dataDir, download: o.download }),
       onProgress: display.update,
+      wait: Boolean(o.wait),
+      onWait: (holder) => {
+        if (waitingSaid) return;
+        waitingSaid = true;
+        console.log(
+          `waiting: the results file is in use by pid ${holder.pid} on host ${holder.host} since ${holder.since}; ` +
+            'this study starts when it is free (Ctrl-C to give up)',
+        );
+      },
     });
   } finally {
     display.stop();
   }
+  if (result.staleLock)
+    console.log(
+      `took over the lock of pid ${result.staleLock.pid} on host ${result.staleLock.host} (since ${result.staleLock.since}), which is no longer running`,
+    );
+  if (result.quarantined)
+    console.log(
+      `set aside ${result.quarantined.count} line(s) that failed the checks (not counted) in ${result.quarantined.path}:\n${describeRejected(result.quarantined.lines)}`,
+    );
   if (result.tornSavedTo)
     console.log(`repaired a torn last line; the original file was saved to ${result.tornSavedTo}`);
   console.log(

@@ -5,6 +5,7 @@
  * @module
  */
 export * from './aggregate';
+export * from './durable-write';
 export * from './environment';
 export * from './equivalence';
 export * from './execute';
@@ -15,7 +16,9 @@ export * from './merge';
 export * from './metrics';
 export * from './paired-test';
 export * from './profiles';
+export * from './record-check';
 export * from './references';
+export * from './repair';
 export * from './results-schema';
 export * from './runner';
 export * from './scorecard';

@@ -21,11 +21,14 @@ export interface MergeResult {
   duplicates: number;
   /** Planned runs of the spec that no input has. */
   missing: number;
+  /** Lines of the inputs that failed the store's checks and were left out, per input file. */
+  rejected: { path: string; line: number; reason: string }[];
 }
 
 /**
  * Merge results files that belong to the same spec: one header, each run once (the first record
- * of an id wins), in the plan's canonical order. If `outPath` exists and belongs to the same spec,
+ * of an id wins), in the plan's canonical order; lines that fail the store's checks (see
+ * `loadResults`) are left out and listed in `rejected`. If `outPath` exists and belongs to the same spec,
  * its runs are kept too. Written to a temporary file and renamed, so a crash leaves the old
  * output intact.
  *
@@ -69,5 +72,8 @@ export function mergeResults(inputs: readonly string[], outPath: string): MergeR
     runs: runs.length,
     duplicates,
     missing: plan.runs.filter((r) => !byId.has(r.id)).length,
+    rejected: loaded.flatMap(([path, l]) =>
+      l.rejected.map((r) => ({ path, line: r.line, reason: r.reason })),
+    ),
   };
 }

@@ -12,6 +12,11 @@ import type { ResultsRecord } from './types';
 
 const num = z.number();
 const nullableNum = z.number().nullable();
+/** Metrics that cannot be negative (counts, times, losses' areas). */
+const nonNegative = z.number().min(0);
+const nullableNonNegative = nonNegative.nullable();
+/** Accuracies are fractions. */
+const accuracy = z.number().min(0).max(1).nullable();
 const arch = z.enum(ARCHITECTURES as unknown as [string, ...string[]]);
 const norm = z.enum(NORM_KINDS as unknown as [string, ...string[]]);
 const optimizer = z.enum(STUDY_OPTIMIZERS as unknown as [string, ...string[]]);
@@ -59,21 +64,21 @@ const trainMetricsSchema = z
   .object({
     diverged: z.boolean(),
     divergedAtStep: nullableNum,
-    steps: num,
-    stepsPerEpoch: num,
-    trainSeconds: num,
-    medianStepMs: num,
-    samplesPerSecond: num,
-    stepsToTarget: nullableNum,
-    secondsToTarget: nullableNum,
-    lossAuc: nullableNum,
-    lossRoughness: nullableNum,
-    epochsToPlateau: nullableNum,
-    bestValAccuracy: nullableNum,
-    valAccuracy: nullableNum,
-    testAccuracy: nullableNum,
-    trainAccuracy: nullableNum,
-    trainTestGap: nullableNum,
+    steps: nonNegative,
+    stepsPerEpoch: nonNegative,
+    trainSeconds: nonNegative,
+    medianStepMs: nonNegative,
+    samplesPerSecond: nonNegative,
+    stepsToTarget: nullableNonNegative,
+    secondsToTarget: nullableNonNegative,
+    lossAuc: nullableNonNegative,
+    lossRoughness: nullableNonNegative,
+    epochsToPlateau: nullableNonNegative,
+    bestValAccuracy: accuracy,
+    valAccuracy: accuracy,
+    testAccuracy: accuracy,
+    trainAccuracy: accuracy,
+    trainTestGap: z.number().min(-1).max(1).nullable(),
   })
   .strict();
 

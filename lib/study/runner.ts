@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEnvironment } from './environment';
 import {
@@ -16,7 +17,7 @@ import {
   type StudySpec,
   shardRuns,
 } from './spec';
-import { openResults } from './store';
+import { type LockHolder, lockResults, openResults, type QuarantineReport } from './store';
 import type { CompactHistory, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
 
 /** What executing one run yields. */
@@ -83,6 +84,15 @@ export interface RunStudyOptions {
   onProgress?: (p: StudyProgress) => void;
   /** Stop after this many new runs (for tests and partial runs). Default: no limit. */
   maxRuns?: number;
+  /**
+   * When another study holds the results file: wait until it is free (true) or fail at once
+   * naming the holder (false, the default).
+   */
+  wait?: boolean;
+  /** Poll interval while waiting for the results file, in ms. Default 500. */
+  waitPollMs?: number;
+  /** Called while waiting for the results file, with its holder. */
+  onWait?: (holder: LockHolder) => void;
 }
 
 /** What {@link runStudy} did. */
@@ -103,6 +113,10 @@ export interface RunStudyResult {
   wallSeconds: number;
   /** Where a torn last line was saved before repair, if any. */
   tornSavedTo?: string;
+  /** Lines of the results file that failed a check and were moved to its quarantine file. */
+  quarantined?: QuarantineReport;
+  /** The stale lock of a dead study that was taken over, if any. */
+  staleLock?: LockHolder;
 }
 
 /** File name of the results of a shard (or of the whole study). */
@@ -126,7 +140,31 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   const plan = expandSpec(options.spec);
   const selected = options.shard ? shardRuns(plan.runs, options.shard) : plan.runs;
   const resultsPath = join(options.outDir, resultsFileName(options.shard));
-  const writer = openResults(resultsPath, options.spec);
+  mkdirSync(options.outDir, { recursive: true });
+  const lock = await lockResults(resultsPath, {
+    wait: options.wait,
+    pollMs: options.waitPollMs,
+    onWait: options.onWait,
+  });
+  const writer = openResults(resultsPath, options.spec, { lock });
+  try {
+    return await runOpened(options, { started, plan, selected, resultsPath, writer });
+  } finally {
+    writer.close();
+  }
+}
+
+async function runOpened(
+  options: RunStudyOptions,
+  opened: {
+    started: number;
+    plan: StudyPlan;
+    selected: PlannedRun[];
+    resultsPath: string;
+    writer: ReturnType<typeof openResults>;
+  },
+): Promise<RunStudyResult> {
+  const { started, plan, selected, resultsPath, writer } = opened;
   const todo = selected.filter((r) => !writer.finished.has(r.id));
   const resumed = selected.length - todo.length;
   const shardText = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
@@ -188,5 +226,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
     records: writer.runs,
     wallSeconds: (Date.now() - started) / 1000,
     tornSavedTo: writer.tornSavedTo,
+    quarantined: writer.quarantined,
+    staleLock: writer.staleLock,
   };
 }

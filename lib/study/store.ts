@@ -2,43 +2,50 @@
  * The JSONL results store (Node I/O). Line 1 is a {@link ResultsHeader} that ties the file to
  * one spec (by hash); every further line is one finished {@link RunRecord}.
  *
- * Durability: a record is appended with a single `write` of one complete line followed by
- * `fsync`, so a killed process leaves at most a torn last line. Loading ignores a torn last
- * line; opening for append first copies it to `<file>.torn-<time>` and then truncates it away,
- * so the file is valid again and no byte is lost. A corrupt line elsewhere, or a header of
- * another spec, is an error: the file is never rewritten.
+ * One writer at a time: {@link openResults} takes the file's exclusive lock (lib/study/lock.ts);
+ * a second study on the same file is refused with who holds it, or waits.
  *
- * Two processes writing the same file (e.g. two studies started on one output directory) do not
- * corrupt it (each record is one `O_APPEND` write), but each trains the runs it found missing
- * when it started, so work may be done twice; loading keeps the first record of each run id.
- * Use `--shard i/n` to split work between processes.
+ * Durability: a record is appended completely (short writes are continued) and fsynced before it
+ * counts; a write that fails (a full disk) is cut back off, so no half line stays, and the error
+ * names the file and says how to resume. A killed process leaves at most a torn last line: loading
+ * ignores it; opening for append first copies it to `<file>.torn-<time>` and truncates it away.
+ *
+ * Trust: every line is checked (lib/study/record-check.ts) against the results schema, the file's
+ * spec, its own id and the plan of the header's spec. A line that fails (garbage, an edited
+ * config, a run of another plan, impossible metrics) is never counted: loading reports it in
+ * `rejected`; opening for append moves it to the quarantine file `<file stem>.quarantine.jsonl`
+ * (with its line number, reason and text) and rewrites the results file without it, so resume
+ * goes on. A damaged header is an error that points to `--repair` (lib/study/repair.ts).
  *
  * @module
  */
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { validateResultsRecord } from './results-schema';
+import {
+  appendDurably,
+  nodeStoreFs,
+  replaceFileDurably,
+  type StoreFs,
+  StoreWriteError,
+} from './durable-write';
+import { type LockHolder, type ResultsLock, tryLockResults } from './lock';
+import { checkRunLine, type RejectedLine } from './record-check';
+import { resultsHeaderSchema } from './results-schema';
 import type { StudySpec } from './spec';
-import { specHash as hashOfSpec } from './spec';
+import { expandSpec, specHash as hashOfSpec } from './spec';
 import type { ResultsHeader, RunRecord } from './types';
+
+export { type LockHolder, lockPath, lockResults, type ResultsLock, tryLockResults } from './lock';
+export type { RejectedLine } from './record-check';
 
 /** A loaded results file. */
 export interface LoadedResults {
   /** The header. */
   header: ResultsHeader;
-  /** Finished runs, unique by id (the first record of an id wins), in file order. */
+  /** Finished runs that passed every check, unique by id (the first record of an id wins), in file order. */
   runs: RunRecord[];
+  /** Lines that failed a check (never counted), with the reason. */
+  rejected: RejectedLine[];
   /** Whether the last line was torn (incomplete) and ignored. */
   tornTail: boolean;
   /** Byte length of the valid prefix (through the last complete line). */
@@ -49,19 +56,58 @@ export interface LoadedResults {
 
 /** Options of {@link loadResults}. */
 export interface LoadResultsOptions {
-  /** Validate each record against the zod schema (slower). Default true. */
+  /** Check each record against the schema and its id hash (slower). Default true. */
   validate?: boolean;
+  /** Ids of the planned runs; default: the plan of the header's spec (when validating). */
+  planIds?: ReadonlySet<string>;
+}
+
+/** The quarantine file of a results file: `results.jsonl` → `results.quarantine.jsonl`. */
+export function quarantinePath(resultsPath: string): string {
+  return resultsPath.endsWith('.jsonl')
+    ? `${resultsPath.slice(0, -'.jsonl'.length)}.quarantine.jsonl`
+    : `${resultsPath}.quarantine.jsonl`;
+}
+
+/** Parse and check a header line. @throws naming the file and pointing to `--repair`. */
+export function parseHeaderLine(path: string, line: string | undefined): ResultsHeader {
+  const damaged = (why: string) =>
+    new Error(
+      `results file ${path}: the header (line 1) is damaged: ${why}. Repair the file with the study CLI's ` +
+        '--repair option (with --profile or --spec of the study it belongs to); the original is kept as a backup.',
+    );
+  if (line === undefined || line.trim() === '') throw damaged('it is empty');
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw damaged(`not JSON (${(error as Error).message})`);
+  }
+  if ((value as { type?: unknown } | null)?.type !== 'header')
+    throw damaged(`line 1 is not a header record (type '${(value as { type?: unknown } | null)?.type}')`);
+  const parsed = resultsHeaderSchema.safeParse(value);
+  if (!parsed.success)
+    throw damaged(
+      parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; '),
+    );
+  const header = value as ResultsHeader;
+  if (hashOfSpec(header.spec) !== header.specHash)
+    throw damaged(`its spec hashes to ${hashOfSpec(header.spec)}, not to its specHash ${header.specHash}`);
+  return header;
 }
 
 /**
- * Read a results file.
+ * Read a results file: the header and the runs that pass every check; failing lines are returned
+ * in `rejected` (not counted), a torn last line is ignored. The file is not changed.
  *
- * @throws when the file is missing, has no valid header, or a line other than the last is not a
- *   valid record (the message names the line).
+ * @throws when the file is missing or its header is damaged (the message points to `--repair`).
  * @example
  * ```ts
- * const { header, runs } = loadResults('results/quick/results.jsonl');
- * console.log(header.specName, runs.length, 'runs');
+ * const { header, runs, rejected } = loadResults('results/quick/results.jsonl');
+ * console.log(header.specName, runs.length, 'runs;', rejected.length, 'lines not counted');
  * ```
  */
 export function loadResults(path: string, options: LoadResultsOptions = {}): LoadedResults {
@@ -73,47 +119,37 @@ export function loadResults(path: string, options: LoadResultsOptions = {}): Loa
   const last = lines.pop() ?? '';
   let tornTail = last.length > 0;
   let validBytes = Buffer.byteLength(text, 'utf8') - Buffer.byteLength(last, 'utf8');
-  let header: ResultsHeader | undefined;
+  if (lines.length === 0)
+    throw new Error(`results file ${path} has no header line (empty or torn at the first line)`);
+  const header = parseHeaderLine(path, lines[0]);
+  const planIds =
+    options.planIds ?? (validate ? new Set(expandSpec(header.spec).runs.map((r) => r.id)) : undefined);
   const runs: RunRecord[] = [];
+  const rejected: RejectedLine[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-      if (validate) validateResultsRecord(value);
-    } catch (error) {
-      if (i === lines.length - 1 && !tornTail) {
-        // A complete-looking but unparsable last line: also a torn write (e.g. zero-filled tail).
+    const checked = checkRunLine(line, { header, planIds, validate });
+    if ('reason' in checked) {
+      if (i === lines.length - 1 && !tornTail && checked.reason.startsWith('not JSON')) {
+        // A complete-looking but unparsable last line: a torn write (e.g. a zero-filled tail).
         tornTail = true;
         validBytes -= Buffer.byteLength(line, 'utf8') + 1;
         break;
       }
-      throw new Error(`results file ${path}, line ${i + 1}: ${(error as Error).message}`);
-    }
-    const record = value as ResultsHeader | RunRecord;
-    if (i === 0) {
-      if (record.type !== 'header')
-        throw new Error(`results file ${path}: line 1 is not a header record (type '${record.type}')`);
-      header = record;
+      rejected.push({ line: i + 1, reason: checked.reason, text: line });
       continue;
     }
-    if (record.type !== 'run') throw new Error(`results file ${path}, line ${i + 1}: a second header`);
-    if (header && record.specHash !== header.specHash)
-      throw new Error(
-        `results file ${path}, line ${i + 1}: run ${record.id} belongs to spec ${record.specHash}, the file to ${header.specHash}`,
-      );
-    if (seen.has(record.id)) {
+    if (seen.has(checked.id)) {
       duplicates++;
       continue;
     }
-    seen.add(record.id);
-    runs.push(record);
+    seen.add(checked.id);
+    runs.push(checked);
   }
-  if (!header) throw new Error(`results file ${path} has no header line (empty or torn at the first line)`);
-  return { header, runs, tornTail, validBytes, duplicates };
+  return { header, runs, rejected, tornTail, validBytes, duplicates };
 }
 
 /** Make the header record of a spec. */
@@ -129,19 +165,36 @@ export function makeHeader(spec: StudySpec, createdAt: Date = new Date()): Resul
   };
 }
 
-/** Append one complete line and fsync it (one `write` call of the whole line). */
-function appendLineDurably(path: string, line: string): void {
-  if (line.includes('\n')) throw new Error('appendLineDurably: a record must be one line');
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, `${line}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Append rejected lines to the quarantine file of a results file (one JSON object per line:
+ * `quarantinedAt`, `from`, `line`, `reason`, `text`), fsynced.
+ */
+export function quarantineLines(
+  resultsPath: string,
+  rejected: readonly RejectedLine[],
+  fs: StoreFs = nodeStoreFs,
+): string {
+  const path = quarantinePath(resultsPath);
+  const at = new Date().toISOString();
+  appendDurably(
+    path,
+    rejected.map((r) => `${JSON.stringify({ quarantinedAt: at, from: resultsPath, ...r })}\n`).join(''),
+    fs,
+  );
+  return path;
 }
 
-/** An open results file: where finished runs are appended. */
+/** Lines set aside when a results file was opened. */
+export interface QuarantineReport {
+  /** The quarantine file. */
+  path: string;
+  /** How many lines were moved there. */
+  count: number;
+  /** The lines, with their reasons. */
+  lines: RejectedLine[];
+}
+
+/** An open results file: where finished runs are appended. Close it to release its lock. */
 export interface ResultsWriter {
   /** Path of the file. */
   path: string;
@@ -153,23 +206,71 @@ export interface ResultsWriter {
   runs: RunRecord[];
   /** Path where a torn last line was saved before repair, if there was one. */
   tornSavedTo?: string;
-  /** Append a finished run (skipped, returning false, if its id is already in the file). */
+  /** Lines that failed a check and were moved to the quarantine file, if any. */
+  quarantined?: QuarantineReport;
+  /** The stale lock of a dead process that was taken over, if any. */
+  staleLock?: LockHolder;
+  /**
+   * Append a finished run (skipped, returning false, if its id is already in the file). It
+   * counts only once all its bytes are fsynced.
+   *
+   * @throws {@link StoreWriteError} naming the file, the cause and how to resume, when the
+   *   record could not be written completely (the file is cut back to its last complete record).
+   */
   append(record: RunRecord): boolean;
+  /** Release the file's lock (idempotent). */
+  close(): void;
+}
+
+/** Options of {@link openResults}. */
+export interface OpenResultsOptions {
+  /** A lock of this file already taken with `lockResults` (e.g. after waiting); default: take it now or fail. */
+  lock?: ResultsLock;
+  /** The write/fsync calls (tests inject short writes and a full disk). Default: node:fs. */
+  fs?: Partial<StoreFs>;
+}
+
+function writeFailure(path: string, what: string, saved: number, error: unknown): StoreWriteError {
+  const e = error as NodeJS.ErrnoException;
+  const code = e.code ?? 'EIO';
+  const fix =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `Free some space on ${dirname(path)} (or point --out at another disk), then rerun the same command`
+      : 'Fix the cause, then rerun the same command';
+  return new StoreWriteError(
+    `could not write ${what} to results file ${path}: ${e.message}. The file still ends at its last complete ` +
+      `record (${saved} run(s) saved; this one is not counted). ${fix}: the study resumes from there.`,
+    code,
+  );
 }
 
 /**
- * Open (or create) the results file of a spec for appending.
+ * Open (or create) the results file of a spec for appending, holding its lock until `close()`.
+ * Lines that fail a check are moved to the quarantine file; a torn last line is saved aside.
  *
  * @param path - the JSONL file; its directory is created.
  * @param spec - the validated spec; an existing file must carry its hash.
- * @throws when the file belongs to another spec (the message says which, and what to do), or is
- *   corrupt before its last line. The file is left untouched in both cases.
+ * @throws {@link ResultsLockedError} when another study holds the file; an error when the file
+ *   belongs to another spec (the message says which, and what to do) or its header is damaged.
+ *   The file is left untouched in these cases.
  */
-export function openResults(path: string, spec: StudySpec): ResultsWriter {
-  const header = makeHeader(spec);
+export function openResults(path: string, spec: StudySpec, options: OpenResultsOptions = {}): ResultsWriter {
+  const fs: StoreFs = { ...nodeStoreFs, ...options.fs };
   mkdirSync(dirname(path), { recursive: true });
+  const lock = options.lock ?? tryLockResults(path);
+  try {
+    return openLocked(path, spec, fs, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLock): ResultsWriter {
+  const header = makeHeader(spec);
   let runs: RunRecord[] = [];
   let tornSavedTo: string | undefined;
+  let quarantined: QuarantineReport | undefined;
   let existingHeader: ResultsHeader = header;
   const existing = existsSync(path) ? readFileSync(path) : undefined;
   if (existing && existing.length > 0 && !existing.includes(0x0a)) {
@@ -180,7 +281,8 @@ export function openResults(path: string, spec: StudySpec): ResultsWriter {
     truncateSync(path, 0);
   }
   if (existsSync(path) && readFileSync(path).length > 0) {
-    const loaded = loadResults(path);
+    const planIds = new Set(expandSpec(spec).runs.map((r) => r.id));
+    const loaded = loadResults(path, { planIds });
     if (loaded.header.specHash !== header.specHash)
       throw new Error(
         `results file ${path} belongs to another spec: '${loaded.header.specName}' (hash ${loaded.header.specHash}), ` +
@@ -192,11 +294,25 @@ export function openResults(path: string, spec: StudySpec): ResultsWriter {
       copyFileSync(path, tornSavedTo);
       truncateSync(path, loaded.validBytes);
     }
+    if (loaded.rejected.length > 0) {
+      const qPath = quarantineLines(path, loaded.rejected, fs);
+      const drop = new Set(loaded.rejected.map((r) => r.line));
+      const kept = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line, i) => line.trim() !== '' && !drop.has(i + 1));
+      // The rejected lines are safe in the quarantine file: rewrite the results without them.
+      rewriteLines(path, kept, fs);
+      quarantined = { path: qPath, count: loaded.rejected.length, lines: loaded.rejected };
+    }
     runs = loaded.runs;
     existingHeader = loaded.header;
   } else {
     writeFileSync(path, '');
-    appendLineDurably(path, JSON.stringify(header));
+    try {
+      appendDurably(path, `${JSON.stringify(header)}\n`, fs);
+    } catch (error) {
+      throw writeFailure(path, 'the header', 0, error);
+    }
   }
   const finished = new Set(runs.map((r) => r.id));
   return {
@@ -205,16 +321,31 @@ export function openResults(path: string, spec: StudySpec): ResultsWriter {
     finished,
     runs,
     tornSavedTo,
+    quarantined,
+    staleLock: lock.takenOverFrom,
     append(record: RunRecord): boolean {
       if (record.specHash !== existingHeader.specHash)
         throw new Error(
           `run ${record.id} is of spec ${record.specHash}, the file of ${existingHeader.specHash}`,
         );
       if (finished.has(record.id)) return false;
-      appendLineDurably(path, JSON.stringify(record));
+      const line = JSON.stringify(record);
+      if (line.includes('\n')) throw new Error('a results record must be one line');
+      try {
+        appendDurably(path, `${line}\n`, fs);
+      } catch (error) {
+        throw writeFailure(path, `run ${record.id}`, runs.length, error);
+      }
       finished.add(record.id);
       runs.push(record);
       return true;
     },
+    close(): void {
+      lock.release();
+    },
   };
+}
+
+function rewriteLines(path: string, lines: readonly string[], fs: StoreFs): void {
+  replaceFileDurably(path, lines.map((l) => `${l}\n`).join(''), fs);
 }

@@ -1,0 +1,247 @@
+/**
+ * An exclusive lock per results file (Node I/O), so two studies never write one file at once.
+ *
+ * The lock is a file `<results>.lock` created with `O_EXCL` and holding who took it (pid, host,
+ * since, command). A second study is refused with that information, or waits (`wait: true`)
+ * until the file is free. A lock whose process is gone (same host, pid no longer alive) is stale
+ * and is taken over; the takeover itself is serialized by a short-lived `<results>.lock.takeover`
+ * file, so two processes that find the same stale lock never both take it. A lock from another
+ * host cannot be checked and is never taken over: the message says how to clear it by hand.
+ *
+ * @module
+ */
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** Who holds a results file (the content of its lock file). */
+export interface LockHolder {
+  /** Process id of the holder. */
+  pid: number;
+  /** Host name of the holder. */
+  host: string;
+  /** When the lock was taken (ISO 8601). */
+  since: string;
+  /** The holder's command line. */
+  command: string;
+}
+
+/** A held lock. */
+export interface ResultsLock {
+  /** The lock file. */
+  path: string;
+  /** This process's entry in it. */
+  holder: LockHolder;
+  /** The stale lock of a dead process this lock replaced, if any. */
+  takenOverFrom?: LockHolder;
+  /** Release the lock (idempotent; also done when the process exits). */
+  release(): void;
+}
+
+/** Options of {@link lockResults}. */
+export interface LockOptions {
+  /** Wait until the file is free instead of failing. Default false. */
+  wait?: boolean;
+  /** Poll interval while waiting, in ms. Default 500. */
+  pollMs?: number;
+  /** Called once per poll while waiting, with the current holder. */
+  onWait?: (holder: LockHolder) => void;
+}
+
+/** Thrown when a results file is locked by another live study. */
+export class ResultsLockedError extends Error {
+  /** Who holds it. */
+  readonly holder: LockHolder;
+
+  constructor(resultsPath: string, holder: LockHolder, sameHost: boolean) {
+    super(
+      `results file ${resultsPath} is in use by another study: pid ${holder.pid} on host ${holder.host}, ` +
+        `since ${holder.since} (${holder.command}). Wait for it to finish, rerun with --wait to start when it ` +
+        'does, or choose another --out directory.' +
+        (sameHost
+          ? ''
+          : ` That host cannot be checked from here: if you are sure that study is gone, delete ${resultsPath}.lock.`),
+    );
+    this.name = 'ResultsLockedError';
+    this.holder = holder;
+  }
+}
+
+/** The lock file of a results file. */
+export function lockPath(resultsPath: string): string {
+  return `${resultsPath}.lock`;
+}
+
+function readHolder(path: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string')
+      return {
+        pid: value.pid,
+        host: value.host,
+        since: String(value.since ?? '?'),
+        command: String(value.command ?? '?'),
+      };
+  } catch {
+    // Missing (released meanwhile) or unreadable: handled by the caller.
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Create a file exclusively with the given content; false when it already exists. */
+function createExclusive(path: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+const TAKEOVER_STALE_MS = 30_000;
+/** An unreadable lock file younger than this is being written right now: try again. */
+const FRESH_MS = 2_000;
+
+type Attempt = { lock: ResultsLock } | { holder: LockHolder; sameHost: boolean } | { retry: true };
+
+function attempt(resultsPath: string): Attempt {
+  const path = lockPath(resultsPath);
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
+  };
+  const made = (takenOverFrom?: LockHolder): Attempt => ({ lock: heldLock(path, me, takenOverFrom) });
+  if (createExclusive(path, JSON.stringify(me))) return made();
+  const holder = readHolder(path);
+  if (!holder) {
+    // Unreadable: a writer between create and write, or a lock file torn by a crash.
+    let age = 0;
+    try {
+      age = Date.now() - statSync(path).mtimeMs;
+    } catch {
+      return { retry: true };
+    }
+    if (age < FRESH_MS) return { retry: true };
+  } else if (holder.host !== me.host) {
+    return { holder, sameHost: false };
+  } else if (isAlive(holder.pid)) {
+    return { holder, sameHost: true };
+  }
+  // Stale: take it over under the takeover file, checking it is still the same stale lock.
+  const takeover = `${path}.takeover`;
+  if (!createExclusive(takeover, String(process.pid))) {
+    try {
+      if (Date.now() - statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) unlinkSync(takeover);
+    } catch {
+      // Gone meanwhile.
+    }
+    return { retry: true };
+  }
+  try {
+    const again = readHolder(path);
+    if (JSON.stringify(again) !== JSON.stringify(holder)) return { retry: true };
+    try {
+      unlinkSync(path);
+    } catch {
+      // Released meanwhile: create it below.
+    }
+    if (createExclusive(path, JSON.stringify(me)))
+      return made(holder ?? { pid: -1, host: me.host, since: '?', command: 'an unreadable lock file' });
+    return { retry: true };
+  } finally {
+    unlinkSync(takeover);
+  }
+}
+
+const held = new Set<ResultsLock>();
+let exitHookInstalled = false;
+
+function heldLock(path: string, holder: LockHolder, takenOverFrom?: LockHolder): ResultsLock {
+  let released = false;
+  const lock: ResultsLock = {
+    path,
+    holder,
+    takenOverFrom,
+    release() {
+      if (released) return;
+      released = true;
+      held.delete(lock);
+      // Remove the file only while it is still ours.
+      const current = readHolder(path);
+      if (current && current.pid === holder.pid && current.since === holder.since) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+  held.add(lock);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const l of [...held]) l.release();
+    });
+  }
+  return lock;
+}
+
+/**
+ * Take the lock of a results file without waiting.
+ *
+ * @throws {@link ResultsLockedError} when another live study holds it (pid, host, since).
+ */
+export function tryLockResults(resultsPath: string): ResultsLock {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 1000; i++) {
+    const a = attempt(resultsPath);
+    if ('lock' in a) return a.lock;
+    if ('holder' in a) throw new ResultsLockedError(resultsPath, a.holder, a.sameHost);
+    Atomics.wait(pause, 0, 0, 5); // another process is writing its lock file: a moment
+  }
+  throw new Error(
+    `results file ${resultsPath}: could not take its lock ${lockPath(resultsPath)} (it keeps changing)`,
+  );
+}
+
+/**
+ * Take the lock of a results file; with `wait`, poll until it is free (a holder that dies leaves
+ * a stale lock, which is taken over).
+ *
+ * @throws {@link ResultsLockedError} without `wait` when another live study holds it.
+ * @example
+ * ```ts
+ * const lock = await lockResults('results/quick/results.jsonl', { wait: true });
+ * try { ... } finally { lock.release(); }
+ * ```
+ */
+export async function lockResults(resultsPath: string, options: LockOptions = {}): Promise<ResultsLock> {
+  const pollMs = options.pollMs ?? 500;
+  for (;;) {
+    const a = attempt(resultsPath);
+    if ('lock' in a) return a.lock;
+    if ('holder' in a) {
+      if (!options.wait) throw new ResultsLockedError(resultsPath, a.holder, a.sameHost);
+      options.onWait?.(a.holder);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 'retry' in a ? Math.min(pollMs, 5) : pollMs));
+  }
+}

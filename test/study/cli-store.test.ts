@@ -1,0 +1,86 @@
+/**
+ * The study CLI and the results store: `--repair` on a file with a damaged header, and a second
+ * study on an `--out` another study is writing (refused naming the holder).
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { profileSpec } from '../../lib/study/profiles';
+import { runStudy } from '../../lib/study/runner';
+import { loadResults, quarantinePath } from '../../lib/study/store';
+import { fakeExecutor } from './fake-executor';
+
+const root = join(__dirname, '..', '..');
+const cli = ['--import', 'tsx', join(root, 'scripts', 'study.ts')];
+const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
+
+function runCli(args: string[]) {
+  return spawnSync(process.execPath, [...cli, ...args], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+test('--repair: a file with a damaged header and a garbage line is repaired; then the report counts only valid runs', {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normlab-repair-'));
+  const out = await runStudy({
+    spec: profileSpec('smoke'),
+    outDir: dir,
+    executor: fakeExecutor(),
+    maxRuns: 4,
+  });
+  const lines = readFileSync(out.resultsPath, 'utf8').trimEnd().split('\n');
+  writeFileSync(
+    out.resultsPath,
+    `${['{"type":"head', ...lines.slice(1, 3), '%%garbage%%', ...lines.slice(3)].join('\n')}\n`,
+  );
+  const before = runCli(['--out', dir, '--report-only']);
+  assert.equal(before.status, 1);
+  assert.match(before.stderr, /header \(line 1\) is damaged.*--repair/s);
+  const noSpec = runCli(['--out', dir, '--repair']);
+  assert.equal(noSpec.status, 1);
+  assert.match(noSpec.stderr, /--profile or --spec/);
+  const fixed = runCli(['--profile', 'smoke', '--out', dir, '--repair']);
+  assert.equal(fixed.status, 0, fixed.stderr);
+  assert.match(
+    fixed.stdout,
+    /kept 4 run\(s\), rebuilt the header; 2 line\(s\) moved to .*results\.quarantine\.jsonl/,
+  );
+  assert.match(fixed.stdout, /line 4: not JSON/);
+  assert.match(readFileSync(quarantinePath(out.resultsPath), 'utf8'), /%%garbage%%/);
+  assert.equal(loadResults(out.resultsPath).runs.length, 4);
+  const report = runCli(['--out', dir, '--report-only']);
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, /Per-claim summary \(4 of 39 runs/);
+});
+
+test('a second study on an --out another study is writing stops naming pid, host and since, and exits non-zero', {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normlab-busy-'));
+  const holder = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'store-child.ts'), 'hold', join(dir, 'results.jsonl')],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const second = runCli(['--profile', 'smoke', '--out', dir]);
+    assert.equal(second.status, 1);
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `results file .*results\\.jsonl is in use by another study: pid ${holder.pid} on host \\S+, since .*--wait`,
+      ),
+    );
+  } finally {
+    holder.kill('SIGKILL');
+  }
+});
