@@ -25,7 +25,7 @@ import type {
   TrainOptions,
   TrainResult,
 } from './types';
-import { validateTrainConfig } from './validate';
+import { validateSplits, validateTrainConfig } from './validate';
 
 const now = (): number => performance.now();
 
@@ -65,7 +65,8 @@ function divergenceReason(loss: number, threshold: number | undefined): Divergen
  * @param data `train` (required), `validation` and `test` (optional) splits.
  * @param config see {@link TrainConfig}.
  * @param options `onStep`, `onEval`, `onEpoch` callbacks and a `reporter` (e.g. `createProgressBar()`).
- * @throws only on an invalid config or mismatched data shapes (the message names the option).
+ * @throws only on an invalid config, mismatched data shapes, array lengths that disagree with `count`,
+ *   or labels outside the class range (the message names the option or array).
  * @example
  * ```ts
  * const data = syntheticDataset();
@@ -81,6 +82,7 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const split = data.train;
+  validateSplits({ train: data.train, validation: data.validation, test: data.test });
   validateTrainConfig(config, split);
   checkShapes(model, data);
   const startTime = now();

@@ -58,3 +58,40 @@ export function validateTrainConfig(config: TrainConfig, train: ImageSplit): voi
     fail('divergenceLoss', 'a number > 0', config.divergenceLoss);
   }
 }
+
+/**
+ * Check the data splits against themselves: `count` an integer (≥ 1 for `train`), `images` of
+ * length `count × height × width × channels`, `labels` of length `count`, every label an integer
+ * in `0 .. numClasses - 1`.
+ *
+ * @param splits - the splits by name (`train`, `validation`, `test`); missing ones are skipped.
+ * @throws Error naming the split, the array, what it holds and what it should hold.
+ */
+export function validateSplits(splits: Readonly<Record<string, ImageSplit | undefined>>): void {
+  for (const [name, s] of Object.entries(splits)) {
+    if (!s) continue;
+    const at = `data.${name}`;
+    const min = name === 'train' ? 1 : 0;
+    if (!isInt(s.count, min)) fail(`${at}.count`, `an integer ≥ ${min}`, s.count);
+    for (const key of ['height', 'width', 'channels', 'numClasses'] as const)
+      if (!isInt(s[key], 1)) fail(`${at}.${key}`, 'an integer ≥ 1', s[key]);
+    const per = s.height * s.width * s.channels;
+    if (s.images.length !== s.count * per)
+      throw new Error(
+        `${at}.images holds ${s.images.length} values, but count ${s.count} × ${s.height}×${s.width}×${s.channels} ` +
+          `needs ${s.count * per}: make count the number of images, or pass all of their pixels`,
+      );
+    if (s.labels.length !== s.count)
+      throw new Error(
+        `${at}.labels holds ${s.labels.length} labels, but count is ${s.count}: one label per image`,
+      );
+    for (let i = 0; i < s.count; i++) {
+      const label = s.labels[i];
+      if (!(Number.isInteger(label) && label >= 0 && label < s.numClasses))
+        throw new Error(
+          `${at}.labels[${i}] is ${label}, outside the classes 0..${s.numClasses - 1} (numClasses ${s.numClasses}): ` +
+            'labels must be class indices; remap them or raise numClasses',
+        );
+    }
+  }
+}
