@@ -5,11 +5,13 @@
  * from six full-size operations (isNaN, greater, two fills, two selects). Profiling the zoo's
  * training step showed `Step` and `Fill` taking up to half of the kernel time. This layer uses
  * `dy · sign(y)` with `y = relu(x) ≥ 0` instead: the same values (`sign(y)` is 1 where `x > 0`,
- * 0 elsewhere; NaN stays NaN), two element-wise passes. Pure `@tensorflow/tfjs`, any backend.
+ * 0 elsewhere; NaN stays NaN), two element-wise passes. Pure `@tensorflow/tfjs`, any backend; on
+ * tfjs-node the gradient is TensorFlow's one-op `ReluGrad` instead (lib/native/relu-grad.ts).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeReluGrad } from '../native/relu-grad';
 
 /** Options of {@link ReLU}: tfjs' base layer options. */
 export type ReLUArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -23,7 +25,11 @@ export const reluFastGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad(
     const save = args[1] as tf.GradSaveFunc;
     const y = tf.relu(x);
     save([y]);
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])) };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        nativeReluGrad(dy, saved[0]) ?? tf.mul(dy, tf.sign(saved[0])),
+    };
   },
 );
 

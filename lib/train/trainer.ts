@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BatchBuffer, batchesPerEpoch, epochOrder } from '../data/batches';
+import { softmaxCrossEntropyLoss } from '../native/softmax-cross-entropy';
 import { evaluate } from './evaluate';
 import { disposeOptimizer, makeOptimizer } from './optimizer';
 import { learningRateAt, setOptimizerLearningRate } from './schedule';
@@ -321,7 +322,7 @@ export function trainStep(
         const logits = model.apply(xs, { training: true }) as tf.Tensor2D;
         // Kept past minimize's inner tidy; disposed below once stacked.
         accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar);
-        return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
+        return softmaxCrossEntropyLoss(ys, logits);
       },
       true,
       varList,

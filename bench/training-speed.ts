@@ -1,0 +1,285 @@
+/**
+ * Training speed against tfjs' `model.fit` and PyTorch (issue 10's protocol).
+ *
+ * Models (bench/twin-models.ts, twins in bench/pytorch-training-speed.py): MLP 784-256-256-10 and
+ * CNN conv 32 → conv 64 (3×3, same, ReLU, 2×2 max-pool) → dense 128 → dense 10, each without and
+ * with batch norm after every hidden layer. Random 28×28×1 input, batch 64, SGD lr 0.01 momentum
+ * 0.9, softmax cross-entropy. Per model and contender: 1 warm-up pass, then 3 timed passes of 4,096
+ * samples; a round's samples/s is the median pass; the table gives the median over 3 rounds, run
+ * interleaved (round r times every contender on every model before round r + 1 starts), so load
+ * changes on the shared machine hit all contenders alike.
+ *
+ * Contenders:
+ * - `fit`: tfjs-layers' own `batchNormalization` and `reLU`, trained by `model.fit`;
+ * - `normlab`: `normLayer('batch', { convention: 'pytorch' })`, the zoo's `ReLU`, `train()`, with
+ *   the native TensorFlow kernels (lib/native) on;
+ * - `portable` (with `--portable`): the same with `setNativeKernels(false)` (the pre-native code);
+ * - `torch`: PyTorch 2.13 eager, 2 threads, channels_last CNN, in the reference venv (`.venv-ref` in
+ *   the project root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`).
+ *
+ * Usage: `node --import tsx bench/training-speed.ts [--rounds 3] [--passes 3] [--samples 4096]
+ * [--models mlp,mlp-bn,cnn,cnn-bn] [--torch-threads 2] [--portable] [--no-fit] [--no-torch]`
+ *
+ * Batch-norm overhead = samples/s without BN / with BN (the step-time ratio), per contender.
+ * The floors of issue 10 are printed at the end: normlab/torch ≥ 1.0 on the CNN and CNN + BN,
+ * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's.
+ *
+ * Profile of the MLP step (Nov 2026, 2 shared vCPUs, `tf.profile` of one `trainStep`; see
+ * lib/native for the kernels): before the native paths, the MLP + BN step ran 258 tfjs kernels,
+ * the MLP 138, for about 30 µs each of dispatch (a tfjs op measured 31 µs against 22 µs for the
+ * same TensorFlow op run through the binding directly, i.e. ~10 µs in tfjs' engine and ~20 µs in
+ * TensorFlow's eager runtime) against ~2 ms of matmul arithmetic: dispatch was most of the step.
+ * Kernel count is what the native paths cut: TensorFlow's fused batch norm (forward with the
+ * running-statistics update, and gradient: one op each), its softmax cross-entropy (one op for
+ * the loss and its gradient) and ReluGrad take the MLP + BN step from 258 to 149 tfjs kernels and
+ * the MLP from 138 to 105.
+ */
+import { cpus, loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../lib/backend';
+import { seededRandom } from '../lib/data/random';
+import type { ImageSplit } from '../lib/data/types';
+import { setNativeKernels } from '../lib/native/tensorflow-ops';
+import { disposeOptimizer } from '../lib/train/optimizer';
+import { train } from '../lib/train/trainer';
+import { runReferenceScript } from './reference-python';
+import { buildTwin, TWIN_MODELS, type TwinModel } from './twin-models';
+
+interface Options {
+  rounds: number;
+  passes: number;
+  samples: number;
+  batch: number;
+  models: TwinModel[];
+  torchThreads: number;
+  portable: boolean;
+  fit: boolean;
+  torch: boolean;
+}
+
+const CONTENDERS = ['fit', 'portable', 'normlab', 'torch'] as const;
+type Contender = (typeof CONTENDERS)[number];
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i < 0 ? undefined : argv[i + 1];
+  };
+  const int = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} takes a whole number ≥ 1, got '${raw}'`);
+    return v;
+  };
+  const models = (value('models') ?? TWIN_MODELS.join(',')).split(',');
+  for (const m of models) {
+    if (!TWIN_MODELS.includes(m as TwinModel))
+      throw new Error(`--models: unknown '${m}'; expected some of ${TWIN_MODELS.join(', ')}`);
+  }
+  const o: Options = {
+    rounds: int('rounds', 3),
+    passes: int('passes', 3),
+    samples: int('samples', 4096),
+    batch: int('batch', 64),
+    models: models as TwinModel[],
+    torchThreads: int('torch-threads', 2),
+    portable: argv.includes('--portable'),
+    fit: !argv.includes('--no-fit'),
+    torch: !argv.includes('--no-torch'),
+  };
+  if (o.samples % o.batch !== 0) throw new Error(`--samples must be a multiple of --batch (${o.batch})`);
+  return o;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Random 28×28×1 images in [0, 1) and random labels. */
+function randomSplit(count: number): ImageSplit {
+  const rand = seededRandom(1);
+  const images = new Float32Array(count * 784);
+  for (let i = 0; i < images.length; i++) images[i] = rand();
+  const labels = Int32Array.from({ length: count }, () => Math.floor(rand() * 10));
+  return { images, labels, count, height: 28, width: 28, channels: 1, numClasses: 10 };
+}
+
+/** normlab's `train()`: samples/s of each timed pass (one epoch over the split each). */
+async function timeNormlab(
+  name: TwinModel,
+  split: ImageSplit,
+  o: Options,
+  native: boolean,
+): Promise<number[]> {
+  setNativeKernels(native);
+  const model = buildTwin(name, 'normlab');
+  const config = {
+    optimizer: 'sgd' as const,
+    learningRate: 0.01,
+    momentum: 0.9,
+    batchSize: o.batch,
+    epochs: 1,
+    evalTrainAtEnd: false,
+    recordSteps: false,
+  };
+  const rates: number[] = [];
+  for (let p = 0; p <= o.passes; p++) {
+    const result = await train(model, { train: split }, config);
+    if (p > 0) rates.push(result.samplesPerSecond);
+  }
+  model.dispose();
+  setNativeKernels(true);
+  return rates;
+}
+
+/** tfjs' `model.fit` with tfjs' own batch norm and ReLU: samples/s of each timed pass. */
+async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<number[]> {
+  const model = buildTwin(name, 'builtin');
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  model.compile({
+    optimizer,
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    metrics: ['accuracy'],
+  });
+  const rates: number[] = [];
+  for (let p = 0; p <= o.passes; p++) {
+    const t0 = performance.now();
+    const history = await model.fit(xs, ys, {
+      batchSize: o.batch,
+      epochs: 1,
+      shuffle: true,
+      verbose: 0,
+      yieldEvery: 'never',
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    tf.dispose(history as unknown as tf.Tensor[]);
+    if (p > 0) rates.push(o.samples / seconds);
+  }
+  disposeOptimizer(optimizer);
+  model.dispose();
+  return rates;
+}
+
+/** PyTorch's passes for every model, in one process (samples/s per timed pass). */
+function timeTorch(o: Options): { version: string; rates: Map<TwinModel, number[]> } {
+  const lines = runReferenceScript(
+    'pytorch-training-speed.py',
+    [
+      ...['--models', o.models.join(','), '--batch', String(o.batch)],
+      ...['--samples', String(o.samples), '--passes', String(o.passes), '--threads', String(o.torchThreads)],
+    ],
+    o.torchThreads,
+  );
+  const rates = new Map<TwinModel, number[]>();
+  for (const line of lines.slice(1))
+    rates.set(line.model as TwinModel, line.pass_samples_per_second as number[]);
+  return { version: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s)`, rates };
+}
+
+const fmt = (x: number | undefined, digits = 0): string =>
+  x === undefined || !Number.isFinite(x)
+    ? '-'
+    : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  console.log(describeBackend(await initBackend()));
+  const loadStart = loadavg();
+  console.log(
+    `batch ${o.batch}; 1 warm-up + ${o.passes} passes of ${o.samples} samples; median over ${o.rounds} ` +
+      `interleaved rounds; ${cpus().length} CPUs; load average ${loadStart.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  const split = randomSplit(o.samples);
+  const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10));
+  // samples/s per round (the median pass of the round), per contender and model.
+  const perRound = new Map<string, number[]>();
+  const add = (c: Contender, m: TwinModel, rates: number[]): void => {
+    const key = `${c}:${m}`;
+    perRound.set(key, [...(perRound.get(key) ?? []), median(rates)]);
+  };
+  let torchVersion = 'PyTorch skipped (--no-torch)';
+  for (let r = 0; r < o.rounds; r++) {
+    for (const m of o.models) {
+      if (o.fit) add('fit', m, await timeFit(m, xs, ys, o));
+      if (o.portable) add('portable', m, await timeNormlab(m, split, o, false));
+      add('normlab', m, await timeNormlab(m, split, o, true));
+      process.stderr.write(`  round ${r + 1}: ${m} (tfjs) done\n`);
+    }
+    if (o.torch) {
+      try {
+        const torch = timeTorch(o);
+        torchVersion = torch.version;
+        for (const [m, rates] of torch.rates) add('torch', m, rates);
+      } catch (error) {
+        torchVersion = `PyTorch skipped: ${(error as Error).message}`;
+        o.torch = false;
+      }
+      process.stderr.write(`  round ${r + 1}: PyTorch done\n`);
+    }
+  }
+  xs.dispose();
+  ys.dispose();
+  const sps = (c: Contender, m: TwinModel): number | undefined => {
+    const rounds = perRound.get(`${c}:${m}`);
+    return rounds?.length ? median(rounds) : undefined;
+  };
+  const shown = CONTENDERS.filter((c) => o.models.some((m) => sps(c, m) !== undefined));
+  console.log(`\n${torchVersion}\n`);
+  console.log('samples/s (median of rounds); ratios of normlab to the others');
+  const header = ['model', ...shown, 'normlab/fit', 'normlab/torch'];
+  if (o.portable) header.push('normlab/portable');
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(14))).join(''));
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+    a !== undefined && b !== undefined ? a / b : undefined;
+  for (const m of o.models) {
+    const ours = sps('normlab', m);
+    const cells = [
+      ...shown.map((c) => fmt(sps(c, m))),
+      fmt(ratio(ours, sps('fit', m)), 2),
+      fmt(ratio(ours, sps('torch', m)), 2),
+    ];
+    if (o.portable) cells.push(fmt(ratio(ours, sps('portable', m)), 2));
+    console.log(m.padEnd(8) + cells.map((c) => c.padStart(14)).join(''));
+  }
+  console.log('\nbatch-norm overhead (samples/s without BN / with BN)');
+  for (const arch of ['mlp', 'cnn'] as const) {
+    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
+    const cells = shown.map((c) => `${c} ${fmt(ratio(sps(c, arch), sps(c, `${arch}-bn`)), 2)}×`);
+    console.log(`  ${arch}: ${cells.join(', ')}`);
+  }
+  if (o.torch) {
+    console.log('\nfloors of issue 10');
+    const floor = (label: string, value: number | undefined, min: number, compare = '≥'): void => {
+      const met = value !== undefined && (compare === '≥' ? value >= min : value <= min);
+      console.log(`  ${label}: ${fmt(value, 2)} (${compare} ${fmt(min, 2)}: ${met ? 'met' : 'NOT met'})`);
+    };
+    const t = (m: TwinModel) => ratio(sps('normlab', m), sps('torch', m));
+    if (o.models.includes('cnn-bn')) floor('CNN + BN normlab/torch', t('cnn-bn'), 1);
+    if (o.models.includes('cnn')) floor('CNN normlab/torch', t('cnn'), 1);
+    if (o.models.includes('mlp-bn')) floor('MLP + BN normlab/torch', t('mlp-bn'), 0.35);
+    if (o.models.includes('cnn') && o.models.includes('cnn-bn')) {
+      const torchOverhead = ratio(sps('torch', 'cnn'), sps('torch', 'cnn-bn'));
+      floor(
+        'CNN BN overhead, normlab (vs PyTorch)',
+        ratio(sps('normlab', 'cnn'), sps('normlab', 'cnn-bn')),
+        torchOverhead ?? Number.NaN,
+        '≤',
+      );
+    }
+  }
+  console.log(
+    `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ` +
+      `${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (${cpus().length} CPUs shared with other processes).`,
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/**
+ * The models of bench/training-speed.ts (twins of bench/pytorch-training-speed.py), in tfjs:
+ *
+ * - `mlp`: 784-256-256-10, ReLU after each hidden dense layer;
+ * - `cnn`: conv 32 → conv 64 (3×3, same padding, ReLU, 2×2 max-pool) → dense 128 → dense 10;
+ * - `-bn`: batch norm after every hidden conv/dense layer (which then has no bias).
+ *
+ * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'` and the zoo's
+ * `ReLU` layer) and `builtin` (tfjs-layers' own `batchNormalization` and `reLU`).
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ReLU } from '../lib/models/relu';
+import { normLayer } from '../lib/norm/factory';
+
+/** The protocol's four models. */
+export const TWIN_MODELS = ['mlp', 'mlp-bn', 'cnn', 'cnn-bn'] as const;
+
+/** One of {@link TWIN_MODELS}. */
+export type TwinModel = (typeof TWIN_MODELS)[number];
+
+/** Which layers make up the batch norm and the ReLU. */
+export type TwinFlavour = 'normlab' | 'builtin';
+
+/** Build `name` with the `flavour`'s batch norm and ReLU. */
+export function buildTwin(name: TwinModel, flavour: TwinFlavour): tf.LayersModel {
+  const bn = name.endsWith('-bn');
+  const norm = (): tf.layers.Layer =>
+    flavour === 'normlab' ? normLayer('batch', { convention: 'pytorch' }) : tf.layers.batchNormalization();
+  const relu = (): tf.layers.Layer => (flavour === 'normlab' ? new ReLU() : tf.layers.reLU());
+  const layers: tf.layers.Layer[] = [];
+  const hidden = (layer: tf.layers.Layer): void => {
+    layers.push(layer);
+    if (bn) layers.push(norm());
+    layers.push(relu());
+  };
+  if (name.startsWith('mlp')) {
+    layers.push(tf.layers.flatten({ inputShape: [28, 28, 1] }));
+    for (const units of [256, 256]) hidden(tf.layers.dense({ units, useBias: !bn }));
+  } else {
+    for (const [i, filters] of [32, 64].entries()) {
+      const conv = { filters, kernelSize: 3, padding: 'same' as const, useBias: !bn };
+      hidden(tf.layers.conv2d(i === 0 ? { ...conv, inputShape: [28, 28, 1] } : conv));
+      layers.push(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+    }
+    layers.push(tf.layers.flatten());
+    hidden(tf.layers.dense({ units: 128, useBias: !bn }));
+  }
+  layers.push(tf.layers.dense({ units: 10 }));
+  return tf.sequential({ layers });
+}
