@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bootstraps everything normlab needs, skipping what is already there (a second run takes seconds):
 #   npm packages → native TensorFlow backend → Python venv with JupyterLab → tslab kernel → dataset.
-# With --browser it also makes sure Debian's chromium is installed (the site's browser tests).
+# With --browser it also makes sure Debian's chromium is installed (the site's browser tests), with
+# --cluster Debian's slurm-wlm and munge (the real Slurm test; root only).
 # Every step is safe to interrupt: rerunning resumes without manual cleanup.
 set -euo pipefail
 # shellcheck source=setup/common.sh
@@ -9,10 +10,12 @@ source "$(dirname "$0")/setup/common.sh"
 cd "$NORMLAB_ROOT"
 
 WANT_BROWSER=0
+WANT_CLUSTER=0
 for arg in "$@"; do
   case "$arg" in
     --browser) WANT_BROWSER=1 ;;
-    *) die "unknown option '$arg'" "scripts/setup.sh takes: --browser" ;;
+    --cluster) WANT_CLUSTER=1 ;;
+    *) die "unknown option '$arg'" "scripts/setup.sh takes: --browser, --cluster" ;;
   esac
 done
 
@@ -45,4 +48,9 @@ bash scripts/setup/dataset.sh
 
 # --- browser for the site's tests --------------------------------------------------------------
 if [ "$WANT_BROWSER" = 1 ]; then bash scripts/setup/browser.sh; fi
+
+# --- a single-node Slurm for the cluster test (root only: slurmd runs jobs as their users) ------
+if [ "$WANT_CLUSTER" = 1 ]; then
+  if [ "$(id -u)" = 0 ]; then bash scripts/setup/cluster.sh; else info "cluster: not root, the real Slurm test will be skipped"; fi
+fi
 exit 0

@@ -79,3 +79,32 @@ test('Kubernetes manifests: an Indexed Job whose completions match the shard cou
   assert.equal(mergeEnv.PROFILE, env.PROFILE);
   assert.match(merge.spec.template.spec.containers[0].args[0], /--merge "\$\{files\[@\]\}"/);
 });
+
+test('the Dockerfile builds the image the Kubernetes manifests name, in the directory they run in', () => {
+  const dockerfile = readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8');
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+  const workdir = instructions.find((l) => l.startsWith('WORKDIR'))?.split(/\s+/)[1];
+  for (const file of ['study-indexed-job.yaml', 'study-merge-job.yaml']) {
+    const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'k8s', file), 'utf8')).map((d) =>
+      d.toJS(),
+    );
+    const container = docs.find((d) => d.kind === 'Job').spec.template.spec.containers[0];
+    assert.equal(container.workingDir, workdir, `${file}: workingDir is the Dockerfile's WORKDIR`);
+    assert.ok(
+      dockerfile.includes(`-t ${container.image} `),
+      `${file}: the Dockerfile's build command tags ${container.image}`,
+    );
+  }
+  // Every repository script the build runs exists, and the entry point is the study CLI.
+  const scripts = [...dockerfile.matchAll(/bash (scripts\/[\w/.-]+\.sh)/g)].map((m) => m[1]);
+  assert.ok(scripts.length >= 2);
+  for (const s of scripts)
+    assert.equal(spawnSync('bash', ['-n', join(root, s)]).status, 0, `${s} exists and parses`);
+  assert.match(dockerfile, /ENTRYPOINT \["node", "--import", "tsx", "scripts\/study\.ts"\]/);
+  const ignore = readFileSync(join(root, 'deploy', 'Dockerfile.dockerignore'), 'utf8').split('\n');
+  for (const p of ['node_modules', '.venv', 'results'])
+    assert.ok(ignore.includes(p), `${p} stays out of the context`);
+});
