@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
+import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
 import type { InitializerSource } from './init';
 import { ReLU } from './relu';
 
@@ -27,6 +28,8 @@ export interface BlockContext {
   epsilon: number;
   /** Normalization layers made so far (names them `<kind>_norm_<i>`, unique within the model). */
   normCount: number;
+  /** Convolutions with weight standardization ({@link WeightStandardizedConv2D}). Default false. */
+  weightStandardization?: boolean;
 }
 
 /**
@@ -63,16 +66,20 @@ export function relu(x: Sym): Sym {
   return new ReLU().apply(x) as Sym;
 }
 
-/** conv k×k (same padding, no bias when normalized) → norm. */
+/**
+ * conv k×k (same padding, no bias when normalized; weight-standardized when
+ * `ctx.weightStandardization`) → norm.
+ */
 export function convNorm(ctx: BlockContext, x: Sym, filters: number, kernelSize = 3, strides = 1): Sym {
-  const conv = tf.layers.conv2d({
+  const options = {
     filters,
     kernelSize,
     strides,
-    padding: 'same',
+    padding: 'same' as const,
     useBias: useBias(ctx.norm),
     kernelInitializer: ctx.init.he(),
-  });
+  };
+  const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : tf.layers.conv2d(options);
   return applyNorm(ctx, conv.apply(x) as Sym, filters);
 }
 

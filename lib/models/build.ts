@@ -27,7 +27,8 @@ function positiveInt(name: string, value: number): number {
  *
  * @param spec architecture, norm kind, init scale (default 1), seed (default 0), input shape
  *   (default `[28, 28, 1]`), classes (10), width/depth (per {@link ARCH_DEFAULTS}), groups (4),
- *   batch norm momentum (0.9, Keras meaning = PyTorch 0.1), ε (1e-5).
+ *   batch norm momentum (0.9, Keras meaning = PyTorch 0.1), ε (1e-5), weight-standardized
+ *   convolutions (false).
  * @throws on an unknown architecture or norm kind, a bad size, `instance` with `mlp`, or
  *   `groups` not dividing a channel count; the message names the option and the allowed values.
  * @example
@@ -63,11 +64,18 @@ export function buildModel(spec: ModelSpec): tf.LayersModel {
     bnMomentum: spec.bnMomentum ?? 0.9,
     epsilon: spec.normEpsilon ?? 1e-5,
     normCount: 0,
+    weightStandardization: spec.weightStandardization ?? false,
   };
+  if (typeof ctx.weightStandardization !== 'boolean') {
+    throw new Error(
+      `weightStandardization must be true or false; got ${JSON.stringify(spec.weightStandardization)}`,
+    );
+  }
   const input = tf.input({ shape: inputShape });
   const build = { mlp, vgg, resnet }[spec.arch];
   const output = build(ctx, input, sizes);
-  return tf.model({ inputs: input, outputs: output, name: `${spec.arch}_${norm}` });
+  const suffix = ctx.weightStandardization ? '_ws' : '';
+  return tf.model({ inputs: input, outputs: output, name: `${spec.arch}_${norm}${suffix}` });
 }
 
 /** Trainable parameters of a model (weights the optimizer updates; running statistics excluded). */
@@ -78,7 +86,7 @@ export function countTrainableParams(model: tf.LayersModel): number {
   );
 }
 
-/** A one-line description: `vgg/batch: 24,362 trainable parameters`. */
+/** A one-line description: `vgg/batch: 24,362 trainable parameters` (`vgg/group+ws: …` with weight standardization). */
 export function describeModel(spec: ModelSpec, model: tf.LayersModel): string {
-  return `${spec.arch}/${spec.norm}: ${countTrainableParams(model).toLocaleString('en-US')} trainable parameters`;
+  return `${spec.arch}/${spec.norm}${spec.weightStandardization ? '+ws' : ''}: ${countTrainableParams(model).toLocaleString('en-US')} trainable parameters`;
 }

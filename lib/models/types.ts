@@ -63,4 +63,11 @@ export interface ModelSpec {
   bnMomentum?: number;
   /** ε of every normalization layer. Default 1e-5 (PyTorch's; Keras' is 1e-3). */
   normEpsilon?: number;
+  /**
+   * Build every convolution with weight standardization (Qiao et al. 2019; normlab's
+   * `WeightStandardizedConv2D`, ε 1e-5): its kernel standardized per output channel before each
+   * convolution. Paired with `norm: 'group'` it is the paper's "GN+WS", a small-batch remedy.
+   * Dense layers (the MLP, the logits) are unchanged. Default false.
+   */
+  weightStandardization?: boolean;
 }

@@ -5,12 +5,14 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from './batch-normalization';
+import { BatchRenormalization } from './batch-renormalization';
 import type { Convention, RunningVarianceKind } from './conventions';
 import { GroupNormalization } from './group-normalization';
 import { IdentityNormalization } from './identity';
 import { InstanceNormalization } from './instance-normalization';
 import { assertNormKind, type NormKind } from './kinds';
 import { type LayerNormAxis, LayerNormalization } from './layer-normalization';
+import { RMSNormalization } from './rms-normalization';
 
 /**
  * Options of {@link normLayer}. Each kind reads the options that apply to it and ignores the rest,
@@ -19,20 +21,38 @@ import { type LayerNormAxis, LayerNormalization } from './layer-normalization';
 export interface NormLayerOptions {
   /**
    * batch/instance/group: the channel axis (default `-1`; instance and group need channels last).
-   * layer: the axes to normalize over, a number, a list or `'features'` (every axis but the batch
-   * axis); default here `'features'`, i.e. normalize each example as a whole (Ba et al.), which for
-   * dense `[N, F]` input is the same as `-1`.
+   * layer/rms: the axes to normalize over, a number, a list or `'features'` (every axis but the
+   * batch axis); default `'features'` (as the classes' own default), i.e. normalize each example as
+   * a whole (Ba et al.), which for dense `[N, F]` input is the same as `-1`.
    */
   axis?: LayerNormAxis;
-  /** ε > 0. Default: the convention's (1e-3 `keras`, 1e-5 `pytorch`). */
+  /**
+   * ε > 0. Default: the convention's (1e-3 `keras`, 1e-5 `pytorch`); rms: 1e-6 `keras`, 2⁻²³
+   * `pytorch`.
+   */
   epsilon?: number;
-  /** batch only: momentum in [0, 1), in the convention's meaning. Default 0.99 `keras`, 0.1 `pytorch`. */
+  /**
+   * batch, batch-renorm: momentum in [0, 1), in the convention's meaning. Default 0.99 `keras`,
+   * 0.1 `pytorch`.
+   */
   momentum?: number;
   /** batch only: running variance `'biased'`/`'unbiased'`. Default: the convention's. */
   runningVariance?: RunningVarianceKind;
+  /** batch-renorm: momentum of the renormalization statistics. Default 0.99 `keras`, 0.01 `pytorch`. */
+  renormMomentum?: number;
+  /** batch-renorm: upper limit of `r` (default 3; `null` none). */
+  rMax?: number | null;
+  /** batch-renorm: lower limit of `r` (default `1/rMax`; `null` none). */
+  rMin?: number | null;
+  /** batch-renorm: limit of `|d|` (default 5; `null` none). */
+  dMax?: number | null;
+  /** batch-renorm: steps of plain batch norm before the clipping is relaxed (default 0). */
+  warmupSteps?: number;
+  /** batch-renorm: steps over which the limits are relaxed linearly to their final values (default 0). */
+  rampSteps?: number;
   /** group only: the number of groups, dividing the channel count. Default 32 (Keras'). */
   groups?: number;
-  /** Learn β. Default true (instance norm under `pytorch`: false). */
+  /** Learn β. Default true (instance norm under `pytorch`: false; rms: false). */
   center?: boolean;
   /** Learn γ. Default true (instance norm under `pytorch`: false). */
   scale?: boolean;
@@ -46,9 +66,11 @@ export interface NormLayerOptions {
  * A normalization layer of the given kind:
  * `none` → {@link IdentityNormalization}, `batch` → {@link BatchNormalization},
  * `layer` → {@link LayerNormalization} (default `axis: 'features'`),
- * `instance` → {@link InstanceNormalization}, `group` → {@link GroupNormalization}.
+ * `instance` → {@link InstanceNormalization}, `group` → {@link GroupNormalization},
+ * `rms` → {@link RMSNormalization} (default `axis: 'features'`),
+ * `batch-renorm` → {@link BatchRenormalization}.
  *
- * @param kind one of `none | batch | layer | instance | group`.
+ * @param kind one of `none | batch | layer | instance | group | rms | batch-renorm`.
  * @param options see {@link NormLayerOptions}; options that do not apply to `kind` are ignored.
  * @throws Error listing the kinds for an unknown `kind`, or naming the option for a bad value.
  * @example
@@ -65,6 +87,7 @@ export interface NormLayerOptions {
 export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.layers.Layer {
   const k = assertNormKind(kind);
   const { axis, epsilon, momentum, runningVariance, groups, center, scale, convention, name } = options;
+  const { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps } = options;
   const common = { epsilon, center, scale, convention, name };
   const channelAxis = (): number | undefined => {
     if (axis === undefined) return undefined;
@@ -82,5 +105,11 @@ export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.la
       return new InstanceNormalization({ ...common, axis: channelAxis() });
     case 'group':
       return new GroupNormalization({ ...common, axis: channelAxis(), groups });
+    case 'rms':
+      return new RMSNormalization({ ...common, axis: axis ?? 'features' });
+    case 'batch-renorm': {
+      const renorm = { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps };
+      return new BatchRenormalization({ ...common, axis: channelAxis(), momentum, ...renorm });
+    }
   }
 }

@@ -35,13 +35,20 @@
  * @module
  */
 export * from './batch-normalization';
+export * from './batch-renormalization';
 export * from './conventions';
 export * from './core';
 export * from './factory';
+export * from './feature-axes';
 export * from './group-normalization';
 export * from './identity';
 export * from './instance-normalization';
 export * from './kinds';
 export * from './layer-normalization';
 export * from './layer-options';
+export * from './normalization-layer';
+export * from './renorm-steps';
+export * from './rms-normalization';
+export * from './rms-scale';
 export * from './validate';
+export * from './weight-standardized-conv2d';

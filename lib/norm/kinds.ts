@@ -10,12 +10,28 @@
  * - `batch`: batch norm (Ioffe & Szegedy 2015), statistics over the batch and spatial axes, per channel;
  * - `layer`: layer norm (Ba et al. 2016), statistics over each example's features;
  * - `instance`: instance norm (Ulyanov et al. 2016), statistics over each example's spatial axes, per channel;
- * - `group`: group norm (Wu & He 2018), statistics over each example's spatial axes and a group of channels.
+ * - `group`: group norm (Wu & He 2018), statistics over each example's spatial axes and a group of channels;
+ * - `rms`: RMS norm (Zhang & Sennrich 2019), layer norm without centering: each example divided by
+ *   its root mean square;
+ * - `batch-renorm`: batch renormalization (Ioffe 2017), batch norm corrected towards its running
+ *   statistics, for small or non-i.i.d. batches.
+ *
+ * Weight standardization (Qiao et al. 2019) is not a kind: it standardizes a convolution's kernel,
+ * not its output (`WeightStandardizedConv2D`, and `weightStandardization` in the model zoo's specs
+ * to pair it with a kind, typically `group`).
  */
-export type NormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group';
+export type NormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group' | 'rms' | 'batch-renorm';
 
 /** Every {@link NormKind}, in the order above (handy for loops and for error messages). */
-export const NORM_KINDS: readonly NormKind[] = Object.freeze(['none', 'batch', 'layer', 'instance', 'group']);
+export const NORM_KINDS: readonly NormKind[] = Object.freeze([
+  'none',
+  'batch',
+  'layer',
+  'instance',
+  'group',
+  'rms',
+  'batch-renorm',
+]);
 
 /** Whether `x` is one of {@link NORM_KINDS}. */
 export function isNormKind(x: unknown): x is NormKind {
@@ -25,7 +41,7 @@ export function isNormKind(x: unknown): x is NormKind {
 /**
  * Check that `x` is a {@link NormKind} and return it typed.
  *
- * @throws Error naming the allowed kinds, e.g. `unknown normalization kind "bn"; expected one of none, batch, layer, instance, group`.
+ * @throws Error naming the allowed kinds, e.g. `unknown normalization kind "bn"; expected one of none, batch, layer, instance, group, rms, batch-renorm`.
  * @example
  * ```ts
  * const kind = assertNormKind(process.argv[2]); // 'batch'

@@ -118,25 +118,41 @@ export function serializeObject(
 }
 
 /**
+ * A layer's own defaults for {@link AffineArgs}, per convention, where they differ from the
+ * convention's (see {@link CONVENTION_DEFAULTS}): every field is optional.
+ */
+export interface AffineDefaults {
+  /** Default ε (default: the convention's, 1e-3 `keras`, 1e-5 `pytorch`). */
+  epsilon?: (convention: Convention) => number;
+  /** Whether γ exists by default (default: `true`). */
+  scale?: (convention: Convention) => boolean;
+  /** Whether β exists by default (default: `true`). */
+  center?: (convention: Convention) => boolean;
+}
+
+/**
  * Apply the defaults to {@link AffineArgs} and check them.
  *
  * @param args the user's options.
- * @param affineByDefault whether γ/β exist by default under each convention.
+ * @param defaults the layer's own defaults (see {@link AffineDefaults}); a function is read as
+ *   "whether γ and β exist by default under each convention".
  * @throws Error naming the option for a bad `convention`, `epsilon`, `center`, `scale` or spec.
  */
 export function resolveAffine(
   args: AffineArgs,
-  affineByDefault: (convention: Convention) => boolean = () => true,
+  defaults: AffineDefaults | ((convention: Convention) => boolean) = {},
 ): ResolvedAffine {
   const convention = assertConvention(args.convention ?? 'keras');
-  const affine = affineByDefault(convention);
+  const d: AffineDefaults = typeof defaults === 'function' ? { scale: defaults, center: defaults } : defaults;
   const opt = <T>(spec: unknown, option: string): T | null =>
     spec == null ? null : deserializeObject<T>(spec, option);
   return {
     convention,
-    epsilon: checkEpsilon(args.epsilon ?? CONVENTION_DEFAULTS[convention].epsilon),
-    center: checkBoolean(args.center ?? affine, 'center'),
-    scale: checkBoolean(args.scale ?? affine, 'scale'),
+    epsilon: checkEpsilon(
+      args.epsilon ?? (d.epsilon ?? (() => CONVENTION_DEFAULTS[convention].epsilon))(convention),
+    ),
+    center: checkBoolean(args.center ?? d.center?.(convention) ?? true, 'center'),
+    scale: checkBoolean(args.scale ?? d.scale?.(convention) ?? true, 'scale'),
     betaInitializer: deserializeObject<Initializer>(args.betaInitializer ?? 'zeros', 'betaInitializer'),
     gammaInitializer: deserializeObject<Initializer>(args.gammaInitializer ?? 'ones', 'gammaInitializer'),
     betaRegularizer: opt<Regularizer>(args.betaRegularizer, 'betaRegularizer'),

@@ -20,8 +20,8 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 describe('norm API skeleton', () => {
   it('lists the kinds and rejects unknown ones with the list', () => {
-    assert.deepEqual([...NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group']);
-    assert.throws(() => assertNormKind('bn'), /none, batch, layer, instance, group/);
+    assert.deepEqual([...NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group', 'rms', 'batch-renorm']);
+    assert.throws(() => assertNormKind('bn'), /none, batch, layer, instance, group, rms, batch-renorm/);
     assert.throws(() => normLayer('bn' as never), /unknown normalization kind "bn"/);
   });
 
@@ -76,6 +76,16 @@ describe('norm API skeleton', () => {
         const g = tf.reshape(v, [4, 5, 5, 2, 4]);
         const m = tf.moments(g, [1, 2, 4], true);
         return tf.reshape(tf.div(tf.sub(g, m.mean), tf.sqrt(tf.add(m.variance, eps))), v.shape);
+      },
+      // RMS norm's own default ε under keras is 1e-6 (Keras 3's).
+      rms: (v) => tf.div(v, tf.sqrt(tf.add(tf.mean(tf.square(v), [1, 2, 3], true), 1e-6))),
+      // First step from fresh statistics (renorm mean 0, std 1): r = clip(σ_B, 1/3, 3), d = clip(μ_B, −5, 5).
+      'batch-renorm': (v) => {
+        const m = tf.moments(v, [0, 1, 2], true);
+        const std = tf.sqrt(tf.add(m.variance, eps));
+        const r = tf.clipByValue(std, 1 / 3, 3);
+        const d = tf.clipByValue(m.mean, -5, 5);
+        return tf.add(tf.mul(tf.div(tf.sub(v, m.mean), std), r), d);
       },
     };
     for (const kind of NORM_KINDS) {

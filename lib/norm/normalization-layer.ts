@@ -1,0 +1,144 @@
+/**
+ * The shared base of normlab's normalization layers, {@link NormalizationLayer}: what batch,
+ * layer, instance, group, RMS and batch-renormalization layers have in common (as PyTorch's
+ * `_NormBase` holds it for its batch and instance norms), so that each layer file says only what
+ * is its own: its statistics, its extra weights and its docstring.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  type AffineArgs,
+  type AffineDefaults,
+  type AffineWeights,
+  addAffineWeights,
+  affineConfig,
+  type BaseLayerArgs,
+  type BuiltAxes,
+  type BuiltChannels,
+  checkBuiltShape,
+  defaultLayerName,
+  type ResolvedAffine,
+  readAffine,
+  resolveAffine,
+  singleInput,
+  singleShape,
+} from './layer-options';
+import { checkRank } from './validate';
+
+/** How a subclass names itself: in error messages and in its default layer names. */
+export interface NormalizationNaming {
+  /** The class name users know, for messages: `'BatchNormalization'`. */
+  displayName: string;
+  /** The stem of default layer names: `'normlab_batch_norm'` gives `normlab_batch_norm_1`, ... */
+  defaultName: string;
+}
+
+/**
+ * The base class of normlab's normalization layers. It holds:
+ * - the resolved options of ε, the convention and the learned affine map `γ·x̂ + β`
+ *   ({@link NormalizationLayer.affine}), with the layer's own defaults;
+ * - the weights γ and β, added first in `build` so `getWeights()` starts with `[gamma, beta]`
+ *   (each absent when `scale` / `center` is false), and read for the fused ops;
+ * - the input checks: one input, a minimum rank in `build`, and at call time the same rank and
+ *   sizes as at build time on the axes the weights span;
+ * - `computeOutputShape` (the output has the input's shape) and `getConfig`, which merges the
+ *   subclass' own entries ({@link NormalizationLayer.layerConfig}) with the affine options and
+ *   tfjs' base config.
+ *
+ * Subclasses implement `build` (calling {@link NormalizationLayer.buildShape} and
+ * {@link NormalizationLayer.addAffine}), `call` (calling {@link NormalizationLayer.checkedInput})
+ * and `layerConfig`, and register themselves with `tf.serialization.registerClass`.
+ *
+ * Masking: a layer whose statistics span positions of the input other than the feature axes
+ * (batch, instance, group norm) does not claim `supportsMasking`, so tfjs rejects a masked input
+ * instead of silently counting the masked positions in the statistics; layers that normalize each
+ * position by itself (layer and RMS norm over feature axes) set `supportsMasking` and pass the mask
+ * through unchanged.
+ */
+export abstract class NormalizationLayer extends tf.layers.Layer {
+  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
+  readonly affine: ResolvedAffine;
+  /** γ and β once built (`null` when absent). */
+  protected affineWeights: AffineWeights = { gamma: null, beta: null };
+  /** What `build` fixed about the input; `null` before `build`. */
+  protected builtInput: BuiltChannels | BuiltAxes | null = null;
+  /** The name used in messages. */
+  protected readonly displayName: string;
+
+  /**
+   * @param args the layer's options (tfjs' base options and {@link AffineArgs}).
+   * @param naming the message name and the stem of default layer names.
+   * @param defaults the layer's own defaults of ε, γ and β, where they differ from the
+   *   convention's.
+   */
+  protected constructor(
+    args: BaseLayerArgs & AffineArgs,
+    naming: NormalizationNaming,
+    defaults: AffineDefaults = {},
+  ) {
+    super({ ...args, name: args.name ?? defaultLayerName(naming.defaultName) });
+    this.displayName = naming.displayName;
+    this.affine = resolveAffine(args, defaults);
+  }
+
+  /**
+   * The single input shape given to `build`, checked for a minimum rank.
+   *
+   * @param layout the expected layout, for the message (`'batch, ..., channels'`).
+   * @param why a reason appended to the rank error.
+   */
+  protected buildShape(
+    inputShape: tf.Shape | tf.Shape[],
+    minRank: number,
+    layout: string,
+    why = '',
+  ): tf.Shape {
+    const shape = singleShape(inputShape, this.displayName);
+    checkRank(shape, minRank, this.displayName, layout, why);
+    return shape;
+  }
+
+  /**
+   * Record the built input and add γ and β of `shape` (call from `build`, before other weights).
+   */
+  protected addAffine(built: BuiltChannels | BuiltAxes, shape: number[]): void {
+    this.builtInput = built;
+    this.affineWeights = addAffineWeights(this.addWeight.bind(this), shape, this.affine);
+  }
+
+  /** The call's one input, checked against what `build` recorded. */
+  protected checkedInput(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = singleInput(inputs, this.displayName);
+    if (!this.builtInput) throw new Error(`${this.displayName} was called before it was built`);
+    checkBuiltShape(this.displayName, this.builtInput, x);
+    return x;
+  }
+
+  /**
+   * γ and β as tensors for a fused op, ones / zeros of shape `[channels]` for an absent one.
+   * Call inside the layer's `tf.tidy`.
+   */
+  protected affineOrIdentity(channels: number): { gamma: tf.Tensor; beta: tf.Tensor } {
+    return readAffine(this.affineWeights, channels);
+  }
+
+  /** γ and β as tensors, `null` for an absent one. Call inside the layer's `tf.tidy`. */
+  protected affineOrNull(): { gamma: tf.Tensor | null; beta: tf.Tensor | null } {
+    const { gamma, beta } = this.affineWeights;
+    return { gamma: gamma ? gamma.read() : null, beta: beta ? beta.read() : null };
+  }
+
+  /** The output has the input's shape. */
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  /** The subclass' own config entries (axis, momentum, groups, ...), without the affine ones. */
+  protected abstract layerConfig(): tf.serialization.ConfigDict;
+
+  /** The layer's own entries, then ε, convention and the γ/β options, then tfjs' base config. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...this.layerConfig(), ...affineConfig(this.affine), ...super.getConfig() };
+  }
+}
