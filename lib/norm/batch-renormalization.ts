@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeBatchNormInference } from '../native/fused-batch-norm';
 import { CONVENTION_DEFAULTS, decayFromMomentum } from './conventions';
 import { batchNormTraining, broadcastShape, normalizeWithRunningStats, reducedCount } from './core';
 import {
@@ -224,7 +225,10 @@ export class BatchRenormalization extends NormalizationLayer {
       if (!training) {
         const { gamma, beta } = this.affineOrNull();
         const running = { mean: s.movingMean.read(), variance: s.movingVariance.read() };
-        return normalizeWithRunningStats(x, running, gamma, beta, eps, axis);
+        return (
+          nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
+          normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
+        );
       }
       const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       if (reducedCount(x.shape, axes) < 2) {
