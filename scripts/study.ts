@@ -237,7 +237,11 @@ async function main(argv: string[]): Promise<void> {
       outDir,
       shard,
       maxRuns,
-      executor: trainingExecutor({ dataDir: o.dataDir, download: o.download }),
+      executor: trainingExecutor({
+        dataDir: o.dataDir,
+        download: o.download,
+        optionNames: { dir: '--data-dir', download: '--no-download' },
+      }),
       onProgress: display.update,
       wait: Boolean(o.wait),
       onWait: (holder) => {

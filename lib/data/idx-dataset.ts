@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { decodeIdx } from './idx';
 import { splitFromIdx, takeExamples, validationSplit } from './split';
-import type { ImageDataset, ImageSplit, LoadDatasetOptions } from './types';
+import type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './types';
 
 /** The four files of an MNIST-family dataset, by role (names without `.gz`). */
 export const IDX_FILES = {
@@ -70,26 +70,57 @@ function missingFiles(dir: string): IdxFileRole[] {
   return (Object.keys(IDX_FILES) as IdxFileRole[]).filter((role) => filePath(dir, role) === null);
 }
 
-/** The message of a missing dataset: every way to get it. */
-function missingMessage(d: IdxDatasetDescriptor, cacheDir: string, tried: string[]): string {
+/** How messages name the options (a command line passes its own flags). */
+interface OptionNames {
+  dir: string;
+  allowDownload: string;
+}
+
+function optionNames(options: LoadDatasetOptions): OptionNames {
+  return {
+    dir: options.optionNames?.dir ?? 'option dir',
+    allowDownload: options.optionNames?.download
+      ? `run without ${options.optionNames.download}`
+      : 'download: true',
+  };
+}
+
+/** Every way to get the dataset, as numbered lines. */
+function waysToGetIt(d: IdxDatasetDescriptor, cacheDir: string, names: OptionNames): string {
   const files = Object.values(IDX_FILES)
     .map((f) => `${f}.gz`)
     .join(', ');
   const ways = [
-    `pass its directory explicitly (option dir)`,
+    `pass its directory explicitly (${names.dir})`,
     `set ${d.envVar}=/path/to/dir`,
     d.debianPackage
       ? `install the Debian package: sudo apt-get install ${d.debianPackage} (files in ${d.systemDir})`
       : null,
     `put the four files (${files}) into ${cacheDir}`,
     d.baseUrl && d.sha256
-      ? `allow the download (download: true) from ${d.baseUrl} or a mirror (baseUrl)`
+      ? `allow the download (${names.allowDownload}) from ${d.baseUrl} or a mirror (baseUrl)`
       : null,
   ].filter((w): w is string => w !== null);
-  return (
-    `${d.name} not found (looked in: ${tried.join('; ')}). Ways to get it:\n` +
-    ways.map((w, i) => `  ${i + 1}. ${w}`).join('\n')
-  );
+  return `Ways to get it:\n${ways.map((w, i) => `  ${i + 1}. ${w}`).join('\n')}`;
+}
+
+/** The message of a missing dataset: every way to get it. */
+function missingMessage(
+  d: IdxDatasetDescriptor,
+  cacheDir: string,
+  tried: string[],
+  names: OptionNames,
+): string {
+  return `${d.name} not found (looked in: ${tried.join('; ')}). ${waysToGetIt(d, cacheDir, names)}`;
+}
+
+/** The cause of a failed fetch in one line (undici hides it in `cause`). */
+function fetchCause(error: unknown): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause;
+  if (!cause) return e.message;
+  const detail = [cause.code, cause.message].filter(Boolean).join(': ');
+  return detail ? `${e.message} (${detail})` : e.message;
 }
 
 /** SHA-256 of bytes, hex. */
@@ -97,14 +128,109 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+const DEFAULT_CONNECT_MS = 30_000;
+const DEFAULT_READ_MS = 60_000;
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+function defaultProgress(p: DownloadProgress): void {
+  process.stderr.write(`${p.message}\n`);
+}
+
+/**
+ * Fetch one file with a connect timeout (until the response starts) and a read timeout (between
+ * chunks), reporting progress at its start, at most every second, and when it stalls.
+ */
+async function fetchFile(
+  url: string,
+  file: string,
+  timeouts: { connectMs: number; readMs: number },
+  onProgress: (p: DownloadProgress) => void,
+): Promise<Uint8Array> {
+  const controller = new AbortController();
+  const report = (bytes: number, total: number | undefined, note = '') =>
+    onProgress({
+      file,
+      url,
+      bytes,
+      total,
+      message:
+        bytes === 0 && !note
+          ? `downloading ${file} from ${url}`
+          : `downloading ${file}: ${(bytes / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB${note}`,
+    });
+  report(0, undefined);
+  let timer = setTimeout(
+    () =>
+      controller.abort(
+        new Error(
+          `no answer from ${url} within ${seconds(timeouts.connectMs)} (connect timeout: the server took the connection but sent nothing)`,
+        ),
+      ),
+    timeouts.connectMs,
+  );
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get('content-length')) || undefined;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let lastReport = Date.now();
+  for (;;) {
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        report(bytes, total, ' (stalled)');
+        reject(
+          new Error(
+            `stalled: no data for ${seconds(timeouts.readMs)} after ${bytes}${total ? ` of ${total}` : ''} bytes (read timeout)`,
+          ),
+        );
+      }, timeouts.readMs);
+    });
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await Promise.race([reader.read(), idle]);
+    } catch (error) {
+      controller.abort();
+      reader.cancel().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (chunk.done) break;
+    chunks.push(chunk.value);
+    bytes += chunk.value.length;
+    if (Date.now() - lastReport >= 1000) {
+      lastReport = Date.now();
+      report(bytes, total);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Download the four `.gz` files into `cacheDir`, each verified against its SHA-256 before it is
  * moved into place (a failed or interrupted download leaves no file behind).
  */
-async function download(d: IdxDatasetDescriptor, baseUrl: string, cacheDir: string): Promise<void> {
+async function download(
+  d: IdxDatasetDescriptor,
+  baseUrl: string,
+  cacheDir: string,
+  options: LoadDatasetOptions,
+): Promise<void> {
   if (!d.sha256) throw new Error(`${d.name}: no checksums are known, so the download is disabled`);
   mkdirSync(cacheDir, { recursive: true });
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const timeouts = {
+    connectMs: options.timeouts?.connectMs ?? DEFAULT_CONNECT_MS,
+    readMs: options.timeouts?.readMs ?? DEFAULT_READ_MS,
+  };
   for (const role of Object.keys(IDX_FILES) as IdxFileRole[]) {
     const name = `${IDX_FILES[role]}.gz`;
     const target = join(cacheDir, name);
@@ -112,11 +238,11 @@ async function download(d: IdxDatasetDescriptor, baseUrl: string, cacheDir: stri
     const url = base + name;
     let bytes: Uint8Array;
     try {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = await fetchFile(url, name, timeouts, options.onDownloadProgress ?? defaultProgress);
     } catch (error) {
-      throw new Error(`${d.name}: download of ${url} failed: ${(error as Error).message}`);
+      throw new Error(
+        `${d.name}: download of ${url} failed: ${fetchCause(error)}. ${waysToGetIt(d, cacheDir, optionNames(options))}`,
+      );
     }
     const actual = sha256Hex(bytes);
     if (actual !== d.sha256[role]) {
@@ -146,8 +272,9 @@ export async function locateIdxDataset(
   options: LoadDatasetOptions = {},
 ): Promise<LocatedDataset> {
   const cacheDir = options.cacheDir ?? defaultCacheDir(d.name);
+  const names = optionNames(options);
   const explicit: [string | undefined, 'explicit' | 'env', string][] = [
-    [options.dir, 'explicit', 'option dir'],
+    [options.dir, 'explicit', names.dir],
     [process.env[d.envVar] || undefined, 'env', d.envVar],
   ];
   for (const [dir, step, what] of explicit) {
@@ -155,12 +282,13 @@ export async function locateIdxDataset(
     const missing = missingFiles(dir);
     if (missing.length > 0) {
       throw new Error(
-        `${d.name}: ${what} is ${dir}, but it lacks ${missing.map((r) => IDX_FILES[r]).join(', ')} (.gz or raw)`,
+        `${d.name}: ${what} is ${dir}, but it lacks ${missing.map((r) => IDX_FILES[r]).join(', ')} (.gz or raw). ` +
+          `Point ${what} at the directory that holds all four files.`,
       );
     }
     return { dir, step };
   }
-  const tried: string[] = [`option dir (not set)`, `${d.envVar} (not set)`];
+  const tried: string[] = [`${names.dir} (not set)`, `${d.envVar} (not set)`];
   const systemDir = options.systemDir ?? d.systemDir;
   for (const [dir, step] of [
     [systemDir, 'system'],
@@ -171,10 +299,10 @@ export async function locateIdxDataset(
   }
   const baseUrl = options.baseUrl ?? d.baseUrl;
   if ((options.download ?? true) && baseUrl && d.sha256) {
-    await download(d, baseUrl, cacheDir);
+    await download(d, baseUrl, cacheDir, options);
     return { dir: cacheDir, step: 'download' };
   }
-  throw new Error(missingMessage(d, cacheDir, tried));
+  throw new Error(missingMessage(d, cacheDir, tried, names));
 }
 
 /**
@@ -186,14 +314,37 @@ export async function loadIdxDataset(
   options: LoadDatasetOptions = {},
 ): Promise<ImageDataset> {
   const located = await locateIdxDataset(d, options);
+  const fix = (path: string) =>
+    located.step === 'cache' || located.step === 'download'
+      ? `Fix: delete ${path} and rerun; the official file is downloaded again and verified.`
+      : located.step === 'system' && d.debianPackage
+        ? `Fix: reinstall the official files (sudo apt-get install --reinstall ${d.debianPackage}).`
+        : `Fix: replace it with the official file (${IDX_FILES.trainImages}.gz and the others, from ${d.baseUrl ?? "the dataset's site"}).`;
+  const paths: string[] = [];
   const read = (role: IdxFileRole) => {
     const path = filePath(located.dir, role);
     if (!path) throw new Error(`${d.name}: ${IDX_FILES[role]} vanished from ${located.dir}`);
-    return decodeIdx(readFileSync(path), path);
+    paths.push(path);
+    try {
+      return decodeIdx(readFileSync(path), path, { kind: role.endsWith('Images') ? 'images' : 'labels' });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}. ${fix(path)}`);
+    }
   };
   const numClasses = d.classNames.length;
-  const official = splitFromIdx(read('trainImages'), read('trainLabels'), numClasses);
-  let test: ImageSplit = splitFromIdx(read('testImages'), read('testLabels'), numClasses);
+  const pair = (images: IdxFileRole, labels: IdxFileRole): ImageSplit => {
+    const i = read(images);
+    const l = read(labels);
+    try {
+      return splitFromIdx(i, l, numClasses);
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message} (${paths.slice(-2).join(', ')}). ${fix(paths[paths.length - 1])}`,
+      );
+    }
+  };
+  const official = pair('trainImages', 'trainLabels');
+  let test: ImageSplit = pair('testImages', 'testLabels');
   const { train, validation } = validationSplit(
     official,
     options.validationSize ?? 5000,

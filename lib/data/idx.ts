@@ -26,14 +26,33 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** The kinds of IDX file of the MNIST family, by their magic number's type code and dimensions. */
+export const IDX_KINDS = {
+  images: { magic: 0x00000803, name: 'an image file', describe: 'an image file (uint8, 3 dimensions)' },
+  labels: { magic: 0x00000801, name: 'a labels file', describe: 'a labels file (uint8, 1 dimension)' },
+} as const;
+
+/** What an IDX file is expected to hold. */
+export interface IdxExpectation {
+  /** `images` (magic `0x00000803`) or `labels` (magic `0x00000801`). */
+  kind: keyof typeof IDX_KINDS;
+}
+
+function describeMagic(magic: number): string {
+  for (const k of Object.values(IDX_KINDS)) if (k.magic === magic) return k.describe;
+  return `an IDX file of type 0x${((magic >> 8) & 0xff).toString(16).padStart(2, '0')} with ${magic & 0xff} dimension(s)`;
+}
+
 /**
  * Decode an IDX file's bytes (raw, not gzip).
  *
  * @param bytes the file content.
  * @param name how to call the file in error messages.
- * @throws when the magic number is wrong, the header or data is truncated, or bytes trail the data.
+ * @param expect the kind of file expected; its magic number is checked before anything else.
+ * @throws when the magic number is wrong (or of another kind), the header or data is truncated, or
+ *   bytes trail the data.
  */
-export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
+export function parseIdx(bytes: Uint8Array, name = 'IDX data', expect?: IdxExpectation): IdxArray {
   if (bytes.length < 4) throw new Error(`${name}: truncated IDX file (${bytes.length} bytes, no header)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = TYPES[bytes[2]];
@@ -43,6 +62,15 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
       `${name}: not an IDX file (magic number 0x${magic}; expected 0x000008dd..0x00000edd: two zero bytes, ` +
         'a type code 08/09/0b/0c/0d/0e and the number of dimensions)',
     );
+  }
+  if (expect) {
+    const magic = view.getUint32(0, false);
+    const wanted = IDX_KINDS[expect.kind];
+    if (magic !== wanted.magic)
+      throw new Error(
+        `${name}: magic number 0x${magic.toString(16).padStart(8, '0')} is that of ${describeMagic(magic)}, not of ` +
+          `${wanted.name} (0x${wanted.magic.toString(16).padStart(8, '0')}): the files may be swapped or misnamed`,
+      );
   }
   const ndims = bytes[3];
   if (ndims === 0) throw new Error(`${name}: corrupt IDX header (0 dimensions)`);
@@ -101,17 +129,18 @@ function decode(view: DataView, offset: number, count: number, dtype: IdxDataTyp
 /**
  * Decode IDX bytes that may be gzip-compressed.
  *
+ * @param expect the kind of file expected (see {@link parseIdx}).
  * @throws on a corrupt or truncated gzip stream, or any {@link parseIdx} error.
  */
-export function decodeIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
-  if (!isGzip(bytes)) return parseIdx(bytes, name);
+export function decodeIdx(bytes: Uint8Array, name = 'IDX data', expect?: IdxExpectation): IdxArray {
+  if (!isGzip(bytes)) return parseIdx(bytes, name, expect);
   let raw: Buffer;
   try {
     raw = gunzipSync(bytes);
   } catch (error) {
     throw new Error(`${name}: corrupt or truncated gzip data (${(error as Error).message})`);
   }
-  return parseIdx(raw, name);
+  return parseIdx(raw, name, expect);
 }
 
 /**

@@ -91,6 +91,32 @@ export interface LoadDatasetOptions {
   trainSize?: number;
   /** Keep only the first this many test examples. Default: all (10000). */
   testSize?: number;
+  /**
+   * Download time limits: `connectMs` until the server answers a file's request (default 30 000),
+   * `readMs` without a byte while the file arrives (default 60 000).
+   */
+  timeouts?: { connectMs?: number; readMs?: number };
+  /** Download progress (start of each file, then at most every second). Default: lines on stderr. */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
+  /**
+   * How error messages name the options, e.g. `{ dir: '--data-dir', download: '--no-download' }`
+   * for a command line. Default: the option names of this object (`option dir`, `download: true`).
+   */
+  optionNames?: { dir?: string; download?: string };
+}
+
+/** Progress of a dataset download. */
+export interface DownloadProgress {
+  /** The file being downloaded, e.g. `train-images-idx3-ubyte.gz`. */
+  file: string;
+  /** Its URL. */
+  url: string;
+  /** Bytes received so far. */
+  bytes: number;
+  /** Bytes expected (the `content-length`), when the server says. */
+  total?: number;
+  /** The same, as one line of text. */
+  message: string;
 }
 
 /** Options of `syntheticDataset` (lib/data/synthetic.ts): a small, learnable, seeded image dataset. */

@@ -28,6 +28,8 @@ export interface TrainingExecutorOptions {
   systemDir?: string;
   /** The loader's cache directory (default `$XDG_CACHE_HOME/normlab/datasets/...`). */
   cacheDir?: string;
+  /** How the loader's messages name the options (the CLI: `{ dir: '--data-dir', download: '--no-download' }`). */
+  optionNames?: { dir?: string; download?: string };
 }
 
 /** Load the dataset of a run (Fashion-MNIST through the library's loader, or synthetic data). */
@@ -47,6 +49,7 @@ export async function loadRunDataset(
     ...(options.systemDir ? { systemDir: options.systemDir } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     download: options.download ?? true,
+    ...(options.optionNames ? { optionNames: options.optionNames } : {}),
     validationSize: d.valSize,
     trainSize: d.trainSize,
     testSize: d.testSize,

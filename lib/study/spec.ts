@@ -28,6 +28,7 @@ import type { NormKind } from '../norm/kinds';
 import { NORM_KINDS } from '../norm/kinds';
 import type { OptimizerName } from '../train/types';
 import { stableHash } from './hash';
+import { issueMessage, nonFiniteNumbers } from './spec-issues';
 
 /** Optimizers a study can use (the trainer's). */
 export const STUDY_OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam'];
@@ -177,15 +178,15 @@ export type StudySpec = z.output<typeof studySpecSchema>;
 /** A validated experiment. */
 export type ExperimentSpec = z.output<typeof experimentSchema>;
 
+/** Format a path as `experiments[0].seeds`. */
+function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(spec)';
+}
+
 /** Format zod issues as `path: message` lines. */
-function formatIssues(error: z.ZodError): string {
+function formatIssues(error: z.ZodError, input: unknown): string {
   return error.issues
-    .map((issue) => {
-      const path = issue.path
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
-        .join('');
-      return `  - ${path || '(spec)'}: ${issue.message}`;
-    })
+    .map((issue) => `  - ${formatPath(issue.path)}: ${issueMessage(issue, input)}`)
     .join('\n');
 }
 
@@ -194,15 +195,27 @@ function formatIssues(error: z.ZodError): string {
  *
  * @param input - a parsed JSON/YAML object.
  * @param source - where it came from, for the error message (default `'spec'`).
- * @throws an Error listing every problem with its path and, for enumerations, the valid values.
+ * @throws an Error listing every problem with its path and, for enumerations, the valid values;
+ *   numbers that are not finite (`1e400` in JSON) are named first.
  * @example
  * ```ts
  * const spec = validateSpec(JSON.parse(text), 'my-study.json');
  * ```
  */
 export function validateSpec(input: unknown, source = 'spec'): StudySpec {
+  const nonFinite = nonFiniteNumbers(input);
+  if (nonFinite.length > 0)
+    throw new Error(
+      `invalid study spec (${source}):\n${nonFinite
+        .map(
+          (n) =>
+            `  - ${formatPath(n.path)}: ${n.value} is not a finite number (too large for a double, or NaN)`,
+        )
+        .join('\n')}`,
+    );
   const parsed = studySpecSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid study spec (${source}):\n${formatIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`invalid study spec (${source}):\n${formatIssues(parsed.error, input)}`);
   return parsed.data;
 }
 

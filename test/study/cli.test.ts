@@ -160,7 +160,8 @@ test('bad input: unknown profile, malformed spec, unknown arch/kind, bad shard, 
     '1',
   ]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /fashion-mnist: option dir is .*no-such-dir, but it lacks train-images-idx3-ubyte/);
+  assert.match(r.stderr, /fashion-mnist: --data-dir is .*no-such-dir, but it lacks train-images-idx3-ubyte/);
+  assert.doesNotMatch(r.stderr, /option dir/, "the CLI's own option name");
   assert.equal(
     completeLines(join(dir, 'q', 'results.jsonl')).length,
     1,
@@ -181,6 +182,8 @@ test('--help lists every option', () => {
     '--data-dir',
     '--no-download',
     '--max-runs',
+    '--wait',
+    '--repair',
   ])
     assert.ok(r.stdout.includes(opt), opt);
   assert.match(r.stdout, /choices: "smoke", "quick", "full"/);
