@@ -31,6 +31,7 @@ interface Binding {
   TF_ATTR_STRING: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_INT: number;
+  TF_ATTR_SHAPE: number;
   TF_FLOAT: number;
   TF_INT32: number;
 }
@@ -53,12 +54,21 @@ export interface TensorflowOps {
   string(name: string, value: string): OpAttr;
   /** A type attribute set to float32 (normlab's layers compute in float32). */
   float32Type(name: string): OpAttr;
+  /** A shape attribute. */
+  shape(name: string, dims: readonly number[]): OpAttr;
 }
 
-let nativeKernelsOn = true;
+/** `NORMLAB_NATIVE_KERNELS=0` in the environment (Node only) starts with native kernels off. */
+function nativeKernelsFromEnvironment(): boolean {
+  const env = typeof process !== 'undefined' ? process.env : undefined;
+  return env?.NORMLAB_NATIVE_KERNELS !== '0';
+}
+
+let nativeKernelsOn = nativeKernelsFromEnvironment();
 
 /**
- * Switch normlab's native TensorFlow kernels on (the default) or off. Off, every layer and the
+ * Switch normlab's native TensorFlow kernels on (the default; `NORMLAB_NATIVE_KERNELS=0` in the
+ * environment makes off the default) or off. Off, every layer and the
  * trainer take their portable tfjs paths even on tfjs-node: the same numbers to float32 round-off
  * (the tests check both paths against the same fixtures), slower. Useful to compare the two or to
  * rule the native paths out when debugging.
@@ -100,6 +110,7 @@ export function tensorflowOps(): TensorflowOps | null {
     bool: (name, value) => ({ name, type: b.TF_ATTR_BOOL, value }),
     string: (name, value) => ({ name, type: b.TF_ATTR_STRING, value }),
     float32Type: (name) => ({ name, type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }),
+    shape: (name, dims) => ({ name, type: b.TF_ATTR_SHAPE, value: [...dims] }),
   };
   cached = { backend, ops };
   return ops;

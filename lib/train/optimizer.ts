@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { FusedMomentumOptimizer } from '../native/fused-momentum';
 import type { TrainConfig } from './types';
 
 /**
@@ -22,7 +23,7 @@ export function makeOptimizer(config: TrainConfig): tf.Optimizer {
   switch (config.optimizer) {
     case 'sgd': {
       const momentum = config.momentum ?? 0.9;
-      return momentum === 0 ? tf.train.sgd(lr) : tf.train.momentum(lr, momentum);
+      return momentum === 0 ? tf.train.sgd(lr) : new FusedMomentumOptimizer(lr, momentum);
     }
     case 'adam':
       return tf.train.adam(lr, config.beta1 ?? 0.9, config.beta2 ?? 0.999, config.adamEpsilon ?? 1e-7);

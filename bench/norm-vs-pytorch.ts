@@ -1,0 +1,166 @@
+/**
+ * Forward + backward of each normalization layer, normlab against PyTorch, on the same tensors.
+ *
+ * For every norm kind but `none` (`NORM_KINDS`, so new kinds join by themselves) and two feature
+ * shapes, conv NHWC [64, 28, 28, 32] and dense [64, 256]: the layer in training mode, forward, then
+ * the gradients w.r.t. the input, γ and β given an upstream gradient `dy` (tfjs' engine gradient
+ * with `dy`, no extra loss op). normlab runs with its native TensorFlow kernels on (`native`) and off
+ * (`portable`); PyTorch's layers (bench/pytorch-norm-layers.py, reference venv) read the same `x`
+ * and `dy` from files this script writes. Layers are built with `convention: 'pytorch'` and
+ * 8 groups for group norm. Each measurement is the median of 10 repetitions after 2 warm-ups; the
+ * table gives the median over 3 rounds, interleaved (every contender once per round).
+ *
+ * Usage: `node --import tsx bench/norm-vs-pytorch.ts [--rounds 3] [--reps 10] [--torch-threads 2]
+ * [--kinds batch,layer,...] [--shapes conv,dense]`. The reference venv is `.venv-ref` in the project
+ * root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`.
+ *
+ * Findings (Nov 2026, 2 shared vCPUs): TensorFlow's fused batch norm (lib/native) is what brings
+ * normlab's batch norm level with or ahead of PyTorch's. TensorFlow has no fused kernel for layer,
+ * instance or group norm; running them through FusedBatchNormV3 would need the batch axis folded
+ * into the channels (a transpose of the whole tensor each way), so they keep their closed-form
+ * portable paths (lib/norm/core.ts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../lib/backend';
+import { setNativeKernels } from '../lib/native/tensorflow-ops';
+import { NORM_KINDS, type NormKind, normLayer } from '../lib/norm/index';
+import { runReferenceScript } from './reference-python';
+
+const SHAPES = { conv: [64, 28, 28, 32], dense: [64, 256] } as const;
+type ShapeName = keyof typeof SHAPES;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median ms of forward + backward of `kind` on `x` with upstream gradient `dy`. */
+function timeLayer(kind: NormKind, x: tf.Tensor, dy: tf.Tensor, reps: number, native: boolean): number {
+  setNativeKernels(native);
+  const layer = normLayer(kind, { convention: 'pytorch', groups: 8 });
+  tf.dispose(layer.apply(x) as tf.Tensor); // build
+  const params = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const times: number[] = [];
+  for (let i = 0; i < reps + 2; i++) {
+    const t0 = performance.now();
+    tf.tidy(() => {
+      const { grads } = tf
+        .engine()
+        .gradients(() => layer.apply(x, { training: true }) as tf.Tensor, [x, ...params], dy);
+      grads[0].dataSync(); // tfjs-node runs ops synchronously; this only makes sure the work is done
+    });
+    if (i >= 2) times.push(performance.now() - t0);
+  }
+  for (const w of layer.weights) w.dispose();
+  setNativeKernels(true);
+  return median(times);
+}
+
+const fmt = (x: number | undefined, digits = 2): string =>
+  x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
+
+async function main(): Promise<void> {
+  console.log(describeBackend(await initBackend()));
+  const rounds = Number(arg('rounds', '3'));
+  const reps = Number(arg('reps', '10'));
+  const threads = Number(arg('torch-threads', '2'));
+  const kinds = arg('kinds', NORM_KINDS.filter((k) => k !== 'none').join(',')).split(',') as NormKind[];
+  const shapes = arg('shapes', 'conv,dense').split(',') as ShapeName[];
+  for (const k of kinds)
+    if (!NORM_KINDS.includes(k))
+      throw new Error(`--kinds: unknown '${k}'; expected some of ${NORM_KINDS.join(', ')}`);
+  for (const s of shapes)
+    if (!(s in SHAPES)) throw new Error(`--shapes: unknown '${s}'; expected conv, dense`);
+  const loadStart = loadavg();
+  console.log(
+    `${rounds} interleaved rounds × median of ${reps} reps; ${cpus().length} CPUs; load average ${loadStart.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'normlab-norm-bench-'));
+  const inputs = new Map<ShapeName, { x: tf.Tensor; dy: tf.Tensor }>();
+  for (const s of shapes) {
+    const x = tf.randomNormal([...SHAPES[s]], 0.5, 2, 'float32', 1);
+    const dy = tf.randomNormal([...SHAPES[s]], 0, 1, 'float32', 2);
+    writeFileSync(join(dir, `${s}-x.f32`), Buffer.from((x.dataSync() as Float32Array).buffer));
+    writeFileSync(join(dir, `${s}-dy.f32`), Buffer.from((dy.dataSync() as Float32Array).buffer));
+    inputs.set(s, { x, dy });
+  }
+  const cases = shapes.flatMap((s) =>
+    kinds.filter((k) => !(k === 'instance' && s === 'dense')).map((k) => ({ kind: k, shape: s })),
+  );
+  const results = new Map<string, { native: number[]; portable: number[]; torch: number[] }>();
+  for (const c of cases) results.set(`${c.kind}:${c.shape}`, { native: [], portable: [], torch: [] });
+  let torchNote = '';
+  for (let r = 0; r < rounds; r++) {
+    for (const c of cases) {
+      const { x, dy } = inputs.get(c.shape)!;
+      const entry = results.get(`${c.kind}:${c.shape}`)!;
+      entry.native.push(timeLayer(c.kind, x, dy, reps, true));
+      entry.portable.push(timeLayer(c.kind, x, dy, reps, false));
+    }
+    try {
+      const lines = runReferenceScript(
+        'pytorch-norm-layers.py',
+        [
+          '--data',
+          dir,
+          '--cases',
+          cases.map((c) => `${c.kind}:${c.shape}`).join(','),
+          '--reps',
+          String(reps),
+          '--threads',
+          String(threads),
+        ],
+        threads,
+      );
+      torchNote = `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s), channels_last`;
+      for (const line of lines.slice(1)) {
+        if (typeof line.median_ms === 'number') results.get(line.case as string)?.torch.push(line.median_ms);
+      }
+    } catch (error) {
+      torchNote = `PyTorch skipped: ${(error as Error).message}`;
+    }
+    process.stderr.write(`  round ${r + 1} done\n`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  for (const { x, dy } of inputs.values()) tf.dispose([x, dy]);
+
+  console.log(
+    `\n${torchNote}\nms per forward + backward (median of rounds); torch/normlab > 1: normlab is faster`,
+  );
+  const header = ['kind', 'shape', 'native', 'portable', 'torch', 'portable/native', 'torch/native'];
+  console.log(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(16))).join(''));
+  for (const c of cases) {
+    const e = results.get(`${c.kind}:${c.shape}`)!;
+    const native = median(e.native);
+    const portable = median(e.portable);
+    const torch = e.torch.length ? median(e.torch) : undefined;
+    const cells = [
+      fmt(native),
+      fmt(portable),
+      fmt(torch),
+      fmt(portable / native),
+      fmt(torch ? torch / native : undefined),
+    ];
+    console.log(c.kind.padEnd(10) + c.shape.padEnd(10) + cells.map((v) => v.padStart(16)).join(''));
+  }
+  console.log(
+    `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (${cpus().length} CPUs shared with other processes).`,
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

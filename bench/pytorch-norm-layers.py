@@ -1,0 +1,85 @@
+"""PyTorch side of bench/norm-vs-pytorch.ts: forward + backward time of PyTorch's normalization
+layers on the tensors the TypeScript side wrote.
+
+For each case "kind:shape" (shape "conv" = NHWC [64, 28, 28, 32], "dense" = [64, 256]) it reads
+x and dy (raw little-endian float32, written by the TypeScript side) from --data, runs the layer in
+training mode, `y.backward(dy)`, and prints one JSON object per case:
+{"case", "median_ms", "reps"}; "median_ms" is null for a kind without a PyTorch twin.
+Conv features are used in PyTorch's channels_last layout (a permuted view of the NHWC data, no
+copy): BatchNorm2d, InstanceNorm2d(affine=True) and GroupNorm(8) see [N, C, H, W]; LayerNorm
+normalizes each example over (H, W, C) with affine weights of that shape, like normlab's layer norm.
+
+Usage: .venv-ref/bin/python bench/pytorch-norm-layers.py --data DIR --cases batch:conv,layer:dense \
+           --reps 10 --threads 2
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+SHAPES = {"conv": (64, 28, 28, 32), "dense": (64, 256)}
+
+
+def layer_for(kind: str, shape: tuple[int, ...]) -> nn.Module | None:
+    """PyTorch's layer of `kind` for features of `shape` (NHWC or [N, C]); None when it has none."""
+    channels = shape[-1]
+    conv = len(shape) == 4
+    if kind == "batch":
+        return nn.BatchNorm2d(channels) if conv else nn.BatchNorm1d(channels)
+    if kind == "layer":
+        return nn.LayerNorm(list(shape[1:]))
+    if kind == "instance":
+        return nn.InstanceNorm2d(channels, affine=True) if conv else None
+    if kind == "group":
+        return nn.GroupNorm(8, channels)
+    return None
+
+
+def time_case(kind: str, shape_name: str, data: str, reps: int) -> float | None:
+    shape = SHAPES[shape_name]
+    layer = layer_for(kind, shape)
+    if layer is None:
+        return None
+    x_nhwc = torch.from_numpy(np.fromfile(os.path.join(data, f"{shape_name}-x.f32"), dtype="<f4").reshape(shape))
+    dy_nhwc = torch.from_numpy(np.fromfile(os.path.join(data, f"{shape_name}-dy.f32"), dtype="<f4").reshape(shape))
+    x_leaf = x_nhwc.clone().requires_grad_()
+    channels_first = len(shape) == 4 and kind != "layer"
+    dy = dy_nhwc.permute(0, 3, 1, 2) if channels_first else dy_nhwc
+    layer.train()
+    times = []
+    for i in range(reps + 2):
+        t0 = time.perf_counter()
+        x = x_leaf.permute(0, 3, 1, 2) if channels_first else x_leaf
+        y = layer(x)
+        y.backward(dy)
+        elapsed = time.perf_counter() - t0
+        x_leaf.grad = None
+        for p in layer.parameters():
+            p.grad = None
+        if i >= 2:
+            times.append(elapsed)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True)
+    p.add_argument("--cases", required=True)
+    p.add_argument("--reps", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for case in a.cases.split(","):
+        kind, shape_name = case.split(":")
+        print(json.dumps({"case": case, "median_ms": time_case(kind, shape_name, a.data, a.reps), "reps": a.reps}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
