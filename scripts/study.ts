@@ -20,6 +20,7 @@ import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/stud
 import { loadSpecFile } from '../lib/study/spec-file';
 import { loadResults, quarantinePath } from '../lib/study/store';
 import { formatScorecard } from '../lib/study/summary';
+import { checkOutDir, handleInterrupts, studyCommand } from './study-guards';
 
 interface CliOptions {
   profile: string;
@@ -94,7 +95,7 @@ function progressDisplay(): { update: (p: StudyProgress) => void; stop: () => vo
       }
     },
     stop() {
-      bar?.stop();
+      if (started) bar?.stop();
     },
   };
 }
@@ -171,10 +172,11 @@ async function main(argv: string[]): Promise<void> {
   const o = program.opts<CliOptions>();
   const spec = o.spec ? loadSpecFile(o.spec) : profileSpec(o.profile);
   const outDir = o.out ?? join('results', spec.name);
-  const command = `node --import tsx scripts/study.ts ${argv.slice(2).join(' ')}`.trim();
+  const command = studyCommand(argv.slice(2));
 
   if (o.repair) {
     const shardOfFile = o.shard ? parseShard(o.shard) : undefined;
+    checkOutDir(outDir);
     const path = join(outDir, resultsFileName(shardOfFile));
     const explicit = Boolean(o.spec) || program.getOptionValueSource('profile') === 'cli';
     const r = repairResults(path, explicit ? spec : undefined);
@@ -195,6 +197,7 @@ async function main(argv: string[]): Promise<void> {
           `'${spec.name}' (hash ${expandSpec(spec).specHash}); nothing was merged`,
       );
     const mergeOut = o.out ?? join('results', first.specName);
+    checkOutDir(mergeOut);
     const merged = mergeResults(o.merge, join(mergeOut, resultsFileName()));
     console.log(
       `merged ${o.merge.length} file(s): ${merged.runs} runs (${merged.duplicates} duplicates dropped, ${merged.missing} planned runs missing)`,
@@ -211,6 +214,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.reportOnly) {
+    checkOutDir(outDir);
     const path = join(outDir, resultsFileName());
     const header = loadResults(path).header;
     report(header.spec, path, outDir, { command }, Boolean(o.details));
@@ -220,6 +224,7 @@ async function main(argv: string[]): Promise<void> {
   const maxRuns = o.maxRuns === undefined ? undefined : Number(o.maxRuns);
   if (maxRuns !== undefined && !(Number.isInteger(maxRuns) && maxRuns >= 0))
     throw new Error(`--max-runs must be an integer >= 0, got '${o.maxRuns}'`);
+  checkOutDir(outDir);
   const info = await initBackend();
   const plan = expandSpec(spec);
   console.log(
@@ -230,6 +235,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
   const display = progressDisplay();
   let waitingSaid = false;
+  let saved = { done: 0, total: shard ? Math.ceil(plan.runs.length / shard.count) : plan.runs.length };
+  const stopHandling = handleInterrupts({
+    resultsPath: join(outDir, resultsFileName(shard)),
+    resumeCommand: command,
+    saved: () => saved,
+    stopDisplay: display.stop,
+  });
   let result: Awaited<ReturnType<typeof runStudy>>;
   try {
     result = await runStudy({
@@ -242,7 +254,10 @@ async function main(argv: string[]): Promise<void> {
         download: o.download,
         optionNames: { dir: '--data-dir', download: '--no-download' },
       }),
-      onProgress: display.update,
+      onProgress: (p) => {
+        saved = { done: p.done, total: p.total };
+        display.update(p);
+      },
       wait: Boolean(o.wait),
       onWait: (holder) => {
         if (waitingSaid) return;
@@ -254,6 +269,7 @@ async function main(argv: string[]): Promise<void> {
       },
     });
   } finally {
+    stopHandling();
     display.stop();
   }
   if (result.staleLock)
