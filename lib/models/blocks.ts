@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../data/random';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
@@ -30,6 +31,8 @@ export interface BlockContext {
   normCount: number;
   /** Convolutions with weight standardization ({@link WeightStandardizedConv2D}). Default false. */
   weightStandardization?: boolean;
+  /** The model's seed (noisy batch norm derives each layer's noise seed from it). */
+  seed: number;
 }
 
 /**
@@ -57,6 +60,8 @@ export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
     groups: ctx.groups,
     momentum: ctx.bnMomentum,
     convention: 'keras' as const,
+    // Only noisy batch norm reads it: a different noise sequence per layer, fixed by the model seed.
+    noiseSeed: deriveSeed(ctx.seed, 7919 + ctx.normCount),
   };
   return normLayer(ctx.norm, options).apply(x) as Sym;
 }

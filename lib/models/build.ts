@@ -65,6 +65,7 @@ export function buildModel(spec: ModelSpec): tf.LayersModel {
     epsilon: spec.normEpsilon ?? 1e-5,
     normCount: 0,
     weightStandardization: spec.weightStandardization ?? false,
+    seed: spec.seed ?? 0,
   };
   if (typeof ctx.weightStandardization !== 'boolean') {
     throw new Error(

@@ -28,8 +28,9 @@ export interface ModelSpec {
   arch: Architecture;
   /**
    * Normalization after every hidden linear/conv layer (placement conv → norm → ReLU):
-   * `none | batch | layer | instance | group`. `instance` is not defined on the MLP's 2-D
-   * features and is rejected there.
+   * `none | batch | layer | instance | group | noisy-batch`. `instance` is not defined on the
+   * MLP's 2-D features and is rejected there. `noisy-batch` (batch norm plus per-step random
+   * shift and scale, a diagnostic) draws each layer's noise from a seed derived from `seed`.
    */
   norm: NormKind;
   /**

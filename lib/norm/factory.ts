@@ -12,6 +12,7 @@ import { IdentityNormalization } from './identity';
 import { InstanceNormalization } from './instance-normalization';
 import { assertNormKind, type NormKind } from './kinds';
 import { type LayerNormAxis, LayerNormalization } from './layer-normalization';
+import { NoisyBatchNormalization } from './noisy-batch-normalization';
 import { RMSNormalization } from './rms-normalization';
 
 /**
@@ -31,8 +32,14 @@ export interface NormLayerOptions {
    * `pytorch`.
    */
   epsilon?: number;
+  /** noisy-batch only: bound of the per-step shift μ ~ U(−maxShift, maxShift). Default 0.5. */
+  maxShift?: number;
+  /** noisy-batch only: bound of the per-step scale σ ~ U(1, maxScale). Default 1.5. */
+  maxScale?: number;
+  /** noisy-batch only: seed of the noise sequence. Default 0. */
+  noiseSeed?: number;
   /**
-   * batch, batch-renorm: momentum in [0, 1), in the convention's meaning. Default 0.99 `keras`,
+   * batch, batch-renorm, noisy-batch: momentum in [0, 1), in the convention's meaning. Default 0.99 `keras`,
    * 0.1 `pytorch`.
    */
   momentum?: number;
@@ -68,9 +75,10 @@ export interface NormLayerOptions {
  * `layer` → {@link LayerNormalization} (default `axis: 'features'`),
  * `instance` → {@link InstanceNormalization}, `group` → {@link GroupNormalization},
  * `rms` → {@link RMSNormalization} (default `axis: 'features'`),
- * `batch-renorm` → {@link BatchRenormalization}.
+ * `batch-renorm` → {@link BatchRenormalization},
+ * `noisy-batch` → {@link NoisyBatchNormalization}.
  *
- * @param kind one of `none | batch | layer | instance | group | rms | batch-renorm`.
+ * @param kind one of `none | batch | layer | instance | group | rms | batch-renorm | noisy-batch`.
  * @param options see {@link NormLayerOptions}; options that do not apply to `kind` are ignored.
  * @throws Error listing the kinds for an unknown `kind`, or naming the option for a bad value.
  * @example
@@ -88,6 +96,7 @@ export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.la
   const k = assertNormKind(kind);
   const { axis, epsilon, momentum, runningVariance, groups, center, scale, convention, name } = options;
   const { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps } = options;
+  const { maxShift, maxScale, noiseSeed } = options;
   const common = { epsilon, center, scale, convention, name };
   const channelAxis = (): number | undefined => {
     if (axis === undefined) return undefined;
@@ -111,5 +120,15 @@ export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.la
       const renorm = { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps };
       return new BatchRenormalization({ ...common, axis: channelAxis(), momentum, ...renorm });
     }
+    case 'noisy-batch':
+      return new NoisyBatchNormalization({
+        ...common,
+        axis: channelAxis(),
+        momentum,
+        runningVariance,
+        maxShift,
+        maxScale,
+        noiseSeed,
+      });
   }
 }

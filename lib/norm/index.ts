@@ -9,6 +9,7 @@
  * | `layer`    | `LayerNormalization`    | `axis` (factory default H, W, C)  | sizes on `axis`| gamma, beta                                 |
  * | `instance` | `InstanceNormalization` | H, W (per example and channel)    | `[C]`          | gamma, beta                                 |
  * | `group`    | `GroupNormalization`    | H, W and C/G channels per group   | `[C]`          | gamma, beta                                 |
+ * | `noisy-batch` | `NoisyBatchNormalization` | as `batch`, then per-step random shift/scale | `[C]` | as `batch`                      |
  *
  * gamma/beta are absent when `scale`/`center` is false. Saved models name the layers by their
  * registered class names, `normlab>BatchNormalization`, `normlab>LayerNormalization`,
@@ -46,6 +47,7 @@ export * from './instance-normalization';
 export * from './kinds';
 export * from './layer-normalization';
 export * from './layer-options';
+export * from './noisy-batch-normalization';
 export * from './normalization-layer';
 export * from './renorm-steps';
 export * from './rms-normalization';

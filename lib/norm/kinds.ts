@@ -14,13 +14,23 @@
  * - `rms`: RMS norm (Zhang & Sennrich 2019), layer norm without centering: each example divided by
  *   its root mean square;
  * - `batch-renorm`: batch renormalization (Ioffe 2017), batch norm corrected towards its running
- *   statistics, for small or non-i.i.d. batches.
+ *   statistics, for small or non-i.i.d. batches;
+ * - `noisy-batch`: batch norm followed by noise whose mean and variance change every training step
+ *   (Santurkar et al. 2018), a diagnostic kind for the "internal covariate shift" question.
  *
  * Weight standardization (Qiao et al. 2019) is not a kind: it standardizes a convolution's kernel,
  * not its output (`WeightStandardizedConv2D`, and `weightStandardization` in the model zoo's specs
  * to pair it with a kind, typically `group`).
  */
-export type NormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group' | 'rms' | 'batch-renorm';
+export type NormKind =
+  | 'none'
+  | 'batch'
+  | 'layer'
+  | 'instance'
+  | 'group'
+  | 'rms'
+  | 'batch-renorm'
+  | 'noisy-batch';
 
 /** Every {@link NormKind}, in the order above (handy for loops and for error messages). */
 export const NORM_KINDS: readonly NormKind[] = Object.freeze([
@@ -31,6 +41,7 @@ export const NORM_KINDS: readonly NormKind[] = Object.freeze([
   'group',
   'rms',
   'batch-renorm',
+  'noisy-batch',
 ]);
 
 /** Whether `x` is one of {@link NORM_KINDS}. */
@@ -41,7 +52,7 @@ export function isNormKind(x: unknown): x is NormKind {
 /**
  * Check that `x` is a {@link NormKind} and return it typed.
  *
- * @throws Error naming the allowed kinds, e.g. `unknown normalization kind "bn"; expected one of none, batch, layer, instance, group, rms, batch-renorm`.
+ * @throws Error naming the allowed kinds, e.g. `unknown normalization kind "bn"; expected one of none, batch, layer, instance, group, rms, batch-renorm, noisy-batch`.
  * @example
  * ```ts
  * const kind = assertNormKind(process.argv[2]); // 'batch'

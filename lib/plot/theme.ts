@@ -11,15 +11,22 @@
 import type { Figure, PlotAxis, PlotLayout } from './types';
 
 /** The normalization kinds charts colour: the same names as the library's `normLayer` kinds. */
-export type PlotNormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group';
+export type PlotNormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group' | 'noisy-batch';
 
 /** The kinds in the order charts list them (legend order, bar order). */
-export const PLOT_NORM_KINDS: readonly PlotNormKind[] = ['none', 'batch', 'layer', 'instance', 'group'];
+export const PLOT_NORM_KINDS: readonly PlotNormKind[] = [
+  'none',
+  'batch',
+  'layer',
+  'instance',
+  'group',
+  'noisy-batch',
+];
 
 /**
  * One colour per normalization kind (hex), readable on light and dark backgrounds and
  * distinguishable with the common colour-vision deficiencies (an Okabe–Ito-like set):
- * none grey, batch blue, layer amber, instance green, group magenta.
+ * none grey, batch blue, layer amber, instance green, group magenta, noisy batch vermilion.
  */
 export const NORM_KIND_COLORS: Readonly<Record<PlotNormKind, string>> = {
   none: '#8c8c8c',
@@ -27,6 +34,7 @@ export const NORM_KIND_COLORS: Readonly<Record<PlotNormKind, string>> = {
   layer: '#c97a00',
   instance: '#009e73',
   group: '#c05fa0',
+  'noisy-batch': '#d55e00',
 };
 
 /** Human labels for legends: `batch` → `BatchNorm`. */
@@ -36,6 +44,7 @@ export const NORM_KIND_LABELS: Readonly<Record<PlotNormKind, string>> = {
   layer: 'LayerNorm',
   instance: 'InstanceNorm',
   group: 'GroupNorm',
+  'noisy-batch': 'noisy BatchNorm',
 };
 
 /**
@@ -73,7 +82,7 @@ function isNormKind(kind: string): kind is PlotNormKind {
 /**
  * The colour of a normalization kind.
  *
- * @param kind - `none | batch | layer | instance | group`.
+ * @param kind - `none | batch | layer | instance | group | noisy-batch`.
  * @throws when `kind` is not one of them.
  */
 export function normKindColor(kind: string): string {

@@ -10,6 +10,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { syntheticDataset } from '../data/synthetic';
 import type { ImageDataset } from '../data/types';
+import { trainWithProbes } from '../mechanism/train-with-probes';
 import { buildModel } from '../models/build';
 import type { NormKind } from '../norm/kinds';
 import { train } from '../train/trainer';
@@ -89,21 +90,30 @@ async function executeTrain(
   try {
     const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
     const totalSteps = stepsPerEpoch * config.epochs;
-    const result: TrainResult = await train(
-      model,
-      { train: data.train, validation: data.validation, test: data.test },
-      {
-        ...trainConfig(config),
-        targetAccuracy: config.targetAccuracy,
-        // Evenly spaced validation passes: the resolution of steps/seconds to target.
-        evalEvery:
-          config.evalsPerEpoch > 1 ? Math.max(1, Math.floor(stepsPerEpoch / config.evalsPerEpoch)) : 'epoch',
-        // Test accuracy is needed at the end only (final.test); per-epoch test passes would cost time.
-        evalTestEachEpoch: false,
-        evalTrainAtEnd: true,
-      },
-      { onStep: (s) => onStep?.({ step: s.step, totalSteps, loss: s.loss }) },
-    );
+    const splits = { train: data.train, validation: data.validation, test: data.test };
+    const settings: TrainConfig = {
+      ...trainConfig(config),
+      targetAccuracy: config.targetAccuracy,
+      // Evenly spaced validation passes: the resolution of steps/seconds to target.
+      evalEvery:
+        config.evalsPerEpoch > 1 ? Math.max(1, Math.floor(stepsPerEpoch / config.evalsPerEpoch)) : 'epoch',
+      // Test accuracy is needed at the end only (final.test); per-epoch test passes would cost time.
+      evalTestEachEpoch: false,
+      evalTrainAtEnd: true,
+    };
+    const callbacks = {
+      onStep: (s: { step: number; loss: number }) => onStep?.({ step: s.step, totalSteps, loss: s.loss }),
+    };
+    if (config.probes) {
+      // Mechanism experiment: the same training, probed between steps (lib/mechanism).
+      const probed = await trainWithProbes(model, splits, settings, config.probes, callbacks);
+      return {
+        metrics: trainRunMetrics(probed.result),
+        history: compactHistory(probed.result),
+        probes: probed.probes,
+      };
+    }
+    const result: TrainResult = await train(model, splits, settings, callbacks);
     return { metrics: trainRunMetrics(result), history: compactHistory(result) };
   } finally {
     model.dispose();

@@ -9,7 +9,9 @@
  * - `init` (claim 4): init-scale sweep, none vs batch;
  * - `lr` (claim 5): learning-rate sweep, none vs batch;
  * - `batch` (claim 8): batch-size sweep including tiny batches, batch vs group (and none);
- * - `overhead` (claim 7): step times of every kind, measured alternately round by round.
+ * - `overhead` (claim 7): step times of every kind, measured alternately round by round;
+ * - `mechanism` (claim 9, the explanation): the VGG with none, batch and noisy batch norm, probed
+ *   during training (covariate shift, landscape, activation quantiles; lib/mechanism).
  *
  * The exact grids and budgets are in each profile's object below and in its `description`.
  *
@@ -79,6 +81,14 @@ export const SMOKE_PROFILE: StudySpecInput = {
       seeds: 1,
       overhead: { rounds: 3, stepsPerRound: 3, warmupSteps: 1 },
     },
+    {
+      name: 'mechanism',
+      claims: [9],
+      archs: ['vgg'],
+      norms: ['none', 'batch', 'noisy-batch'],
+      seeds: 2,
+      probes: { checkpoints: 3, trackPoints: 5, batchSize: 32 },
+    },
   ],
 };
 
@@ -90,7 +100,9 @@ export const SMOKE_PROFILE: StudySpecInput = {
  * - `init`: init scales 0.25/1/4 × MLP × none/batch (12 new runs; scale 1 is shared with the headline);
  * - `lr`: learning rates 0.01/0.05/0.5 × MLP × none/batch (12 new runs);
  * - `batch`: batch sizes 4/16/64 × MLP × none/batch/layer (18 new runs);
- * - `overhead`: MLP and VGG, 8 alternating rounds of 5 timed steps per kind.
+ * - `overhead`: MLP and VGG, 8 alternating rounds of 5 timed steps per kind;
+ * - `mechanism`: VGG × none/batch/noisy-batch × 3 seeds, 3 epochs, probed at 5 checkpoints
+ *   (target validation accuracy 0.75; 9 runs).
  * About 5 minutes on 2 idle cores (8 when the machine is shared).
  */
 export const QUICK_PROFILE: StudySpecInput = {
@@ -98,7 +110,7 @@ export const QUICK_PROFILE: StudySpecInput = {
   description:
     'Fashion-MNIST subsets (2000 train, 1000 val, 2000 test), SGD momentum 0.9, lr 0.05, batch 64, 3 epochs, 3 seeds; ' +
     'headline MLP+VGG x all kinds; init-scale, learning-rate and batch-size (4/16/64) sweeps on the MLP; ' +
-    'interleaved overhead timing on MLP and VGG. About 5 minutes on 2 cores.',
+    'interleaved overhead timing on MLP and VGG; mechanism probes on the VGG with none/batch/noisy-batch x 3 seeds. About 5 minutes on 2 cores.',
   dataset: { source: 'fashion-mnist', trainSize: 2000, valSize: 1000, testSize: 2000 },
   defaults: {
     optimizer: 'sgd',
@@ -152,6 +164,14 @@ export const QUICK_PROFILE: StudySpecInput = {
       seeds: 1,
       overhead: { rounds: 8, stepsPerRound: 5, warmupSteps: 3 },
     },
+    {
+      name: 'mechanism',
+      claims: [9],
+      archs: ['vgg'],
+      norms: ['none', 'batch', 'noisy-batch'],
+      seeds: 3,
+      probes: { checkpoints: 5, trackPoints: 20, batchSize: 128 },
+    },
   ],
 };
 
@@ -171,7 +191,9 @@ export const QUICK_PROFILE: StudySpecInput = {
  * - `batch` and `batch-vgg` (claim 8): batch sizes 2/4/8/16/64 × none/batch/group × 3 seeds,
  *   2 epochs, on the MLP (2,000 images) and the VGG (1,000 images) (90 runs);
  * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 timed
- *   steps per kind at batch 64 (9 runs).
+ *   steps per kind at batch 64 (9 runs);
+ * - `mechanism` (claim 9): VGG × none/batch/noisy-batch × 5 seeds, 3 epochs on 2,000 images,
+ *   target validation accuracy 0.75, probed at 5 checkpoints (15 runs, a few minutes).
  *
  * Budget: measured trainer speed on this 2-core machine at batch 64 is about 5,000 examples/s for
  * the MLP, 900 for the VGG and 250–450 for the ResNet. Scaling the `quick` profile's measured
@@ -186,7 +208,8 @@ export const FULL_PROFILE: StudySpecInput = {
     'Fashion-MNIST (6000 train, 2000 val, 5000 test), SGD momentum 0.9, lr 0.05, batch 64, target val accuracy 0.8; ' +
     'headline MLP+VGG x all kinds x 5 seeds (4 epochs) and ResNet x all kinds x 5 seeds (3 epochs on 2000 images); ' +
     'init scales 0.1..10 and learning rates 0.003..3 on MLP+VGG x none/batch x 3 seeds (3 epochs on 2000 images); ' +
-    'batch sizes 2/4/8/16/64 on MLP (2000 images) and VGG (1000 images) x none/batch/group x 3 seeds (2 epochs); interleaved overhead timing on all architectures. ' +
+    'batch sizes 2/4/8/16/64 on MLP (2000 images) and VGG (1000 images) x none/batch/group x 3 seeds (2 epochs); interleaved overhead timing on all architectures; ' +
+    'mechanism probes on the VGG with none/batch/noisy-batch x 5 seeds (3 epochs on 2000 images). ' +
     'About an hour on 2 cores.',
   dataset: { source: 'fashion-mnist', trainSize: 6000, valSize: 2000, testSize: 5000 },
   defaults: {
@@ -265,6 +288,17 @@ export const FULL_PROFILE: StudySpecInput = {
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
       seeds: 3,
       overhead: { rounds: 6, stepsPerRound: 10, warmupSteps: 3 },
+    },
+    {
+      name: 'mechanism',
+      claims: [9],
+      archs: ['vgg'],
+      norms: ['none', 'batch', 'noisy-batch'],
+      seeds: 5,
+      epochs: 3,
+      trainSize: 2000,
+      targetAccuracy: 0.75,
+      probes: { checkpoints: 5, trackPoints: 20, batchSize: 128 },
     },
   ],
 };

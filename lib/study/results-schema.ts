@@ -45,6 +45,16 @@ const configSchema = z.discriminatedUnion('kind', [
       epochs: num,
       targetAccuracy: num,
       evalsPerEpoch: num,
+      probes: z
+        .object({
+          checkpoints: num,
+          trackPoints: num,
+          batchSize: num,
+          stepMultipliers: z.array(num),
+          unit: num,
+        })
+        .strict()
+        .optional(),
       ...common,
     })
     .strict(),
@@ -112,6 +122,52 @@ const historySchema = z
   })
   .strict();
 
+const storedNumber = z.number().nullable();
+
+/** Schema of the mechanism probes of a run (lib/mechanism's `MechanismProbes`). */
+const probesRecordSchema = z
+  .object({
+    learningRate: num,
+    batchSize: num,
+    layers: z.array(z.string()),
+    unit: num,
+    probabilities: z.array(num),
+    trackedLayers: z.array(z.string()),
+    activations: z.array(z.object({ step: num, quantiles: z.array(z.array(num)) }).strict()),
+    checkpoints: z.array(
+      z
+        .object({
+          step: num,
+          loss: storedNumber,
+          covariateShift: z.array(
+            z
+              .object({
+                layer: num,
+                name: z.string(),
+                gradNorm: storedNumber,
+                shiftNorm: storedNumber,
+                relativeShift: storedNumber,
+                cosine: storedNumber,
+              })
+              .strict(),
+          ),
+          landscape: z
+            .object({
+              stepSizes: z.array(num),
+              losses: z.array(storedNumber),
+              gradientChanges: z.array(storedNumber),
+              gradNorm: storedNumber,
+              lossRange: storedNumber,
+              maxGradientChange: storedNumber,
+              betaSmoothness: storedNumber,
+            })
+            .strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 const envSchema = z
   .object({
     backend: z.string(),
@@ -155,6 +211,7 @@ export const runRecordSchema = z
     shard: z.string().optional(),
     metrics: z.union([trainMetricsSchema, overheadMetricsSchema]),
     history: historySchema.optional(),
+    probes: probesRecordSchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MechanismProbes } from '../mechanism/record';
 import { runEnvironment } from './environment';
 import {
   estimatedCost,
@@ -26,6 +27,8 @@ export interface RunOutcome {
   metrics: TrainRunMetrics | OverheadRunMetrics;
   /** Compact history (train runs). */
   history?: CompactHistory;
+  /** Mechanism probes (train runs with `probes` in their config). */
+  probes?: MechanismProbes;
 }
 
 /** Progress inside one run (fractions of its steps). */
@@ -209,6 +212,7 @@ async function runOpened(
       ...(shardText ? { shard: shardText } : {}),
       metrics: outcome.metrics,
       ...(outcome.history ? { history: outcome.history } : {}),
+      ...(outcome.probes ? { probes: outcome.probes } : {}),
     };
     writer.append(record);
     executed++;

@@ -34,6 +34,8 @@
  *      overhead experiment (geometric mean and 95% CI on the log scale, pooled over rounds and
  *      repetitions); supports when its CI lies above 1 and its mean is ≥ 1 +
  *      {@link OVERHEAD_THRESHOLD}; contradicts when the CI's upper end is below 1 + threshold.
+ *    - 9 the explanation "BN reduces internal covariate shift": its own rule, in
+ *      `claim-mechanism.ts` (probes of none, batch and noisy batch norm).
  *    - 8 batch-size dependence: per seed, the drop of test accuracy from the largest to the
  *      smallest batch size; batch norm's drop vs the drop of a batch-independent rival (group,
  *      else layer, else none) (larger drop supports), and batch norm's accuracy at the smallest
@@ -52,6 +54,7 @@ import {
   type TrainRecord,
   trainRecords,
 } from './aggregate';
+import { mechanismVerdict } from './claim-mechanism';
 import { type ReferencePoint, referencesFor } from './references';
 import { CLAIM_IDS, type ClaimId, type StudySpec } from './spec';
 import { type DiffCI, type MeanCI, meanCI, welchDiffCI } from './stats';
@@ -165,6 +168,14 @@ export const CLAIMS: Readonly<Record<ClaimId, { title: string; statement: string
     title: 'Depends on the batch size',
     statement: 'Limitation: BN depends on the mini-batch size (small batches give poor estimates).',
     rule: 'accuracy drop from the largest to the smallest batch, batch vs a batch-independent norm (larger drop supports); accuracy at the smallest batch (lower supports)',
+  },
+  9: {
+    title: 'Works by reducing covariate shift',
+    statement:
+      "The explanation: BN works by reducing internal covariate shift (the change of each layer's input distribution as earlier layers train).",
+    rule:
+      'gradient covariate shift batch vs none (lower supports) and steps to target noisy-batch vs batch (higher supports) → holds; ' +
+      'BN with more shift than none, or noisy BN with ≥ BN shift that keeps its speed over none while BN is smoother (β) → does not hold (claim-mechanism.ts)',
   },
 };
 
@@ -512,7 +523,7 @@ function groupNotes(records: readonly TrainRecord[], keys: string[]): string[] {
  *
  * @param spec - the validated spec (its experiments say which claims they test).
  * @param records - the run records (e.g. `loadResults(file).runs`).
- * @returns one {@link ClaimResult} per claim 1..8, in order.
+ * @returns one {@link ClaimResult} per claim 1..9, in order.
  * @example
  * ```ts
  * const { header, runs } = loadResults('results/quick/results.jsonl');
@@ -572,10 +583,18 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
         break;
       }
     }
+    let mechanism: ReturnType<typeof mechanismVerdict> | undefined;
+    if (id === 9) {
+      mechanism = mechanismVerdict(runs);
+      comparisons = mechanism.comparisons;
+      notes = mechanism.notes;
+    }
     const combined =
       experiments.length === 0
         ? { verdict: 'not tested' as Verdict, explanation: 'the spec has no experiment for this claim' }
-        : combineComparisons(comparisons);
+        : mechanism
+          ? { verdict: mechanism.verdict, dependsOn: mechanism.dependsOn, explanation: mechanism.explanation }
+          : combineComparisons(comparisons);
     return {
       id,
       title: CLAIMS[id].title,

@@ -43,9 +43,12 @@ export const EXPERIMENT_KINDS = ['train', 'overhead'] as const;
 /** An experiment kind. */
 export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
 
-/** The claims of DESIGN.md, by number. */
-export const CLAIM_IDS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
-/** A claim number 1..8. */
+/**
+ * The claims, by number: the article's eight claims about batch norm, and claim 9, its explanation
+ * ("batch norm works by reducing internal covariate shift").
+ */
+export const CLAIM_IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+/** A claim number 1..9. */
 export type ClaimId = (typeof CLAIM_IDS)[number];
 
 /**
@@ -109,6 +112,24 @@ export const overheadSchema = z
   })
   .strict();
 
+/**
+ * Zod schema of the probes of a `train` experiment (see `ProbeOptions` in lib/mechanism): full
+ * probes (gradient covariate shift, landscape) at `checkpoints` evenly spaced steps, activation
+ * quantiles at `trackPoints`, on a fixed batch of `batchSize` training images.
+ */
+export const probesSchema = z
+  .object({
+    checkpoints: z.number().int().min(2).default(5),
+    trackPoints: z.number().int().min(2).default(20),
+    batchSize: z.number().int().min(2).default(128),
+    stepMultipliers: z.array(z.number().positive()).min(1).default([0.5, 1, 2, 4]),
+    unit: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+/** Probe settings of a run (all defaults filled in). */
+export type RunProbes = z.output<typeof probesSchema>;
+
 /** Zod schema of one experiment. */
 export const experimentSchema = z
   .object({
@@ -129,6 +150,7 @@ export const experimentSchema = z
     optimizer: enumOf(STUDY_OPTIMIZERS, 'optimizer').optional(),
     targetAccuracy: z.number().gt(0).lt(1).optional(),
     overhead: overheadSchema.optional(),
+    probes: probesSchema.optional(),
   })
   .strict();
 
@@ -155,7 +177,7 @@ export const studySpecSchema = z
         if (c !== 7 && e.kind === 'overhead')
           at(`an overhead experiment can only inform claim 7, not ${c}`, 'claims');
         if (!norms.has('batch')) at(`claim ${c} needs 'batch' among the norms`, 'norms');
-        if ([1, 2, 3, 4, 5, 7].includes(c) && !norms.has('none'))
+        if ([1, 2, 3, 4, 5, 7, 9].includes(c) && !norms.has('none'))
           at(`claim ${c} compares with 'none': add it to the norms`, 'norms');
         if (c === 6 && !norms.has('layer') && !norms.has('instance'))
           at("claim 6 compares batch norm with 'layer' and/or 'instance': add them to the norms", 'norms');
@@ -165,7 +187,11 @@ export const studySpecSchema = z
           at('claim 5 needs at least 2 learningRates', 'learningRates');
         if (c === 8 && (e.batchSizes?.length ?? 0) < 2)
           at('claim 8 needs at least 2 batchSizes', 'batchSizes');
+        if (c === 9 && !norms.has('noisy-batch'))
+          at("claim 9 compares batch norm with 'noisy-batch': add it to the norms", 'norms');
+        if (c === 9 && !e.probes) at('claim 9 needs probes (e.g. probes: {})', 'probes');
       }
+      if (e.probes && e.kind !== 'train') at('probes need kind: train', 'probes');
       if (e.kind === 'overhead' && !norms.has('none'))
         at("an overhead experiment needs 'none' as the reference", 'norms');
     });
@@ -264,6 +290,8 @@ export interface TrainRunConfig {
   evalsPerEpoch: number;
   /** Data. */
   dataset: RunDataset;
+  /** Mechanism probes during training (absent for plain runs, so their ids do not change). */
+  probes?: RunProbes;
 }
 
 /** One overhead measurement: time training steps of each norm kind, alternating in rounds. */
@@ -430,6 +458,7 @@ export function expandSpec(spec: StudySpec): StudyPlan {
                     targetAccuracy: e.targetAccuracy ?? d.targetAccuracy,
                     evalsPerEpoch: d.evalsPerEpoch,
                     dataset,
+                    ...(e.probes ? { probes: e.probes } : {}),
                   },
                   seed,
                 );

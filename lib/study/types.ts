@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { MechanismProbes } from '../mechanism/record';
 import type { NormKind } from '../norm/kinds';
 import type { OverheadRunConfig, RunConfig, StudySpec, TrainRunConfig } from './spec';
 
@@ -179,6 +180,8 @@ export interface RunRecord {
   metrics: TrainRunMetrics | OverheadRunMetrics;
   /** Compact history (train runs only). */
   history?: CompactHistory;
+  /** Mechanism probes (train runs of experiments with `probes` only). */
+  probes?: MechanismProbes;
 }
 
 /** A record of a results file. */

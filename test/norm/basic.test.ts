@@ -6,7 +6,10 @@ import {
   type BatchNormalization,
   GroupNormalization,
   InstanceNormalization,
+  NOISY_BN_DEFAULT_MAX_SCALE,
+  NOISY_BN_DEFAULT_MAX_SHIFT,
   NORM_KINDS,
+  noisyBatchNormDraw,
   normLayer,
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -20,8 +23,14 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 describe('norm API skeleton', () => {
   it('lists the kinds and rejects unknown ones with the list', () => {
-    assert.deepEqual([...NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group', 'rms', 'batch-renorm']);
-    assert.throws(() => assertNormKind('bn'), /none, batch, layer, instance, group, rms, batch-renorm/);
+    assert.deepEqual(
+      [...NORM_KINDS],
+      ['none', 'batch', 'layer', 'instance', 'group', 'rms', 'batch-renorm', 'noisy-batch'],
+    );
+    assert.throws(
+      () => assertNormKind('bn'),
+      /none, batch, layer, instance, group, rms, batch-renorm, noisy-batch/,
+    );
     assert.throws(() => normLayer('bn' as never), /unknown normalization kind "bn"/);
   });
 
@@ -86,6 +95,13 @@ describe('norm API skeleton', () => {
         const r = tf.clipByValue(std, 1 / 3, 3);
         const d = tf.clipByValue(m.mean, -5, 5);
         return tf.add(tf.mul(tf.div(tf.sub(v, m.mean), std), r), d);
+      },
+      // Batch norm, then the first noise draw of seed 0 (the default): σ_c·BN(x) + μ_c.
+      'noisy-batch': (v) => {
+        const m = tf.moments(v, [0, 1, 2], true);
+        const draw = noisyBatchNormDraw(0, 0, 8, NOISY_BN_DEFAULT_MAX_SHIFT, NOISY_BN_DEFAULT_MAX_SCALE);
+        const bn = tf.div(tf.sub(v, m.mean), tf.sqrt(tf.add(m.variance, eps)));
+        return tf.add(tf.mul(bn, tf.tensor1d(draw.scale)), tf.tensor1d(draw.shift));
       },
     };
     for (const kind of NORM_KINDS) {

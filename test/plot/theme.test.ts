@@ -24,11 +24,11 @@ test('every norm-kind colour, series colour and the font read on light and dark 
 });
 
 test('one distinct colour per norm kind', () => {
-  assert.deepEqual([...PLOT_NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group']);
-  assert.equal(new Set(PLOT_NORM_KINDS.map(normKindColor)).size, 5);
+  assert.deepEqual([...PLOT_NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group', 'noisy-batch']);
+  assert.equal(new Set(PLOT_NORM_KINDS.map(normKindColor)).size, 6);
   assert.throws(
     () => normKindColor('weight'),
-    /kind must be one of none, batch, layer, instance, group; got 'weight'/,
+    /kind must be one of none, batch, layer, instance, group, noisy-batch; got 'weight'/,
   );
 });
 

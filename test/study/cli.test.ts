@@ -87,7 +87,7 @@ test('SIGKILL midway, rerun: no finished run is redone, none is lost, the file v
   for (const line of after) validateResultsRecord(JSON.parse(line));
 
   // The end of a finished study: the per-claim summary and the offline report.
-  assert.match(rerun.stdout, /Per-claim summary \(39 of 39 runs; spec 'smoke'\)/);
+  assert.match(rerun.stdout, /Per-claim summary \(45 of 45 runs; spec 'smoke'\)/);
   for (let c = 1; c <= 8; c++)
     assert.match(rerun.stdout, new RegExp(`Claim ${c}\\. .*: (HOLDS|DOES NOT HOLD|DEPENDS|NOT TESTED)`));
   const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -98,7 +98,7 @@ test('SIGKILL midway, rerun: no finished run is redone, none is lost, the file v
   // --report-only reads the same file without training.
   const again = runCli(['--profile', 'smoke', '--out', out, '--report-only']);
   assert.equal(again.status, 0, again.stderr);
-  assert.match(again.stdout, /Per-claim summary \(39 of 39 runs/);
+  assert.match(again.stdout, /Per-claim summary \(45 of 45 runs/);
 });
 
 test('bad input: unknown profile, malformed spec, unknown arch/kind, bad shard, another spec, missing data dir', () => {

@@ -41,8 +41,8 @@ test('Slurm array script: two smoke shards then the merge give exactly the plann
   }
   const merge = slurmTask({ ...common, SHARDS: '2', SLURM_ARRAY_TASK_COUNT: '1' }, ['merge']);
   assert.equal(merge.status, 0, merge.stderr);
-  assert.match(merge.stdout, /merged 2 file\(s\): 39 runs \(0 duplicates dropped, 0 planned runs missing\)/);
-  assert.match(merge.stdout, /Per-claim summary \(39 of 39 runs/);
+  assert.match(merge.stdout, /merged 2 file\(s\): 45 runs \(0 duplicates dropped, 0 planned runs missing\)/);
+  assert.match(merge.stdout, /Per-claim summary \(45 of 45 runs/);
   const merged = loadResults(join(out, 'results.jsonl'));
   assert.deepEqual(
     merged.runs.map((r) => r.id),

@@ -2,6 +2,7 @@
  * Test-only: a deterministic stand-in for the trainer, so the runner, store, merge and scorecard
  * can be tested in milliseconds. Shipped code uses lib/study/execute.ts (the real trainer).
  */
+import type { MechanismProbes } from '../../lib/mechanism/record';
 import type { NormKind } from '../../lib/norm/kinds';
 import { overheadTimings } from '../../lib/study/metrics';
 import type { RunExecutor, RunOutcome } from '../../lib/study/runner';
@@ -23,7 +24,56 @@ const BASE_ACC: Record<NormKind, number> = {
   group: 0.84,
   rms: 0.83,
   'batch-renorm': 0.86,
+  'noisy-batch': 0.85,
 };
+
+/** Gradient shift and β-smoothness by kind: batch norm lowest, noisy batch norm's shift highest. */
+const PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> = {
+  none: { shift: 0.3, beta: 10 },
+  batch: { shift: 0.1, beta: 4 },
+  'noisy-batch': { shift: 0.6, beta: 5 },
+};
+
+/** Probes of a run at two checkpoints, levels by kind (see {@link PROBE_LEVELS}) plus a little noise. */
+function fakeProbes(norm: NormKind, e: number): MechanismProbes {
+  const level = PROBE_LEVELS[norm] ?? { shift: 0.2, beta: 6 };
+  const checkpoint = (step: number) => ({
+    step,
+    loss: 1,
+    covariateShift: [
+      {
+        layer: 1,
+        name: 'conv2',
+        gradNorm: 1,
+        shiftNorm: level.shift + 0.01 * e,
+        relativeShift: level.shift + 0.01 * e,
+        cosine: 1 - level.shift / 2,
+      },
+    ],
+    landscape: {
+      stepSizes: [0.05, 0.1],
+      losses: [0.9, 0.8],
+      gradientChanges: [0.1, 0.2],
+      gradNorm: 1,
+      lossRange: 0.1,
+      maxGradientChange: 0.2,
+      betaSmoothness: level.beta + 0.1 * e,
+    },
+  });
+  return {
+    learningRate: 0.05,
+    batchSize: 8,
+    layers: ['conv1', 'conv2'],
+    unit: 0,
+    probabilities: [0.15, 0.5, 0.85],
+    trackedLayers: ['relu1'],
+    activations: [
+      { step: 0, quantiles: [[-1, 0, 1]] },
+      { step: 10, quantiles: [[-1 + level.shift, level.shift, 1 + level.shift]] },
+    ],
+    checkpoints: [checkpoint(0), checkpoint(10)],
+  };
+}
 
 /** Executor whose numbers depend only on the config: batch norm is better, as the claims say. */
 export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
@@ -70,6 +120,7 @@ export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
           trainAccuracy: test === null ? null : test + 0.02,
           trainTestGap: test === null ? null : 0.02,
         },
+        ...(config.probes ? { probes: fakeProbes(config.norm, e) } : {}),
         history: {
           curve: { step: [5, 10], loss: [1, 0.5], accuracy: [0.5, 0.8] },
           epochs: [

@@ -62,9 +62,9 @@ test('HTML report: scorecard rows, provenance, inline scripts only, escaped text
     provenance: { command: 'study --profile smoke' },
     plotlyJs: '/* plotly stand-in */',
   });
-  assert.equal((html.match(/<tr>\n<td>/g) ?? []).length, 8, 'one body row per claim');
+  assert.equal((html.match(/<tr>\n<td>/g) ?? []).length, 9, 'one body row per claim');
   assert.match(html, /&#60;b&#62;not bold&#60;\/b&#62;/);
-  assert.match(html, /39 of 39 planned/);
+  assert.match(html, /45 of 45 planned/);
   assert.match(html, /study --profile smoke/);
   assert.doesNotMatch(html, /<script[^>]+src=/);
   assert.equal((html.match(/Plotly\.newPlot\(/g) ?? []).length, 10);

@@ -130,14 +130,16 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   const smoke = profileSpec('smoke');
   const spec = validateSpec({
     ...smoke,
-    experiments: smoke.experiments.map((e) => (e.name === 'headline' ? { ...e, seeds: 5 } : e)),
+    experiments: smoke.experiments.map((e) =>
+      e.name === 'headline' || e.name === 'mechanism' ? { ...e, seeds: 5 } : e,
+    ),
   });
   const dir = mkdtempSync(join(tmpdir(), 'normlab-score-'));
   const { records } = await runStudy({ spec, outDir: dir, executor: fakeExecutor() });
   const card = scorecard(spec, records);
   assert.deepEqual(
     card.map((c) => c.id),
-    [1, 2, 3, 4, 5, 6, 7, 8],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
   const v = Object.fromEntries(card.map((c) => [c.id, c]));
   assert.equal(v[1].verdict, 'holds', v[1].explanation);
@@ -153,6 +155,8 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   assert.equal(v[7].verdict, 'holds', v[7].explanation);
   assert.match(v[7].notes.join('\n'), /layer\/none step time/);
   assert.equal(v[8].verdict, 'holds', v[8].explanation);
+  // Batch norm has less gradient shift than none, noisy batch norm more and slower training.
+  assert.equal(v[9].verdict, 'holds', v[9].explanation);
   for (const c of card) assert.ok(c.rule.length > 0 && c.statement.length > 0);
   assert.ok(v[8].references.some((r) => r.values.BN === 0.347 && r.values.GN === 0.241));
   assert.ok(v[3].references.some((r) => r.values['2-conv+BN'] === 0.934));

@@ -55,6 +55,11 @@ test('smoke profile: real training, valid results file, every claim scored, no l
   const overhead = result.records.find((r) => r.config.kind === 'overhead');
   assert.ok(overhead && 'timings' in overhead.metrics && overhead.metrics.timings.length === 3);
   const card = scorecard(spec, result.records);
-  assert.equal(card.length, 8);
+  assert.equal(card.length, 9);
+  const probed = train.filter((r) => r.experiments.includes('mechanism'));
+  assert.equal(probed.length, 6, 'none/batch/noisy-batch × 2 seeds');
+  assert.ok(
+    probed.every((r) => r.probes && r.probes.checkpoints.length === 3 && r.probes.activations.length >= 3),
+  );
   assert.ok(card.every((c) => ['holds', 'does not hold', 'depends', 'not tested'].includes(c.verdict)));
 });

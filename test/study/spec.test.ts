@@ -18,7 +18,7 @@ test('unknown architecture, norm kind, dataset and claim list the valid choices'
   const bad = {
     ...minimal,
     dataset: { ...minimal.dataset, source: 'cifar' },
-    experiments: [{ name: 'a', claims: [1, 9], archs: ['cnn'], norms: ['none', 'bn'], seeds: 2 }],
+    experiments: [{ name: 'a', claims: [1, 10], archs: ['cnn'], norms: ['none', 'bn'], seeds: 2 }],
   };
   assert.throws(
     () => validateSpec(bad, 'bad.json'),
@@ -26,10 +26,10 @@ test('unknown architecture, norm kind, dataset and claim list the valid choices'
       /invalid study spec \(bad\.json\)/.test(e.message) &&
       /dataset\.source: unknown dataset "cifar"; valid: fashion-mnist, synthetic/.test(e.message) &&
       /experiments\[0\]\.archs\[0\]: unknown architecture "cnn"; valid: mlp, vgg, resnet/.test(e.message) &&
-      /experiments\[0\]\.norms\[1\]: unknown norm kind "bn"; valid: none, batch, layer, instance, group/.test(
+      /experiments\[0\]\.norms\[1\]: unknown norm kind "bn"; valid: none, batch, layer, instance, group, noisy-batch/.test(
         e.message,
       ) &&
-      /claims\[1\]: unknown claim; valid: 1, 2, 3, 4, 5, 6, 7, 8/.test(e.message),
+      /claims\[1\]: unknown claim; valid: 1, 2, 3, 4, 5, 6, 7, 8, 9/.test(e.message),
   );
 });
 
@@ -58,7 +58,7 @@ test('unknown profile lists the valid profiles; every profile validates', () => 
     const plan = expandSpec(profileSpec(p));
     assert.ok(plan.runs.length > 0, p);
     const claims = new Set(profileSpec(p).experiments.flatMap((e) => e.claims));
-    assert.deepEqual([...claims].sort(), [1, 2, 3, 4, 5, 6, 7, 8], `${p} covers every claim`);
+    assert.deepEqual([...claims].sort(), [1, 2, 3, 4, 5, 6, 7, 8, 9], `${p} covers every claim`);
   }
   const full = profileSpec('full');
   const headline = full.experiments.find((e) => e.name === 'headline');

@@ -1,0 +1,85 @@
+/**
+ * Activation-distribution tracking (Ioffe & Szegedy 2015, Figure 1): quantiles of one unit's input
+ * to its nonlinearity, per layer, as training goes on. In the zoo's models every hidden layer is
+ * conv/dense → norm → ReLU, so the tracked value is what the ReLU receives: the normalized (and,
+ * for noisy batch norm, noised) pre-activation, or the raw one without normalization.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ReLU } from '../models/relu';
+import { IOFFE_PERCENTILES, quantiles } from './quantiles';
+
+/** Quantiles of one unit's input in each tracked layer at one moment of training. */
+export interface ActivationSnapshot {
+  /** Training steps done. */
+  step: number;
+  /** Per tracked layer (in model order), the quantiles of the unit's input. */
+  quantiles: number[][];
+}
+
+const probeModels = new WeakMap<tf.LayersModel, { model: tf.LayersModel; names: string[] }>();
+
+/**
+ * The layers whose input is tracked: every ReLU layer of the model (normlab's {@link ReLU} or
+ * tfjs' `ReLU`), by name, in model order.
+ */
+export function nonlinearityLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.layers.filter((l) => l instanceof ReLU || l.getClassName() === 'ReLU');
+}
+
+/** A model sharing `model`'s layers whose outputs are the inputs of its ReLUs (built once). */
+function preActivationModel(model: tf.LayersModel): { model: tf.LayersModel; names: string[] } {
+  let cached = probeModels.get(model);
+  if (!cached) {
+    const relus = nonlinearityLayers(model);
+    if (relus.length === 0) throw new Error('the model has no ReLU layer whose input could be tracked');
+    cached = {
+      model: tf.model({ inputs: model.inputs, outputs: relus.map((l) => l.input as tf.SymbolicTensor) }),
+      names: relus.map((l) => l.name),
+    };
+    probeModels.set(model, cached);
+  }
+  return cached;
+}
+
+/** Names of the layers {@link unitInputQuantiles} tracks (the ReLUs whose input it reads). */
+export function trackedLayerNames(model: tf.LayersModel): string[] {
+  return preActivationModel(model).names;
+}
+
+/**
+ * Quantiles of unit `unit`'s input (channel `unit` of every ReLU's input, over the batch and the
+ * spatial positions) in every layer, from one training-mode forward pass. The caller restores any
+ * state the pass changes (running statistics, noise; see `captureModelState`).
+ *
+ * @param model - a model of the zoo.
+ * @param xs - the images.
+ * @param unit - the channel/unit index (default 0); must exist in every tracked layer.
+ * @param probabilities - the quantiles (default 15th, 50th, 85th percentiles).
+ */
+export function unitInputQuantiles(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  unit = 0,
+  probabilities: readonly number[] = IOFFE_PERCENTILES,
+): number[][] {
+  const probe = preActivationModel(model);
+  const outputs = tf.tidy(() => {
+    const out = probe.model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(out) ? out : [out];
+    return list.map((t, i) => {
+      const channels = t.shape[t.rank - 1] as number;
+      if (!(Number.isInteger(unit) && unit >= 0 && unit < channels))
+        throw new Error(
+          `unit must be an integer in [0, ${channels - 1}] for layer ${probe.names[i]}; got ${unit}`,
+        );
+      return tf.gather(tf.reshape(t, [-1, channels]), [unit], 1);
+    });
+  });
+  try {
+    return outputs.map((t) => quantiles(t.dataSync(), probabilities));
+  } finally {
+    tf.dispose(outputs);
+  }
+}
