@@ -26,7 +26,7 @@ test('unknown architecture, norm kind, dataset and claim list the valid choices'
       /invalid study spec \(bad\.json\)/.test(e.message) &&
       /dataset\.source: unknown dataset "cifar"; valid: fashion-mnist, synthetic/.test(e.message) &&
       /experiments\[0\]\.archs\[0\]: unknown architecture "cnn"; valid: mlp, vgg, resnet/.test(e.message) &&
-      /experiments\[0\]\.norms\[1\]: unknown norm kind "bn"; valid: none, batch, layer, instance, group, noisy-batch/.test(
+      /experiments\[0\]\.norms\[1\]: unknown norm kind "bn"; valid: none, batch, layer, instance, group, rms, batch-renorm, noisy-batch/.test(
         e.message,
       ) &&
       /claims\[1\]: unknown claim; valid: 1, 2, 3, 4, 5, 6, 7, 8, 9/.test(e.message),
