@@ -13,6 +13,13 @@
  * @module
  */
 import { writeFiguresHtml } from './html';
+import {
+  type HtmlTableCell,
+  type HtmlTableColumn,
+  type HtmlTableOptions,
+  htmlTable,
+  plainTable,
+} from './html-table';
 import type { Figure } from './types';
 
 /** The Plotly MIME type Jupyter renders. */
@@ -26,6 +33,8 @@ export interface TslabDisplay {
   text(s: string): void;
   /** Emit (or replace) an HTML output. */
   html(s: string): void;
+  /** Emit (or replace) a Markdown output (JupyterLab renders it, math included). */
+  markdown(s: string): void;
 }
 
 /** The part of the `tslab` module that normlab uses. */
@@ -113,4 +122,52 @@ export function show(figure: Figure, options: ShowOptions = {}): string | undefi
   });
   if (options.log !== false) console.log(`figure written to ${written}`);
   return written;
+}
+
+/**
+ * Show an HTML fragment (a table, formatted text): an HTML output in a tslab notebook (JupyterLab
+ * renders it; the site's notebook pages keep it as HTML); elsewhere `text` (or, without it, the
+ * HTML itself) is printed.
+ *
+ * @param html - the fragment.
+ * @param text - what to print outside notebooks. Default the HTML.
+ */
+export function showHtml(html: string, text?: string): void {
+  const tslab = tslabModule();
+  if (tslab) tslab.display.html(html);
+  else console.log(text ?? html);
+}
+
+/**
+ * Show Markdown text (a provenance file, a summary with a table): rendered as Markdown in a tslab
+ * notebook and on the site's notebook pages; printed as it is elsewhere.
+ *
+ * @example
+ * ```ts
+ * showMarkdown('**289 runs**, see `results/full/PROVENANCE.md`');
+ * ```
+ */
+export function showMarkdown(markdown: string): void {
+  const tslab = tslabModule();
+  if (tslab) tslab.display.markdown(markdown);
+  else console.log(markdown);
+}
+
+/**
+ * Show rows of text as a table: an HTML table ({@link htmlTable}) in a tslab notebook, one
+ * `label: value` block per row elsewhere ({@link plainTable}).
+ *
+ * @example
+ * ```ts
+ * showTable(['experiment', 'runs'], [['headline', 40], ['init', 30]], { caption: 'Experiments' });
+ * ```
+ */
+export function showTable(
+  columns: readonly (string | HtmlTableColumn)[],
+  rows: readonly (readonly HtmlTableCell[])[],
+  options: HtmlTableOptions = {},
+): void {
+  const html = htmlTable(columns, rows, options);
+  const text = plainTable(columns, rows);
+  showHtml(html, options.caption ? `${options.caption}\n\n${text}` : text);
 }

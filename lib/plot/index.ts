@@ -10,6 +10,7 @@ export * from './display';
 export * from './heatmaps';
 export * from './histograms';
 export * from './html';
+export * from './html-table';
 export * from './images';
 export * from './live';
 export * from './norm-axes';

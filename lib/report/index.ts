@@ -8,3 +8,5 @@
 export * from './html-report';
 export * from './live-study';
 export * from './study-figures';
+export * from './study-source';
+export * from './study-tables';

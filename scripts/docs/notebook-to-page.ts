@@ -4,8 +4,10 @@
  * - markdown cells are copied as they are (VitePress renders them: math, links, highlighting),
  *   inside a `v-pre` block so that `{{ }}` in prose is not read by Vue;
  * - TypeScript code cells become fenced ```ts blocks;
- * - stream, text, error, table/HTML and image outputs are kept (HTML travels base64-encoded to
- *   the NotebookHtml component, so neither Markdown nor Vue parses it);
+ * - stream, text, error, HTML, Markdown and image outputs are kept: HTML (and Markdown, rendered
+ *   to HTML) goes through an allow-list sanitizer (`sanitize-html.ts`) and lands on the page as
+ *   one `v-pre` HTML block, so it is rendered on the server, found by the site's search, and
+ *   neither Markdown nor Vue reads it; images travel base64-encoded to the NotebookHtml component;
  * - `application/vnd.plotly.v1+json` outputs are written to figure JSON files under
  *   docs/public/generated/notebooks/<name>/ and drawn by the PlotlyChart component;
  * - the source notebook is copied to docs/public/generated/notebooks/ for download.
@@ -26,6 +28,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import MarkdownIt from 'markdown-it';
+import { sanitizeHtml } from './sanitize-html';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const ROOT = join(__dirname, '..', '..');
@@ -130,6 +133,13 @@ function htmlOutput(html: string): string {
   return `<NotebookHtml b64="${b64(html)}" />`;
 }
 
+/** HTML made safe and kept on the page itself (searchable, rendered without JavaScript). */
+function inlineHtmlOutput(html: string): string | null {
+  const safe = sanitizeHtml(html).trim();
+  if (!safe) return null;
+  return `<div class="nb-output nb-html" v-pre>${safe}</div>`;
+}
+
 function figureTitle(figure: { layout?: { title?: unknown } }): string | undefined {
   const title = figure.layout?.title;
   const text = typeof title === 'string' ? title : (title as { text?: string } | undefined)?.text;
@@ -192,7 +202,7 @@ function renderOutput(output: NotebookOutput, ctx: RenderContext): string | null
     return `<PlotlyChart src="${ctx.paths.dataUrl}/${ctx.name}/${file}"${label} />`;
   }
   if (typeof data['text/html'] !== 'undefined')
-    return htmlOutput(joinText(data['text/html'] as MultilineText));
+    return inlineHtmlOutput(joinText(data['text/html'] as MultilineText));
   for (const mime of ['image/png', 'image/jpeg']) {
     if (data[mime]) {
       const src = `data:${mime};base64,${joinText(data[mime] as MultilineText).replace(/\s+/g, '')}`;
@@ -200,7 +210,8 @@ function renderOutput(output: NotebookOutput, ctx: RenderContext): string | null
     }
   }
   if (data['image/svg+xml']) return htmlOutput(joinText(data['image/svg+xml'] as MultilineText));
-  if (data['text/markdown']) return htmlOutput(md.render(joinText(data['text/markdown'] as MultilineText)));
+  if (data['text/markdown'])
+    return inlineHtmlOutput(md.render(joinText(data['text/markdown'] as MultilineText)));
   if (data['application/json'])
     return textOutput('nb-result', JSON.stringify(data['application/json'], null, 2));
   if (typeof data['text/plain'] !== 'undefined') {

@@ -31,19 +31,24 @@ interface Row {
   tone: 'holds' | 'fails' | 'depends' | 'untested';
 }
 
+/** A comparison in a line, both sides rounded alike to the size of the reference's mean. */
 function comparisonText(
   c: ClaimComparison,
-  formatCI: (ci: ClaimComparison['subject']['ci']) => string,
+  formatInterval: FormatInterval,
+  decimalsFor: (v: number) => number,
 ): string {
-  return `${c.label}: ${formatCI(c.subject.ci)} vs ${formatCI(c.reference.ci)}`;
+  const decimals = decimalsFor(c.reference.ci.mean);
+  return `${c.label}: ${c.subject.name} ${formatInterval(c.subject.ci, { decimals })} vs ${c.reference.name} ${formatInterval(c.reference.ci, { decimals })}`;
 }
 
-function row(c: ClaimResult, formatCI: (ci: ClaimComparison['subject']['ci']) => string): Row {
+type FormatInterval = typeof import('../../lib/report/study-tables').formatInterval;
+
+function row(c: ClaimResult, tables: typeof import('../../lib/report/study-tables')): Row {
   const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
   const supporting = withData.filter((k) => k.outcome === 'supports');
   const shown = supporting[0] ?? withData[0];
   const evidence = shown
-    ? `${supporting.length} of ${withData.length} comparisons support it. ${comparisonText(shown, formatCI)}`
+    ? `${supporting.length} of ${withData.length} comparisons support it. ${comparisonText(shown, tables.formatInterval, tables.decimalsFor)}`
     : 'no comparison has enough data';
   const tone: Row['tone'] =
     c.verdict === 'holds'
@@ -70,11 +75,12 @@ export function writeScorecard(): string {
   if (!source) return `no results file (${SCORECARD_SOURCES.map((s) => s.path).join(', ')}): no scorecard`;
   // Loaded here, not at the top: the study library pulls in TensorFlow.js.
   const study = require('../../lib/study/index') as typeof import('../../lib/study/index');
+  const tables = require('../../lib/report/study-tables') as typeof import('../../lib/report/study-tables');
   const { header, runs } = study.loadResults(join(ROOT, source.path));
   const claims = study.scorecard(header.spec, runs);
   const data = {
     source: `${source.what} (${source.path}: spec '${header.specName}', ${runs.length} runs, created ${header.createdAt.slice(0, 10)})`,
-    rows: claims.map((c) => row(c, (ci) => study.formatCI(ci))),
+    rows: claims.map((c) => row(c, tables)),
   };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(data, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { executeNotebook } from '../helpers/notebooks';
-import { notebookText } from './notebook-text';
+import { notebookRichText, notebookText, plotlyTables } from './notebook-text';
 
 // The notebook reads results/full/results.jsonl when it is committed; otherwise it runs (or resumes)
 // a study profile into artifacts/study/<profile>: `quick` for readers, which takes about 10 minutes
@@ -23,6 +23,24 @@ test('04-comparative-study: runs clean and shows its study figures with data', (
   for (const f of run.figures) assert.ok(f.tracesWithData > 0, `figure without data: ${JSON.stringify(f)}`);
   const text = notebookText(run.executed);
   assert.match(text, /backend tensorflow/);
-  assert.match(text, /(read|no committed full run:) \d+ runs of the '\w+'/);
-  assert.match(text, /published: .*2-conv\+BN 0\.934/);
+  const rich = notebookRichText(run.executed);
+  assert.match(rich, /(Read|No committed full run:) \*\*\d+ runs\*\* of the `\w+`/, 'the source is Markdown');
+  if (existsSync(join(__dirname, '..', '..', 'results', 'full', 'PROVENANCE.md')))
+    assert.match(
+      rich,
+      /### Provenance of results\/full\/results\.jsonl\n\n\| what \| value \|/,
+      'PROVENANCE.md as Markdown',
+    );
+  assert.equal(plotlyTables(run.executed), 0, 'tables of text are HTML tables, not Plotly tables');
+  assert.match(
+    rich,
+    /<table class="normlab-table"[\s\S]*<td data-label="experiment"/,
+    'the experiments table',
+  );
+  assert.match(rich, /2-conv\+BN 0\.934/, 'published reference points');
+  assert.ok(!/seconds to target[\s\S]*\[-\d/.test(rich), 'no interval of a time reaches below 0');
+  assert.ok(
+    !/\[-\d/.test(rich.replace(/train − test[\s\S]*$/, '')),
+    'no negative interval end for counts and times',
+  );
 });

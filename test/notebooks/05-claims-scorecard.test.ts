@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { executeNotebook } from '../helpers/notebooks';
-import { notebookText } from './notebook-text';
+import { notebookRichText, notebookText, plotlyTables } from './notebook-text';
 
 // The notebook reads results/full/results.jsonl when it is committed; otherwise it runs (or resumes)
 // a study profile into artifacts/study/<profile>: `quick` for readers, which takes about 10 minutes
@@ -23,18 +23,15 @@ test('05-claims-scorecard: runs clean and shows its study figures with data', ()
   for (const f of run.figures) assert.ok(f.tracesWithData > 0, `figure without data: ${JSON.stringify(f)}`);
   const text = notebookText(run.executed);
   assert.match(text, /backend tensorflow/);
-  assert.match(text, /(read|no committed full run:) \d+ runs of the '\w+'/);
-  const titles = study.map((f) => f.title ?? '');
-  assert.ok(
-    titles.some((t) => /^Claim scorecard/.test(t)),
-    titles.join(' | '),
+  const rich = notebookRichText(run.executed);
+  assert.match(rich, /(Read|No committed full run:) \*\*\d+ runs\*\* of the `\w+`/, 'the source is Markdown');
+  assert.equal(plotlyTables(run.executed), 0, 'the scorecard and the references are HTML tables');
+  const verdicts = [...rich.matchAll(/nl-badge-\w+"[^>]*>(holds|does not hold|depends|not tested)</g)].map(
+    (m) => m[1],
   );
-  for (let claim = 1; claim <= 8; claim++) {
-    assert.match(
-      text,
-      new RegExp(`Claim ${claim}\\. .*: (HOLDS|DOES NOT HOLD|DEPENDS|NOT TESTED)`),
-      `claim ${claim} has a verdict`,
-    );
-  }
-  assert.match(text, /Wu & He 2018/);
+  assert.equal(verdicts.length, 8, `one verdict badge per claim: ${verdicts.join(', ')}`);
+  for (let claim = 1; claim <= 8; claim++)
+    assert.match(rich, new RegExp(`<td data-label="#"[^>]*>${claim}</td>`), `claim ${claim} has a row`);
+  assert.match(rich, /<details class="nl-details"><summary>\d+ comparisons?/, 'comparisons fold away');
+  assert.match(rich, /Wu &#38; He 2018/);
 });

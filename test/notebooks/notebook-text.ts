@@ -17,3 +17,26 @@ export function notebookText(executedPath: string): string {
     })
     .join('\n');
 }
+
+/** All `text/html` and `text/markdown` outputs of an executed notebook (tables, rendered Markdown), in order. */
+export function notebookRichText(executedPath: string): string {
+  const nb = JSON.parse(readFileSync(executedPath, 'utf8')) as { cells: { outputs?: Output[] }[] };
+  const join = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => join(o.data?.['text/html']) + join(o.data?.['text/markdown']))
+    .filter((s) => s.length > 0)
+    .join('\n');
+}
+
+/** The Plotly figures of an executed notebook whose traces include a Plotly table. */
+export function plotlyTables(executedPath: string): number {
+  const nb = JSON.parse(readFileSync(executedPath, 'utf8')) as { cells: { outputs?: Output[] }[] };
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) =>
+      (
+        (o.data?.['application/vnd.plotly.v1+json'] as { data?: { type?: string }[] } | undefined)?.data ?? []
+      ).some((t) => t.type === 'table'),
+    ).length;
+}

@@ -51,6 +51,17 @@ const notebook = {
       source: 'table',
       outputs: [
         { output_type: 'execute_result', data: { 'text/html': '<table><tr><td>{{ x }}</td></tr></table>' } },
+        {
+          output_type: 'display_data',
+          data: {
+            'text/html':
+              '<div onclick="steal()"><script>alert(1)</script><table class="t"><tr><td style="color:red;background:url(https://x.example/a)">a\n\nb</td></tr></table><a href="javascript:alert(1)">x</a></div>',
+          },
+        },
+        {
+          output_type: 'display_data',
+          data: { 'text/markdown': '# Provenance\n\n| what | value |\n| --- | --- |\n| runs | 289 |' },
+        },
       ],
     },
     {
@@ -103,9 +114,30 @@ test('converts an executed notebook into a page, its figure data and a download 
     'text outputs are fenced (VitePress adds v-pre)',
   );
   assert.match(page, /<PlotlyChart src="\/generated\/notebooks\/07-test\/fig-1\.json" label="A chart" \/>/);
-  const b64 = /<NotebookHtml b64="([^"]+)" \/>/.exec(page);
-  assert.ok(b64, 'HTML output travels base64-encoded');
-  assert.equal(Buffer.from(b64[1], 'base64').toString('utf8'), '<table><tr><td>{{ x }}</td></tr></table>');
+  assert.ok(
+    page.includes(
+      '<div class="nb-output nb-html" v-pre><table><tbody><tr><td>{{ x }}</td></tr></tbody></table></div>',
+    ),
+    "an HTML output is on the page itself, out of Vue's reach, with the tbody a browser adds",
+  );
+  assert.ok(
+    page.includes(
+      '<div class="nb-output nb-html" v-pre><div><table class="t"><tbody><tr><td style="color:red">a&#10;&#10;b</td></tr></tbody></table><a>x</a></div></div>',
+    ),
+    'scripts, event handlers, javascript: links and style URLs are removed; blank lines cannot end the HTML block',
+  );
+  assert.match(
+    page,
+    /<div class="nb-output nb-html" v-pre><h4>Provenance<\/h4>&#10;<table>&#10;<thead>/,
+    'a Markdown output is rendered to HTML, its headings demoted below the page outline',
+  );
+  assert.ok(
+    page
+      .split('\n')
+      .find((line) => line.includes('runs</td>'))
+      ?.startsWith('<div class="nb-output nb-html" v-pre>'),
+    'the Markdown output is one line, hence one HTML block',
+  );
   assert.ok(!page.includes('\u001b'), 'ANSI colours are stripped');
   assert.match(page, /Error: boom\n {4}at cell/);
   assert.deepEqual(JSON.parse(readFileSync(join(paths.dataDir, '07-test', 'fig-1.json'), 'utf8')), figure);

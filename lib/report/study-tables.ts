@@ -1,0 +1,199 @@
+/**
+ * The study's tables of text (the claim scorecard, the experiments of a spec, per-group numbers,
+ * published reference points) as rows for `htmlTable`/`showTable` in lib/plot: HTML tables that
+ * wrap and stay searchable in JupyterLab and on the site. The rows are built from the data, so new
+ * claims, experiments, comparisons or reference points flow through without changes here.
+ *
+ * @module
+ */
+import type { BadgeTone, HtmlTableCell, HtmlTableColumn } from '../plot/html-table';
+import type { AggregatedMetric, GroupSummary } from '../study/aggregate';
+import { formatReferenceValues, type ReferencePoint } from '../study/references';
+import type { ClaimComparison, ClaimResult, Verdict } from '../study/scorecard';
+import type { StudySpec } from '../study/spec';
+import type { MeanCI } from '../study/stats';
+import type { RunRecord } from '../study/types';
+import { STUDY_METRIC_LABELS } from './study-figures';
+
+/** Columns and rows, ready for `htmlTable(columns, rows)` or `showTable(columns, rows)`. */
+export interface TableRows {
+  /** The columns. */
+  columns: HtmlTableColumn[];
+  /** One array of cells per row. */
+  rows: HtmlTableCell[][];
+}
+
+/** The badge tint of each verdict: supports green, contradicts orange, mixed amber, untested grey. */
+export const VERDICT_TONES: Readonly<Record<Verdict, BadgeTone>> = {
+  holds: 'positive',
+  'does not hold': 'negative',
+  depends: 'mixed',
+  'not tested': 'neutral',
+};
+
+/** Significant decimals for a mean of this size: 0 from 100 up, 1 from 10, else 3. */
+export function decimalsFor(value: number): number {
+  const size = Math.abs(value);
+  return size >= 100 ? 0 : size >= 10 ? 1 : 3;
+}
+
+/**
+ * A mean with its interval, `mean [lo, hi]`, rounded to {@link decimalsFor} the mean; `n=1` when
+ * there is a single value and `–` for none. With `floor` (e.g. 0 for times and counts), an interval
+ * end below it is shown at the floor and marked `≥`: a time cannot be negative, and Student's t
+ * interval of a small skewed sample can reach below 0.
+ */
+export function formatInterval(ci: MeanCI, options: { floor?: number; decimals?: number } = {}): string {
+  if (ci.n === 0 || !Number.isFinite(ci.mean)) return '–';
+  const d = options.decimals ?? decimalsFor(ci.mean);
+  const mean = ci.mean.toFixed(d);
+  if (!(Number.isFinite(ci.lo) && Number.isFinite(ci.hi))) return `${mean} (n=${ci.n})`;
+  const floor = options.floor;
+  const lo = floor !== undefined && ci.lo < floor ? `≥${floor.toFixed(d)}` : ci.lo.toFixed(d);
+  return `${mean} [${lo}, ${ci.hi.toFixed(d)}]`;
+}
+
+/** One comparison on one line: `label: batch 105 [84, 127] vs none 198 [119, 278] → supports`. */
+export function comparisonText(c: ClaimComparison): string {
+  const d = decimalsFor(c.reference.ci.mean);
+  const side = (s: { name: string; ci: MeanCI }) => `${s.name} ${formatInterval(s.ci, { decimals: d })}`;
+  return `${c.label}: ${side(c.subject)} vs ${side(c.reference)} → ${c.outcome}`;
+}
+
+/** Columns of {@link scorecardRows}. */
+export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
+  { label: '#', nowrap: true },
+  { label: 'claim', minWidth: '9em' },
+  { label: 'verdict', minWidth: '7em' },
+  { label: 'what decides it (batch norm vs reference, mean [95% CI])', minWidth: '16em' },
+];
+
+/**
+ * The claim scorecard as a compact table: one row per claim with its title and statement, its
+ * verdict as a tinted badge (and what it depends on), the explanation the rules computed, and the
+ * comparisons behind it folded under a `<details>` (one line each, {@link comparisonText}) with
+ * the claim's published reference points.
+ *
+ * @example
+ * ```ts
+ * showTable(SCORECARD_COLUMNS, scorecardRows(scorecard(spec, records)), { caption: 'Claim scorecard' });
+ * ```
+ */
+export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
+  return card.map((c) => {
+    const details = [
+      ...c.comparisons.map(comparisonText),
+      ...c.references.map(
+        (r) => `published: ${r.setting}: ${formatReferenceValues(r)} (${r.unit}; ${r.source})`,
+      ),
+    ];
+    const n = c.comparisons.length;
+    return [
+      String(c.id),
+      { text: c.title, note: c.statement },
+      {
+        text: c.verdict,
+        badge: VERDICT_TONES[c.verdict] ?? 'neutral',
+        note: c.dependsOn ? `on ${c.dependsOn}` : undefined,
+      },
+      {
+        text: c.explanation,
+        details,
+        detailsSummary: `${n} comparison${n === 1 ? '' : 's'}${c.references.length ? ' and published references' : ''}; rule: ${c.rule}`,
+      },
+    ];
+  });
+}
+
+/** The experiments of a spec: name, claims, architectures, norm kinds, seeds, and runs found in `records`. */
+export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): TableRows {
+  return {
+    columns: [
+      { label: 'experiment', nowrap: true },
+      { label: 'claims' },
+      { label: 'architectures' },
+      { label: 'norm kinds', minWidth: '8em' },
+      { label: 'seeds', align: 'right' },
+      { label: 'runs in the file', align: 'right' },
+    ],
+    rows: spec.experiments.map((e) => [
+      e.name,
+      (e.claims as readonly number[]).join(', '),
+      e.archs.join(', '),
+      e.norms.join(', '),
+      String(e.seeds),
+      String(records.filter((r) => r.experiments.includes(e.name)).length),
+    ]),
+  };
+}
+
+/** Published reference points: source, setting, values, unit, claims. */
+export function referenceRows(points: readonly ReferencePoint[]): TableRows {
+  return {
+    columns: [
+      { label: 'source', minWidth: '10em' },
+      { label: 'setting', minWidth: '10em' },
+      { label: 'values' },
+      { label: 'unit' },
+      { label: 'claims', nowrap: true },
+    ],
+    rows: points.map((r) => [r.source, r.setting, formatReferenceValues(r), r.unit, r.claims.join(', ')]),
+  };
+}
+
+/**
+ * Metrics that cannot be negative (counts, times, losses, accuracies): their intervals are shown
+ * clipped at 0 by {@link groupRows}.
+ */
+const NON_NEGATIVE: ReadonlySet<AggregatedMetric> = new Set<AggregatedMetric>([
+  'stepsToTarget',
+  'secondsToTarget',
+  'lossAuc',
+  'lossRoughness',
+  'epochsToPlateau',
+  'bestValAccuracy',
+  'valAccuracy',
+  'testAccuracy',
+  'trainAccuracy',
+  'medianStepMs',
+  'samplesPerSecond',
+]);
+
+/** A column of {@link groupRows}: a metric (mean [95% CI]) or the share of runs that reached the target. */
+export type GroupColumn = AggregatedMetric | 'reachedShare' | 'divergedShare';
+
+/**
+ * One row per grid point (architecture, norm kind) with the chosen metrics as `mean [95% CI]`
+ * across seeds ({@link formatInterval}). Intervals of metrics that cannot be negative are clipped
+ * at 0 and marked `≥0`; shares are percentages of the point's runs.
+ *
+ * @example
+ * ```ts
+ * const t = groupRows(summarizeGroups(records), ['stepsToTarget', 'reachedShare', 'secondsToTarget']);
+ * showTable(t.columns, t.rows);
+ * ```
+ */
+export function groupRows(groups: readonly GroupSummary[], columns: readonly GroupColumn[]): TableRows {
+  const label = (c: GroupColumn): string =>
+    c === 'reachedShare'
+      ? 'reached the target'
+      : c === 'divergedShare'
+        ? 'diverged'
+        : `${STUDY_METRIC_LABELS[c]} (mean [95% CI])`;
+  return {
+    columns: [
+      { label: 'architecture', nowrap: true },
+      { label: 'norm', nowrap: true },
+      ...columns.map((c): HtmlTableColumn => ({ label: label(c), align: 'right', nowrap: true })),
+    ],
+    rows: groups.map((g) => [
+      g.point.arch,
+      g.point.norm,
+      ...columns.map((c) =>
+        c === 'reachedShare' || c === 'divergedShare'
+          ? `${(100 * g[c]).toFixed(0)}%`
+          : formatInterval(g.metrics[c], { floor: NON_NEGATIVE.has(c) ? 0 : undefined }),
+      ),
+    ]),
+  };
+}
