@@ -43,6 +43,11 @@ bash scripts/setup/tfjs-native.sh
 # --- Python environment and Jupyter ------------------------------------------------------------
 bash scripts/setup/python-env.sh
 
+# --- notebooks: git strips the outputs JupyterLab saves into them when it stages them ------------
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  info "$(.venv/bin/python scripts/notebooks.py install-filter)"
+fi
+
 # --- dataset -----------------------------------------------------------------------------------
 bash scripts/setup/dataset.sh
 

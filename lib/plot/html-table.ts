@@ -140,7 +140,10 @@ export function htmlTable(
   });
   const styles = cols.map(cellStyle);
   const head = cols
-    .map((c, i) => `<th scope="col" style="${styles[i]};font-weight:600">${esc(c.label)}</th>`)
+    .map(
+      (c) =>
+        `<th scope="col" style="${cellStyle({ ...c, nowrap: false })};font-weight:600">${esc(c.label)}</th>`,
+    )
     .join('');
   const body = rows
     .map(

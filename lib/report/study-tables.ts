@@ -70,9 +70,10 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
 
 /**
  * The claim scorecard as a compact table: one row per claim with its title and statement, its
- * verdict as a tinted badge (and what it depends on), the explanation the rules computed, and the
- * comparisons behind it folded under a `<details>` (one line each, {@link comparisonText}) with
- * the claim's published reference points.
+ * verdict as a tinted badge (and the facet it depends on), how many comparisons support it with
+ * the deciding one ({@link comparisonText}: the first that supports it, else the first with data),
+ * and, folded under a `<details>`, the explanation the rules computed, every comparison, the rule
+ * and the claim's published reference points.
  *
  * @example
  * ```ts
@@ -81,8 +82,13 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
  */
 export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
   return card.map((c) => {
+    const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
+    const supporting = withData.filter((k) => k.outcome === 'supports');
+    const deciding = supporting[0] ?? withData[0];
     const details = [
+      c.explanation,
       ...c.comparisons.map(comparisonText),
+      `rule: ${c.rule}`,
       ...c.references.map(
         (r) => `published: ${r.setting}: ${formatReferenceValues(r)} (${r.unit}; ${r.source})`,
       ),
@@ -94,12 +100,15 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
       {
         text: c.verdict,
         badge: VERDICT_TONES[c.verdict] ?? 'neutral',
-        note: c.dependsOn ? `on ${c.dependsOn}` : undefined,
+        note: c.dependsOn ? `on ${c.dependsOn.split(':')[0].trim()}` : undefined,
       },
       {
-        text: c.explanation,
+        text: withData.length
+          ? `${supporting.length} of ${withData.length} comparisons support it`
+          : c.explanation,
+        lines: deciding ? [comparisonText(deciding)] : [],
         details,
-        detailsSummary: `${n} comparison${n === 1 ? '' : 's'}${c.references.length ? ' and published references' : ''}; rule: ${c.rule}`,
+        detailsSummary: `all ${n} comparison${n === 1 ? '' : 's'}, the rule${c.references.length ? ', published references' : ''}`,
       },
     ];
   });

@@ -19,7 +19,7 @@ test('05-claims-scorecard: runs clean and shows its study figures with data', ()
   assert.deepEqual(run.errors, []);
   assert.deepEqual(run.stderr, [], 'no stderr noise');
   const study = run.figures.filter((f) => !/in progress/.test(f.title ?? ''));
-  assert.ok(study.length >= 6, JSON.stringify(run.figures));
+  assert.ok(study.length >= 4, JSON.stringify(run.figures));
   for (const f of run.figures) assert.ok(f.tracesWithData > 0, `figure without data: ${JSON.stringify(f)}`);
   const text = notebookText(run.executed);
   assert.match(text, /backend tensorflow/);
@@ -32,6 +32,6 @@ test('05-claims-scorecard: runs clean and shows its study figures with data', ()
   assert.equal(verdicts.length, 8, `one verdict badge per claim: ${verdicts.join(', ')}`);
   for (let claim = 1; claim <= 8; claim++)
     assert.match(rich, new RegExp(`<td data-label="#"[^>]*>${claim}</td>`), `claim ${claim} has a row`);
-  assert.match(rich, /<details class="nl-details"><summary>\d+ comparisons?/, 'comparisons fold away');
+  assert.match(rich, /<details class="nl-details"><summary>all \d+ comparisons?/, 'comparisons fold away');
   assert.match(rich, /Wu &#38; He 2018/);
 });

@@ -52,16 +52,24 @@ test('scorecardRows: one compact row per claim, verdict badge, comparisons folde
       string,
       { text: string },
       { text: string; badge: string; note?: string },
-      { text: string; details: string[] },
+      { text: string; lines: string[]; details: string[] },
     ];
     assert.equal(id, String(c.id));
     assert.equal(claim.text, c.title);
     assert.equal(verdict.text, c.verdict);
     assert.equal(verdict.badge, VERDICT_TONES[c.verdict]);
-    assert.equal(verdict.note, c.dependsOn ? `on ${c.dependsOn}` : undefined);
-    assert.equal(decides.text, c.explanation);
-    assert.equal(decides.details.length, c.comparisons.length + c.references.length);
-    for (const [j, k] of c.comparisons.entries()) assert.equal(decides.details[j], comparisonText(k));
+    if (c.dependsOn) assert.ok(c.dependsOn.startsWith(verdict.note!.replace(/^on /, '')), verdict.note);
+    else assert.equal(verdict.note, undefined);
+    const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
+    const supports = withData.filter((k) => k.outcome === 'supports').length;
+    if (withData.length) {
+      assert.equal(decides.text, `${supports} of ${withData.length} comparisons support it`);
+      assert.equal(decides.lines.length, 1);
+      assert.match(decides.lines[0], supports ? /→ supports$/ : /→ /);
+    }
+    assert.equal(decides.details[0], c.explanation);
+    assert.equal(decides.details.length, 2 + c.comparisons.length + c.references.length);
+    for (const [j, k] of c.comparisons.entries()) assert.equal(decides.details[j + 1], comparisonText(k));
   }
   const html = htmlTable(SCORECARD_COLUMNS, rows);
   assert.equal(html.match(/<tr>/g)?.length, card.length + 1);
