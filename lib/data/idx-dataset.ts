@@ -193,7 +193,8 @@ async function fetchFile(
         );
       }, timeouts.readMs);
     });
-    let chunk: ReadableStreamReadResult<Uint8Array>;
+    // Inferred from the reader: the tslab kernel compiles without the DOM types (no ReadableStreamReadResult).
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
     try {
       chunk = await Promise.race([reader.read(), idle]);
     } catch (error) {
