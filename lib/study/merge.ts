@@ -3,8 +3,10 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replaceFileDurably } from './durable-write';
+import { tryLockResults } from './lock';
 import { expandSpec } from './spec';
 import { type LoadedResults, loadResults } from './store';
 import type { RunRecord } from './types';
@@ -29,8 +31,9 @@ export interface MergeResult {
  * Merge results files that belong to the same spec: one header, each run once (the first record
  * of an id wins), in the plan's canonical order; lines that fail the store's checks (see
  * `loadResults`) are left out and listed in `rejected`. If `outPath` exists and belongs to the same spec,
- * its runs are kept too. Written to a temporary file and renamed, so a crash leaves the old
- * output intact.
+ * its runs are kept too. Written to a temporary file, fsynced and renamed under the output's lock,
+ * so a crash leaves the old output intact and a study writing the output at the same time refuses
+ * the merge (or is refused).
  *
  * @throws when no input is given, an input is unreadable or corrupt, or the inputs (or an
  *   existing output) belong to different specs; the message lists each file with its spec.
@@ -63,9 +66,13 @@ export function mergeResults(inputs: readonly string[], outPath: string): MergeR
   const order = new Map(plan.runs.map((r) => [r.id, r.order]));
   const runs = [...byId.values()].sort((a, b) => (order.get(a.id) ?? 1e12) - (order.get(b.id) ?? 1e12));
   mkdirSync(dirname(outPath), { recursive: true });
-  const tmp = `${outPath}.tmp-${process.pid}`;
-  writeFileSync(tmp, [header, ...runs].map((r) => `${JSON.stringify(r)}\n`).join(''), { flush: true });
-  renameSync(tmp, outPath);
+  // The output is a results file like any other: not while a study is writing it.
+  const lock = tryLockResults(outPath);
+  try {
+    replaceFileDurably(outPath, [header, ...runs].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  } finally {
+    lock.release();
+  }
   return {
     outPath,
     specHash: header.specHash,

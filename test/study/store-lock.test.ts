@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { mergeResults } from '../../lib/study/merge';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
 import { loadResults, lockPath } from '../../lib/study/store';
@@ -91,7 +92,7 @@ test('two processes opening the same new results file at once, waiting: one head
   timeout: 120_000,
 }, async () => {
   const dir = tmp();
-  const trials = 16;
+  const trials = 30;
   for (let t = 1; t < trials; t += 2) {
     mkdirSync(join(dir, String(t)), { recursive: true });
     staleLock(join(dir, String(t), 'results.jsonl'));
@@ -108,7 +109,7 @@ test('two processes at once, not waiting: a refused one says who holds the file;
   timeout: 120_000,
 }, async () => {
   const dir = tmp();
-  const trials = 12;
+  const trials = 20;
   const [a, b] = await race(dir, trials, 'nowait');
   let refused = 0;
   for (let t = 0; t < trials; t++) {
@@ -129,6 +130,31 @@ test('two processes at once, not waiting: a refused one says who holds the file;
     );
   }
   assert.ok(refused >= 0);
+});
+
+test('a merge into a results file another study is writing is refused, naming the holder', async () => {
+  const dir = tmp();
+  const shard = await runStudy({
+    spec,
+    outDir: dir,
+    executor: fakeExecutor(),
+    shard: { index: 0, count: 2 },
+  });
+  const out = join(dir, 'results.jsonl');
+  const holder = spawn(process.execPath, ['--import', 'tsx', child, 'hold', out], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    assert.throws(
+      () => mergeResults([shard.resultsPath], out),
+      new RegExp(`in use by another study: pid ${holder.pid}`),
+    );
+    assert.equal(existsSync(out), false, 'nothing written');
+  } finally {
+    holder.kill('SIGKILL');
+  }
 });
 
 test('a held file: a second study is refused naming pid, host and since; with wait it waits and takes over from a killed holder', {
