@@ -7,6 +7,7 @@
  */
 export * from './html-report';
 export * from './live-study';
+export * from './mechanism-figures';
 export * from './study-figures';
 export * from './study-source';
 export * from './study-tables';

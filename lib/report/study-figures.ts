@@ -30,6 +30,7 @@ import { type ClaimResult, formatCI, type Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import { meanCI } from '../study/stats';
 import type { RunRecord } from '../study/types';
+import { mechanismFigures } from './mechanism-figures';
 
 const NORM_ORDER: readonly string[] = PLOT_NORM_KINDS;
 const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);
@@ -331,7 +332,8 @@ export interface StudyFigureSection {
  * Every figure a study's results support (figures without data are left out; `spec`, when given,
  * says which experiment tests which claim): headline bars
  * (test accuracy, steps to target, loss AUC, train–test gap), validation curves per architecture,
- * init-scale and learning-rate sweeps, batch-size dependence, step-time overhead.
+ * init-scale and learning-rate sweeps, batch-size dependence, step-time overhead, and the
+ * mechanism experiment's figures (claim 9, `mechanism-figures.ts`).
  */
 export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): StudyFigureSection[] {
   const out: StudyFigureSection[] = [];
@@ -400,6 +402,7 @@ export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): S
       caption: 'Interleaved timing; claim 7.',
       figure: overheadFigure(records),
     });
+  out.push(...mechanismFigures(records, spec));
   return out;
 }
 

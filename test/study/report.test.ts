@@ -26,8 +26,9 @@ async function smokeRecords() {
 test('study figures: one per experiment kind, each with data, JSON-serialisable', async () => {
   const { spec, records } = await smokeRecords();
   const sections = studyFigures(records, spec);
-  // 4 headline bars + 2 validation-curve figures (mlp, vgg) + init + lr + batch + overhead.
-  assert.equal(sections.length, 10);
+  // 4 headline bars + 2 validation-curve figures (mlp, vgg) + init + lr + batch + overhead
+  // + 4 mechanism figures.
+  assert.equal(sections.length, 14);
   for (const s of sections) {
     assert.ok(s.figure.data.length > 0, s.heading);
     assert.ok(
@@ -67,7 +68,7 @@ test('HTML report: scorecard rows, provenance, inline scripts only, escaped text
   assert.match(html, /45 of 45 planned/);
   assert.match(html, /study --profile smoke/);
   assert.doesNotMatch(html, /<script[^>]+src=/);
-  assert.equal((html.match(/Plotly\.newPlot\(/g) ?? []).length, 10);
+  assert.equal((html.match(/Plotly\.newPlot\(/g) ?? []).length, 14);
   const text = formatScorecard(card, { notes: true });
   assert.match(text, /^Claim 1\. Speeds up training: /m);
   assert.match(text, /ref: ResNet-50 on ImageNet, 8 GPUs, batch 2 images per GPU: BN 0\.347, GN 0\.241/);
