@@ -23,7 +23,15 @@ export interface LoadOrRunStudyOptions {
   committed?: string;
   /** The profile to run when there is no committed file (`smoke`, `quick`, `full`). Default `quick`. */
   profile?: string;
-  /** Where the profile's results go (and are resumed from). Default `artifacts/study/<profile>`. */
+  /**
+   * Only this experiment of the study (e.g. `mechanism`): the committed file is used only when it
+   * has runs of it, and a live run trains only this experiment of the profile. Default: all.
+   */
+  experiment?: string;
+  /**
+   * Where the profile's results go (and are resumed from). Default `artifacts/study/<profile>`,
+   * or `artifacts/study/<profile>-<experiment>` with `experiment`.
+   */
   outDir?: string;
   /** Progress of the live run (e.g. `liveStudy().onProgress`); not called when the committed file is read. */
   onProgress?: (progress: StudyProgress) => void;
@@ -61,7 +69,8 @@ export interface LoadedStudy {
 }
 
 /**
- * Read the committed results file when it exists, else run (or resume) a study profile.
+ * Read the committed results file when it exists (and, with `experiment`, has runs of that
+ * experiment), else run (or resume) a study profile (only that experiment of it, with `experiment`).
  *
  * The committed file is read with `loadResults` (validated); the files beside it whose names
  * contain `provenance` (command, commit, machine, wall time) are returned with it. Otherwise the
@@ -79,9 +88,12 @@ export interface LoadedStudy {
  * ```
  */
 export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promise<LoadedStudy> {
-  const { committed } = options;
-  if (committed !== undefined && existsSync(committed)) {
-    const loaded = loadResults(committed);
+  const { committed, experiment } = options;
+  const committedLoaded = committed !== undefined && existsSync(committed) ? loadResults(committed) : null;
+  const hasExperiment =
+    experiment === undefined || committedLoaded?.runs.some((r) => r.experiments.includes(experiment));
+  if (committed !== undefined && committedLoaded && hasExperiment) {
+    const loaded = committedLoaded;
     const dir = dirname(committed);
     const provenance = readdirSync(dir)
       .filter((f) => /provenance/i.test(f))
@@ -97,10 +109,20 @@ export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promi
     };
   }
   const profile = options.profile ?? DEFAULT_PROFILE;
-  const spec = profileSpec(profile);
+  const full = profileSpec(profile);
+  const spec =
+    experiment === undefined
+      ? full
+      : { ...full, experiments: full.experiments.filter((e) => e.name === experiment) };
+  if (spec.experiments.length === 0)
+    throw new Error(
+      `experiment '${experiment}' is not in profile '${profile}'; its experiments: ${full.experiments.map((e) => e.name).join(', ')}`,
+    );
   const run = await runStudy({
     spec,
-    outDir: options.outDir ?? join('artifacts', 'study', profile),
+    outDir:
+      options.outDir ??
+      join('artifacts', 'study', experiment === undefined ? profile : `${profile}-${experiment}`),
     executor: options.executor ?? trainingExecutor(),
     onProgress: options.onProgress,
   });

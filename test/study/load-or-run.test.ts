@@ -120,3 +120,47 @@ test('describeEnvironment: one line from the first record; a placeholder without
   assert.match(describeEnvironment([bare]), /\(TensorFlow -\), .* commit \?$/);
   assert.equal(describeEnvironment([]), 'machine: unknown (no runs)');
 });
+
+test('loadOrRunStudy with experiment: a committed file without it → only that experiment runs live', async () => {
+  const dir = tmp();
+  // A committed file with every smoke experiment but 'mechanism'.
+  const smoke = profileSpec('smoke');
+  const { runStudy } = await import('../../lib/study/runner');
+  const without = await runStudy({
+    spec: { ...smoke, experiments: smoke.experiments.filter((e) => e.name !== 'mechanism') },
+    outDir: join(dir, 'full'),
+    executor: fakeExecutor(),
+  });
+  const calls: string[] = [];
+  const study = await loadOrRunStudy({
+    committed: without.resultsPath,
+    profile: 'smoke',
+    experiment: 'mechanism',
+    outDir: join(dir, 'live'),
+    executor: fakeExecutor(calls),
+  });
+  assert.equal(study.source, 'live');
+  assert.deepEqual(
+    study.spec.experiments.map((e) => e.name),
+    ['mechanism'],
+  );
+  assert.equal(calls.length, 6, 'none/batch/noisy-batch × 2 seeds');
+  assert.ok(study.records.every((r) => r.experiments.includes('mechanism') && r.probes));
+  // A committed file that has the experiment is read as it is.
+  const read = await loadOrRunStudy({
+    committed: study.resultsPath,
+    experiment: 'mechanism',
+    executor: fakeExecutor(calls),
+  });
+  assert.equal(read.source, 'committed');
+  assert.equal(calls.length, 6, 'nothing ran');
+  await assert.rejects(
+    loadOrRunStudy({
+      profile: 'smoke',
+      experiment: 'nope',
+      outDir: join(dir, 'x'),
+      executor: fakeExecutor(),
+    }),
+    /experiment 'nope' is not in profile 'smoke'; its experiments: headline, init, lr, batch, overhead, mechanism/,
+  );
+});
