@@ -97,7 +97,10 @@ test('SIGTERM: what is saved and the resume command, exit 143', { timeout: 240_0
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   assert.equal(code, 143, output());
-  assert.match(output(), /interrupted \(SIGTERM\): \d+ of 39 runs are saved in .*results\.jsonl/);
+  assert.match(
+    output(),
+    new RegExp(`interrupted \\(SIGTERM\\): \\d+ of ${planned} runs are saved in .*results\\.jsonl`),
+  );
   assert.equal(existsSync(`${results}.lock`), false, 'the lock is released');
   resume(output(), results);
 });
