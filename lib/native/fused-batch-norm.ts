@@ -1,7 +1,7 @@
 /**
  * Batch norm on TensorFlow's fused kernels (tfjs-node's `tensorflow` backend only): the forward
  * pass is one `FusedBatchNormV3` op, the gradient one `FusedBatchNormGradV3` op, where the
- * portable path (`batchNormTraining` in lib/norm/core.ts) runs about a dozen tfjs ops each way.
+ * portable path (`batchNormTraining` in lib/norm/batch-norm-op.ts) runs about a dozen tfjs ops each way.
  * The training-mode forward also returns the updated running statistics (TensorFlow's
  * `exponential_avg_factor`), so the update costs no further op under the unbiased running
  * variance (PyTorch's convention).
@@ -96,7 +96,7 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
  * `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` (statistics over every axis but the last), gradient by
  * `FusedBatchNormGradV3`, and `running ← decay·running + (1 − decay)·batch` with the batch
  * variance biased or unbiased as `update` says. The same numbers as `batchNormTraining` followed
- * by `updateRunningStats` (lib/norm/core.ts), to float32 round-off.
+ * by `updateRunningStats` (lib/norm/batch-norm-steps.ts), to float32 round-off.
  *
  * @param x channels-last input of rank ≥ 2 with more than one value per channel.
  * @param gamma `γ`, shape `[C]` (ones for no scale).

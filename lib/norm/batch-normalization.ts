@@ -5,29 +5,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
+import { batchNormTraining } from './batch-norm-op';
+import { normalizeWithRunningStats, updateRunningStats } from './batch-norm-steps';
+import { reducedCount } from './broadcast';
 import { CONVENTION_DEFAULTS, decayFromMomentum, type RunningVarianceKind } from './conventions';
-import { batchNormTraining, normalizeWithRunningStats, reducedCount, updateRunningStats } from './core';
 import {
   type AffineArgs,
-  type AffineWeights,
-  addAffineWeights,
-  affineConfig,
   type BaseLayerArgs,
   type BuiltChannels,
   type CallKwargs,
-  checkBuiltShape,
-  defaultLayerName,
   type Initializer,
   type InitializerSpec,
-  type ResolvedAffine,
-  readAffine,
-  resolveAffine,
   resolveInitializer,
   serializeObject,
-  singleInput,
-  singleShape,
 } from './layer-options';
-import { checkInteger, checkMomentum, checkRank, resolveAxis } from './validate';
+import { NormalizationLayer } from './normalization-layer';
+import { checkInteger, checkMomentum, resolveAxis } from './validate';
 
 /** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
 export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -68,11 +61,26 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * On tfjs-node (channels last) training and inference run on TensorFlow's fused kernels,
  * `FusedBatchNormV3` and `FusedBatchNormGradV3` (lib/native/fused-batch-norm.ts); elsewhere, and
  * with `setNativeKernels(false)`, the portable path runs: a closed-form gradient (see
- * `batchNormTraining` in `core.ts`), the same numbers to float32 round-off.
+ * `batchNormTraining` in `batch-norm-op.ts`), the same numbers to float32 round-off.
+ *
+ * Arguments and defaults: `axis` −1 (channels last); `momentum` 0.99 (`keras`) / 0.1 (`pytorch`);
+ * `runningVariance` `'biased'` (`keras`) / `'unbiased'` (`pytorch`); `epsilon` 1e-3 / 1e-5;
+ * `center`, `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`,
+ * `movingMeanInitializer` `'zeros'`, `movingVarianceInitializer` `'ones'`; γ/β regularizers and
+ * constraints none; `convention` `'keras'`.
+ *
+ * Input: rank ≥ 2 (`[N, C]`, `[N, H, W, C]`, or any channel `axis`). Output: the input's shape.
+ *
+ * Paper: Ioffe & Szegedy 2015, "Batch Normalization: Accelerating Deep Network Training by
+ * Reducing Internal Covariate Shift".
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta, movingMean, movingVariance]`,
  * each of shape `[channels]`; `gamma` is absent when `scale` is false, `beta` when `center` is
  * false. Weight names (as in Keras): `gamma`, `beta`, `moving_mean`, `moving_variance`.
+ *
+ * Masking is not supported: the statistics span the batch (and time) positions a mask would
+ * exclude, so a masked input is refused with an Error rather than silently counted (see
+ * `NormalizationLayer`).
  *
  * Registered for serialization as `normlab>BatchNormalization` (its `className`), so it does not
  * replace tfjs' own `BatchNormalization`; a saved model.json names it so.
@@ -87,7 +95,7 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * new BatchNormalization({ convention: 'pytorch' }); // momentum 0.1 (weight of new), ε 1e-5
  * ```
  */
-export class BatchNormalization extends tf.layers.Layer {
+export class BatchNormalization extends NormalizationLayer {
   /** The registered class name (namespaced, so tfjs' own BatchNormalization stays intact). */
   static className = 'normlab>BatchNormalization';
   /** The channel axis as given (resolved against the input's rank in `build`). */
@@ -96,18 +104,13 @@ export class BatchNormalization extends tf.layers.Layer {
   readonly momentum: number;
   /** How the running variance is kept. */
   readonly runningVariance: RunningVarianceKind;
-  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
-  readonly affine: ResolvedAffine;
-  private readonly movingMeanInitializer;
-  private readonly movingVarianceInitializer;
-  private affineWeights: AffineWeights = { gamma: null, beta: null };
+  private readonly movingMeanInitializer: Initializer;
+  private readonly movingVarianceInitializer: Initializer;
   private movingMean: tf.LayerVariable | null = null;
   private movingVariance: tf.LayerVariable | null = null;
-  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
 
   constructor(args: BatchNormalizationArgs = {}) {
-    super({ ...args, name: args.name ?? defaultLayerName('normlab_batch_norm') });
-    this.affine = resolveAffine(args);
+    super(args, { displayName: 'BatchNormalization', defaultName: 'normlab_batch_norm' });
     const defaults = CONVENTION_DEFAULTS[this.affine.convention];
     this.axis = checkInteger(args.axis ?? -1, 'axis');
     this.momentum = checkMomentum(args.momentum ?? defaults.momentum);
@@ -125,18 +128,15 @@ export class BatchNormalization extends tf.layers.Layer {
       args.movingVarianceInitializer ?? 'ones',
       'movingVarianceInitializer',
     );
-    this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = singleShape(inputShape, 'BatchNormalization');
-    checkRank(shape, 2, 'BatchNormalization', 'batch, ..., channels');
+    const shape = this.buildShape(inputShape, 2, 'batch, ..., channels');
     const channelAxis = resolveAxis(this.axis, shape.length);
     const channels = shape[channelAxis];
     if (channels == null) throw new Error(`BatchNormalization: the size of axis ${this.axis} must be known`);
-    this.builtInput = { rank: shape.length, channelAxis, channels };
     const p = [channels];
-    this.affineWeights = addAffineWeights(this.addWeight.bind(this), p, this.affine);
+    this.addAffine({ rank: shape.length, channelAxis, channels }, p);
     const addRunning = (name: string, initializer: Initializer): tf.LayerVariable =>
       this.addWeight(name, p, 'float32', initializer, undefined, false);
     this.movingMean = addRunning('moving_mean', this.movingMeanInitializer);
@@ -144,21 +144,15 @@ export class BatchNormalization extends tf.layers.Layer {
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = singleInput(inputs, 'BatchNormalization');
-      checkBuiltShape('BatchNormalization', this.builtInput, x);
-      const { channelAxis: axis, channels } = this.builtInput;
+      const x = this.checkedInput(inputs, kwargs);
+      const { channelAxis: axis, channels } = this.builtInput as BuiltChannels;
       const eps = this.affine.epsilon;
       const training = kwargs?.training === true && this.trainable;
       if (!training) {
         const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
-        const gamma = this.affineWeights.gamma?.read() ?? null;
-        const beta = this.affineWeights.beta?.read() ?? null;
+        const { gamma, beta } = this.affineOrNull();
         return (
           nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
           normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
@@ -173,7 +167,7 @@ export class BatchNormalization extends tf.layers.Layer {
             `call it with training: false, or use layer/group normalization.`,
         );
       }
-      const { gamma, beta } = readAffine(this.affineWeights, channels);
+      const { gamma, beta } = this.affineOrIdentity(channels);
       const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
       const decay = decayFromMomentum(this.momentum, this.affine.convention);
       const update = { decay, runningVariance: this.runningVariance };
@@ -200,15 +194,13 @@ export class BatchNormalization extends tf.layers.Layer {
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
+  protected override layerConfig(): tf.serialization.ConfigDict {
     return {
       axis: this.axis,
       momentum: this.momentum,
       runningVariance: this.runningVariance,
-      ...affineConfig(this.affine),
       movingMeanInitializer: serializeObject(this.movingMeanInitializer),
       movingVarianceInitializer: serializeObject(this.movingVarianceInitializer),
-      ...super.getConfig(),
     };
   }
 }

@@ -5,8 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeBatchNormInference } from '../native/fused-batch-norm';
+import { batchNormTraining } from './batch-norm-op';
+import { normalizeWithRunningStats } from './batch-norm-steps';
+import { broadcastShape, reducedCount } from './broadcast';
 import { CONVENTION_DEFAULTS, decayFromMomentum } from './conventions';
-import { batchNormTraining, broadcastShape, normalizeWithRunningStats, reducedCount } from './core';
 import {
   type AffineArgs,
   type BaseLayerArgs,
@@ -217,7 +219,7 @@ export class BatchRenormalization extends NormalizationLayer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = this.checkedInput(inputs);
+      const x = this.checkedInput(inputs, kwargs);
       const { channelAxis: axis, channels } = this.builtInput as BuiltChannels;
       const s = this.stats!;
       const eps = this.affine.epsilon;

@@ -4,25 +4,11 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { groupNormAffine } from './core';
-import {
-  type AffineArgs,
-  type AffineWeights,
-  addAffineWeights,
-  affineConfig,
-  type BaseLayerArgs,
-  type BuiltChannels,
-  type CallKwargs,
-  channelsLastInput,
-  checkBuiltShape,
-  defaultLayerName,
-  type ResolvedAffine,
-  readAffine,
-  resolveAffine,
-  singleInput,
-  singleShape,
-} from './layer-options';
-import { checkGroups, checkGroupsDivide, checkInteger, checkRank } from './validate';
+import { groupNormAffine } from './group-norm-op';
+import type { AffineArgs, BaseLayerArgs, BuiltChannels, CallKwargs } from './layer-options';
+import { channelsLastInput } from './layer-options';
+import { NormalizationLayer } from './normalization-layer';
+import { checkGroups, checkGroupsDivide, checkInteger } from './validate';
 
 /** Options of {@link GroupNormalization} (plus tfjs' own layer options). Keras' config keys. */
 export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -46,8 +32,18 @@ export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
  *
  * Input: channels-last, rank ≥ 2 (`[N, C]` dense features: groups of features; `[N, H, W, C]`).
  *
+ * Arguments and defaults: `groups` 32 (Keras'; −1 = one per channel); `axis` −1 (the last; the
+ * only one allowed); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`, `scale` true;
+ * `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none;
+ * `convention` `'keras'`. Output: the input's shape.
+ *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
  * absent when `scale`/`center` is false (Keras' order and names).
+ *
+ * Masking is not supported: the statistics span the spatial (or time) positions a mask would
+ * exclude, so a masked input is refused with an Error rather than counted.
+ *
+ * Paper: Wu & He 2018, "Group Normalization".
  *
  * Registered as `normlab>GroupNormalization`, and under Keras' own name `GroupNormalization` (and
  * `Addons>GroupNormalization`), so a Keras model.json with `GroupNormalization` layers and Keras'
@@ -63,55 +59,43 @@ export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * ] });
  * ```
  */
-export class GroupNormalization extends tf.layers.Layer {
+export class GroupNormalization extends NormalizationLayer {
   /** The registered class name. */
   static className = 'normlab>GroupNormalization';
   /** The number of groups as given (`-1`: one per channel). */
   readonly groups: number;
   /** The channel axis as given. */
   readonly axis: number;
-  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
-  readonly affine: ResolvedAffine;
-  private affineWeights: AffineWeights = { gamma: null, beta: null };
-  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
   private groupCount = 1;
 
   constructor(args: GroupNormalizationArgs = {}) {
-    super({ ...args, name: args.name ?? defaultLayerName('normlab_group_norm') });
-    this.affine = resolveAffine(args);
+    super(args, { displayName: 'GroupNormalization', defaultName: 'normlab_group_norm' });
     this.groups = args.groups ?? 32;
     if (this.groups !== -1) checkGroups(this.groups);
     this.axis = checkInteger(args.axis ?? -1, 'axis');
-    this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = singleShape(inputShape, 'GroupNormalization');
-    checkRank(shape, 2, 'GroupNormalization', 'batch, spatial..., channels');
-    this.builtInput = channelsLastInput(shape, this.axis, 'GroupNormalization');
-    const channels = this.builtInput.channels;
+    const shape = this.buildShape(inputShape, 2, 'batch, spatial..., channels');
+    const built = channelsLastInput(shape, this.axis, 'GroupNormalization');
+    const channels = built.channels;
     this.groupCount = this.groups === -1 ? channels : this.groups;
     checkGroupsDivide(this.groupCount, channels);
-    this.affineWeights = addAffineWeights(this.addWeight.bind(this), [channels], this.affine);
+    this.addAffine(built, [channels]);
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = singleInput(inputs, 'GroupNormalization');
-      checkBuiltShape('GroupNormalization', this.builtInput, x);
-      // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
-      const { gamma, beta } = readAffine(this.affineWeights, this.builtInput.channels);
+      const x = this.checkedInput(inputs, kwargs);
+      // One fused op with a closed-form gradient (groupNormAffine in group-norm-op.ts); γ = 1 / β = 0 when absent.
+      const { gamma, beta } = this.affineOrIdentity((this.builtInput as BuiltChannels).channels);
       return groupNormAffine(x, gamma, beta, this.groupCount, this.affine.epsilon);
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
-    return { groups: this.groups, axis: this.axis, ...affineConfig(this.affine), ...super.getConfig() };
+  protected override layerConfig(): tf.serialization.ConfigDict {
+    return { groups: this.groups, axis: this.axis };
   }
 }
 tf.serialization.registerClass(GroupNormalization);

@@ -35,12 +35,17 @@
  *
  * @module
  */
+
+export * from './affine-custom-grad';
+export * from './batch-norm-op';
+export * from './batch-norm-steps';
 export * from './batch-normalization';
 export * from './batch-renormalization';
+export * from './broadcast';
 export * from './conventions';
-export * from './core';
 export * from './factory';
 export * from './feature-axes';
+export * from './group-norm-op';
 export * from './group-normalization';
 export * from './identity';
 export * from './instance-normalization';
@@ -52,5 +57,6 @@ export * from './normalization-layer';
 export * from './renorm-steps';
 export * from './rms-normalization';
 export * from './rms-scale';
+export * from './standardize';
 export * from './validate';
 export * from './weight-standardized-conv2d';

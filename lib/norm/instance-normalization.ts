@@ -4,26 +4,12 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { CONVENTION_DEFAULTS } from './conventions';
-import { groupNormAffine } from './core';
-import {
-  type AffineArgs,
-  type AffineWeights,
-  addAffineWeights,
-  affineConfig,
-  type BaseLayerArgs,
-  type BuiltChannels,
-  type CallKwargs,
-  channelsLastInput,
-  checkBuiltShape,
-  defaultLayerName,
-  type ResolvedAffine,
-  readAffine,
-  resolveAffine,
-  singleInput,
-  singleShape,
-} from './layer-options';
-import { checkInteger, checkRank } from './validate';
+import { CONVENTION_DEFAULTS, type Convention } from './conventions';
+import { groupNormAffine } from './group-norm-op';
+import type { AffineArgs, BaseLayerArgs, BuiltChannels, CallKwargs } from './layer-options';
+import { channelsLastInput } from './layer-options';
+import { NormalizationLayer } from './normalization-layer';
+import { checkInteger } from './validate';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */
 export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
@@ -49,8 +35,19 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * (`InstanceNorm2d(affine=False)`) does not; set `center`/`scale` to choose. No running statistics
  * (PyTorch's `track_running_stats=False`); training and inference compute the same thing.
  *
+ * Arguments and defaults: `axis` −1 (the last; the only one allowed); `epsilon` 1e-3 (`keras`) /
+ * 1e-5 (`pytorch`); `center`, `scale` true (`keras`) / false (`pytorch`); `gammaInitializer`
+ * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` only −1
+ * (tensorflow-addons configs); `convention` `'keras'`. Output: the input's shape.
+ *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
  * absent when `scale`/`center` is false.
+ *
+ * Masking is not supported: the statistics span the spatial (or time) positions a mask would
+ * exclude, so a masked input is refused with an Error rather than counted.
+ *
+ * Paper: Ulyanov, Vedaldi & Lempitsky 2016, "Instance Normalization: The Missing Ingredient for
+ * Fast Stylization".
  *
  * Registered as `normlab>InstanceNormalization`, and also under `InstanceNormalization` and
  * `Addons>InstanceNormalization` so models converted from Keras/tensorflow-addons load.
@@ -64,52 +61,43 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * new InstanceNormalization({ convention: 'pytorch' }); // no γ/β, ε 1e-5
  * ```
  */
-export class InstanceNormalization extends tf.layers.Layer {
+export class InstanceNormalization extends NormalizationLayer {
   /** The registered class name. */
   static className = 'normlab>InstanceNormalization';
   /** The channel axis as given. */
   readonly axis: number;
-  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
-  readonly affine: ResolvedAffine;
-  private affineWeights: AffineWeights = { gamma: null, beta: null };
-  private builtInput: BuiltChannels = { rank: 0, channelAxis: -1, channels: 0 };
 
   constructor(args: InstanceNormalizationArgs = {}) {
-    super({ ...args, name: args.name ?? defaultLayerName('normlab_instance_norm') });
-    this.affine = resolveAffine(args, (c) => CONVENTION_DEFAULTS[c].instanceAffine);
+    const affine = (c: Convention): boolean => CONVENTION_DEFAULTS[c].instanceAffine;
+    super(
+      args,
+      { displayName: 'InstanceNormalization', defaultName: 'normlab_instance_norm' },
+      { scale: affine, center: affine },
+    );
     this.axis = checkInteger(args.axis ?? -1, 'axis');
     if (args.groups != null && args.groups !== -1) {
       throw new Error(
         `groups must be -1 (one group per channel) for InstanceNormalization; got ${args.groups}`,
       );
     }
-    this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = singleShape(inputShape, 'InstanceNormalization');
-    checkRank(
-      shape,
+    const shape = this.buildShape(
+      inputShape,
       3,
-      'InstanceNormalization',
       'batch, spatial..., channels',
       'instance norm normalizes over spatial axes, which a 2-D input does not have; use layer or batch norm',
     );
-    this.builtInput = channelsLastInput(shape, this.axis, 'InstanceNormalization');
-    const channels = this.builtInput.channels;
-    this.affineWeights = addAffineWeights(this.addWeight.bind(this), [channels], this.affine);
+    const built = channelsLastInput(shape, this.axis, 'InstanceNormalization');
+    this.addAffine(built, [built.channels]);
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = singleInput(inputs, 'InstanceNormalization');
-      checkBuiltShape('InstanceNormalization', this.builtInput, x);
-      const { rank, channels } = this.builtInput;
+      const x = this.checkedInput(inputs, kwargs);
+      const { rank, channels } = this.builtInput as BuiltChannels;
       const axes: number[] = [];
       for (let a = 1; a < rank - 1; a++) axes.push(a);
       if (axes.reduce((n, a) => n * x.shape[a], 1) < 2) {
@@ -117,14 +105,14 @@ export class InstanceNormalization extends tf.layers.Layer {
           `InstanceNormalization needs more than one spatial position per channel; got input shape [${x.shape}]`,
         );
       }
-      // One fused op with a closed-form gradient (groupNormAffine in core.ts); γ = 1 / β = 0 when absent.
-      const { gamma, beta } = readAffine(this.affineWeights, channels);
+      // One fused op with a closed-form gradient (groupNormAffine in group-norm-op.ts); γ = 1 / β = 0 when absent.
+      const { gamma, beta } = this.affineOrIdentity(channels);
       return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon);
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
-    return { axis: this.axis, ...affineConfig(this.affine), ...super.getConfig() };
+  protected override layerConfig(): tf.serialization.ConfigDict {
+    return { axis: this.axis };
   }
 }
 tf.serialization.registerClass(InstanceNormalization);

@@ -4,36 +4,27 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { broadcastShape, scaleShift, standardize } from './core';
-import {
-  type AffineArgs,
-  type AffineWeights,
-  addAffineWeights,
-  affineConfig,
-  type BaseLayerArgs,
-  type BuiltAxes,
-  type CallKwargs,
-  checkBuiltShape,
-  defaultLayerName,
-  type ResolvedAffine,
-  resolveAffine,
-  singleInput,
-  singleShape,
-} from './layer-options';
-import { checkRank, resolveAxes } from './validate';
+import { scaleShift } from './batch-norm-steps';
+import { broadcastShape } from './broadcast';
+import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
+import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
+import { NormalizationLayer } from './normalization-layer';
+import { standardize } from './standardize';
 
 /**
  * Which axes layer norm normalizes over: one axis, a list, or `'features'` for every axis but the
  * batch axis (Ba et al.'s layer norm of a whole example).
  */
-export type LayerNormAxis = number | number[] | 'features';
+export type LayerNormAxis = FeatureAxes;
 
 /** Options of {@link LayerNormalization} (plus tfjs' own layer options). */
 export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
   /**
-   * The axes to normalize over, which γ and β also span (default `-1`, the last axis, as in
-   * Keras). `'features'` means all axes but the batch axis: for NHWC input `[1, 2, 3]`, with γ/β of
-   * shape `[H, W, C]` (PyTorch's `nn.LayerNorm([C, H, W])` in NHWC layout).
+   * The axes to normalize over, which γ and β also span. Default `'features'`: all axes but the
+   * batch axis, each example normalized as a whole (Ba et al.; the same default as
+   * `normLayer('layer')`): for NHWC input `[1, 2, 3]`, with γ/β of shape `[H, W, C]` (PyTorch's
+   * `nn.LayerNorm([C, H, W])` in NHWC layout). Keras' default, the last axis only, is `axis: -1`
+   * (the same for dense `[N, F]` input; per position for `[N, T, F]` sequences).
    */
   axis?: LayerNormAxis;
 }
@@ -47,6 +38,19 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * whose γ/β are per channel).
  *
  * Training and inference compute the same thing (no running statistics); `training` is ignored.
+ *
+ * Arguments and defaults: `axis` `'features'` (see {@link LayerNormalizationArgs.axis}; Keras'
+ * `LayerNormalization()` is `axis: -1`); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`,
+ * `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and
+ * constraints none; `convention` `'keras'`.
+ *
+ * Input: rank ≥ 2. Output: the input's shape.
+ *
+ * Masking: supported (the mask passed through unchanged) when the layer normalizes over the last
+ * axis only, so that each masked position is normalized by itself; otherwise the statistics would
+ * mix masked positions in, and a masked input is refused with an Error.
+ *
+ * Paper: Ba, Kiros & Hinton 2016, "Layer Normalization".
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]` (each absent when `scale` /
  * `center` is false), shape = the input's sizes on `axis`.
@@ -63,73 +67,40 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * new LayerNormalization({ axis: 'features', convention: 'pytorch' }); // NHWC: over H, W, C; ε 1e-5
  * ```
  */
-export class LayerNormalization extends tf.layers.Layer {
+export class LayerNormalization extends NormalizationLayer {
   /** The registered class name (namespaced, so tfjs' own LayerNormalization stays intact). */
   static className = 'normlab>LayerNormalization';
   /** The axes as given. */
   readonly axis: LayerNormAxis;
-  /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
-  readonly affine: ResolvedAffine;
-  private affineWeights: AffineWeights = { gamma: null, beta: null };
-  private builtInput: BuiltAxes = { rank: 0, axes: [], sizes: [] };
 
   constructor(args: LayerNormalizationArgs = {}) {
-    super({ ...args, name: args.name ?? defaultLayerName('normlab_layer_norm') });
-    this.affine = resolveAffine(args);
-    const axis = args.axis ?? -1;
-    const ok =
-      axis === 'features' ||
-      Number.isInteger(axis) ||
-      (Array.isArray(axis) && axis.length > 0 && axis.every((a) => Number.isInteger(a)));
-    if (!ok) {
-      throw new Error(
-        `axis must be an integer, a non-empty list of integers or 'features'; got ${JSON.stringify(args.axis)}`,
-      );
-    }
-    this.axis = Array.isArray(axis) ? [...axis] : axis;
-    this.supportsMasking = true;
+    super(args, { displayName: 'LayerNormalization', defaultName: 'normlab_layer_norm' });
+    this.axis = checkFeatureAxes(args.axis ?? 'features');
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = singleShape(inputShape, 'LayerNormalization');
-    checkRank(shape, 2, 'LayerNormalization', 'batch, features...');
-    const rank = shape.length;
-    const given =
-      this.axis === 'features'
-        ? shape.map((_, i) => i).slice(1)
-        : Array.isArray(this.axis)
-          ? this.axis
-          : [this.axis];
-    const axes = resolveAxes(given, rank);
-    for (const a of axes) {
-      if (shape[a] == null) throw new Error(`LayerNormalization: the size of axis ${a} must be known`);
-    }
-    const sizes = axes.map((a) => shape[a] as number);
-    this.builtInput = { rank, axes, sizes };
-    this.affineWeights = addAffineWeights(this.addWeight.bind(this), sizes, this.affine);
+    const shape = this.buildShape(inputShape, 2, 'batch, features...');
+    const built = resolveFeatureAxes(this.axis, shape, 'LayerNormalization');
+    this.addAffine(built, built.sizes);
+    // Each position normalized by itself only when the statistics are over the last axis alone.
+    this.supportsMasking = built.axes.length === 1 && built.axes[0] === shape.length - 1;
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = singleInput(inputs, 'LayerNormalization');
-      checkBuiltShape('LayerNormalization', this.builtInput, x);
-      const axes = this.builtInput.axes;
+      const x = this.checkedInput(inputs, kwargs);
+      const { axes } = this.builtInput as BuiltAxes;
       const xhat = standardize(x, axes, this.affine.epsilon);
       const shape = broadcastShape(x.rank, axes, x.shape);
-      const { gamma: g, beta: b } = this.affineWeights;
-      const gamma = g ? tf.reshape(g.read(), shape) : null;
-      const beta = b ? tf.reshape(b.read(), shape) : null;
-      return scaleShift(xhat, gamma, beta);
+      const { gamma, beta } = this.affineOrNull();
+      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
+      return scaleShift(xhat, r(gamma), r(beta));
     });
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
-    return { axis: this.axis, ...affineConfig(this.affine), ...super.getConfig() };
+  protected override layerConfig(): tf.serialization.ConfigDict {
+    return { axis: this.axis };
   }
 }
 tf.serialization.registerClass(LayerNormalization);

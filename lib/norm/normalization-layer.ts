@@ -16,6 +16,7 @@ import {
   type BaseLayerArgs,
   type BuiltAxes,
   type BuiltChannels,
+  type CallKwargs,
   checkBuiltShape,
   defaultLayerName,
   type ResolvedAffine,
@@ -51,10 +52,10 @@ export interface NormalizationNaming {
  * and `layerConfig`, and register themselves with `tf.serialization.registerClass`.
  *
  * Masking: a layer whose statistics span positions of the input other than the feature axes
- * (batch, instance, group norm) does not claim `supportsMasking`, so tfjs rejects a masked input
- * instead of silently counting the masked positions in the statistics; layers that normalize each
- * position by itself (layer and RMS norm over feature axes) set `supportsMasking` and pass the mask
- * through unchanged.
+ * (batch, instance, group norm, batch renorm) does not support masking and refuses a masked input
+ * with an Error (see {@link NormalizationLayer.checkedInput}) instead of silently counting the
+ * masked positions in its statistics; layers that normalize each position by itself (layer and
+ * RMS norm over the last axis) set `supportsMasking` and pass the mask through unchanged.
  */
 export abstract class NormalizationLayer extends tf.layers.Layer {
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */
@@ -107,8 +108,21 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
     this.affineWeights = addAffineWeights(this.addWeight.bind(this), shape, this.affine);
   }
 
-  /** The call's one input, checked against what `build` recorded. */
-  protected checkedInput(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  /**
+   * The call's one input, checked against what `build` recorded; and, for a layer that does not
+   * support masking, the refusal of a mask (tfjs itself hands an unsupported mask to `call` and
+   * drops it, which would silently count the masked positions in the statistics).
+   *
+   * @throws Error `BatchNormalization does not support masking: …` when `kwargs.mask` is set.
+   */
+  protected checkedInput(inputs: tf.Tensor | tf.Tensor[], kwargs?: CallKwargs): tf.Tensor {
+    if (!this.supportsMasking && kwargs?.mask != null) {
+      throw new Error(
+        `${this.displayName} does not support masking: its statistics span the positions a mask ` +
+          'excludes and would count them. Normalize before masking, or use layer/RMS normalization ' +
+          'over the last axis (axis: -1), which normalizes each position by itself.',
+      );
+    }
     const x = singleInput(inputs, this.displayName);
     if (!this.builtInput) throw new Error(`${this.displayName} was called before it was built`);
     checkBuiltShape(this.displayName, this.builtInput, x);

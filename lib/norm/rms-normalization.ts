@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { scaleShift } from './batch-norm-steps';
+import { broadcastShape } from './broadcast';
 import type { Convention } from './conventions';
-import { broadcastShape, scaleShift } from './core';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
 import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
@@ -45,7 +46,8 @@ export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * `'keras'`.
  *
  * Training and inference compute the same thing (no running statistics); `training` is ignored.
- * It passes a mask through when the normalized axes are features (each position on its own).
+ * Masking: supported (the mask passed through) when normalizing over the last axis only, each
+ * position by itself; otherwise a masked input is refused with an Error.
  *
  * Input: rank ≥ 2. Output: the input's shape.
  *
@@ -76,19 +78,20 @@ export class RMSNormalization extends NormalizationLayer {
       { epsilon: rmsDefaultEpsilon, center: () => false },
     );
     this.axis = checkFeatureAxes(args.axis ?? 'features');
-    this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = this.buildShape(inputShape, 2, 'batch, features...');
     const built = resolveFeatureAxes(this.axis, shape, 'RMSNormalization');
     this.addAffine(built, built.sizes);
+    // Each position normalized by itself only when the statistics are over the last axis alone.
+    this.supportsMasking = built.axes.length === 1 && built.axes[0] === shape.length - 1;
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: CallKwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = this.checkedInput(inputs);
+      const x = this.checkedInput(inputs, kwargs);
       const { axes } = this.builtInput as BuiltAxes;
       const shape = broadcastShape(x.rank, axes, x.shape);
       const { gamma, beta } = this.affineOrNull();

@@ -4,7 +4,6 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { standardize } from './core';
 import {
   type BaseLayerArgs,
   type CallKwargs,
@@ -16,6 +15,7 @@ import {
   singleInput,
   singleShape,
 } from './layer-options';
+import { standardize } from './standardize';
 import { checkBoolean, checkEpsilon, checkRank } from './validate';
 
 /** Options of {@link WeightStandardizedConv2D} (plus tfjs' own layer options). */

@@ -1,5 +1,5 @@
 /**
- * The step-by-step functions of lib/norm/core.ts (the algorithm as taught in the notebooks) against
+ * The step-by-step functions of lib/norm/batch-norm-steps.ts (the algorithm as taught in the notebooks) against
  * the same Keras 3 / PyTorch golden fixtures as the layers (see fixtures.test.ts):
  * - batch norm: `moments` → `normalize` → `scaleShift` for training, gradients by plain autodiff
  *   through those steps (`tf.grads`), `updateRunningStats` over the training batches, and
