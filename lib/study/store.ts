@@ -230,18 +230,15 @@ export interface OpenResultsOptions {
   fs?: Partial<StoreFs>;
 }
 
-function writeFailure(path: string, what: string, saved: number, error: unknown): StoreWriteError {
+/** The error of a failed write: what failed, the cause, the state of the file, how to go on. */
+function writeFailure(path: string, failed: string, state: string, error: unknown): StoreWriteError {
   const e = error as NodeJS.ErrnoException;
   const code = e.code ?? 'EIO';
   const fix =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? `Free some space on ${dirname(path)} (or point --out at another disk), then rerun the same command`
       : 'Fix the cause, then rerun the same command';
-  return new StoreWriteError(
-    `could not write ${what} to results file ${path}: ${e.message}. The file still ends at its last complete ` +
-      `record (${saved} run(s) saved; this one is not counted). ${fix}: the study resumes from there.`,
-    code,
-  );
+  return new StoreWriteError(`${failed}: ${e.message}. ${state} ${fix}: the study resumes from there.`, code);
 }
 
 /**
@@ -295,13 +292,23 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
       truncateSync(path, loaded.validBytes);
     }
     if (loaded.rejected.length > 0) {
-      const qPath = quarantineLines(path, loaded.rejected, fs);
-      const drop = new Set(loaded.rejected.map((r) => r.line));
-      const kept = readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((line, i) => line.trim() !== '' && !drop.has(i + 1));
-      // The rejected lines are safe in the quarantine file: rewrite the results without them.
-      rewriteLines(path, kept, fs);
+      let qPath: string;
+      try {
+        qPath = quarantineLines(path, loaded.rejected, fs);
+        const drop = new Set(loaded.rejected.map((r) => r.line));
+        const kept = readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line, i) => line.trim() !== '' && !drop.has(i + 1));
+        // The rejected lines are safe in the quarantine file: rewrite the results without them.
+        rewriteLines(path, kept, fs);
+      } catch (error) {
+        throw writeFailure(
+          path,
+          `could not move the ${loaded.rejected.length} line(s) of results file ${path} that failed the checks to ${quarantinePath(path)}`,
+          `The results file is unchanged (${loaded.runs.length} valid run(s)).`,
+          error,
+        );
+      }
       quarantined = { path: qPath, count: loaded.rejected.length, lines: loaded.rejected };
     }
     runs = loaded.runs;
@@ -311,7 +318,12 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
     try {
       appendDurably(path, `${JSON.stringify(header)}\n`, fs);
     } catch (error) {
-      throw writeFailure(path, 'the header', 0, error);
+      throw writeFailure(
+        path,
+        `could not write the header of results file ${path}`,
+        'Nothing is saved yet.',
+        error,
+      );
     }
   }
   const finished = new Set(runs.map((r) => r.id));
@@ -334,7 +346,12 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
       try {
         appendDurably(path, `${line}\n`, fs);
       } catch (error) {
-        throw writeFailure(path, `run ${record.id}`, runs.length, error);
+        throw writeFailure(
+          path,
+          `could not write run ${record.id} to results file ${path}`,
+          `The file still ends at its last complete record (${runs.length} run(s) saved; this one is not counted).`,
+          error,
+        );
       }
       finished.add(record.id);
       runs.push(record);

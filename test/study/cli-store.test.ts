@@ -84,3 +84,45 @@ test('a second study on an --out another study is writing stops naming pid, host
     holder.kill('SIGKILL');
   }
 });
+
+test('--wait: the second study says whom it waits for, and starts once that study is gone', {
+  timeout: 180_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'normlab-wait-'));
+  const holder = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'store-child.ts'), 'hold', join(dir, 'results.jsonl')],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+  const waiter = spawn(
+    process.execPath,
+    [...cli, '--profile', 'smoke', '--out', dir, '--wait', '--max-runs', '2'],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  waiter.stdout.on('data', (d) => (out += d));
+  waiter.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => waiter.once('exit', r));
+  try {
+    const start = Date.now();
+    while (!/waiting: the results file is in use by pid/.test(out)) {
+      assert.ok(Date.now() - start < 120_000, `no waiting message:\n${out}`);
+      assert.equal(waiter.exitCode, null, `exited early:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(
+      out,
+      new RegExp(`waiting: the results file is in use by pid ${holder.pid} on host \\S+ since `),
+    );
+  } finally {
+    holder.kill('SIGKILL');
+  }
+  assert.equal(await exited, 0, out);
+  assert.match(out, new RegExp(`took over the lock of pid ${holder.pid} .*which is no longer running`));
+  assert.match(out, /2 run\(s\) trained, 0 already done/);
+});

@@ -7,7 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +23,7 @@ import { profileSpec } from '../../lib/study/profiles';
 import { repairResults } from '../../lib/study/repair';
 import { runStudy } from '../../lib/study/runner';
 import { expandSpec, runId } from '../../lib/study/spec';
-import { loadResults, makeHeader, openResults, quarantinePath } from '../../lib/study/store';
+import { loadResults, lockPath, makeHeader, openResults, quarantinePath } from '../../lib/study/store';
 import type { RunRecord } from '../../lib/study/types';
 import { fakeExecutor } from './fake-executor';
 
@@ -214,4 +222,16 @@ test('repairResults: a damaged header is rebuilt from the given spec, bad lines 
   const resumed = await runStudy({ spec, outDir: dir, executor: fakeExecutor() });
   assert.equal(resumed.skipped, 3);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('results.jsonl.bak-')));
+});
+
+test('a full disk while setting rejected lines aside: the results file is left unchanged and the error says so', async () => {
+  const { path, lines } = await fileWith(2);
+  const text = `${[lines[0], 'garbage {', ...lines.slice(1)].join('\n')}\n`;
+  writeFileSync(path, text);
+  assert.throws(
+    () => openResults(path, spec, { fs: { writeSync: limitedWrite(4096, 0) } }),
+    /could not move the 1 line\(s\) of results file .* that failed the checks to .*results\.quarantine\.jsonl: ENOSPC.*The results file is unchanged \(2 valid run\(s\)\)\. Free some space/s,
+  );
+  assert.equal(readFileSync(path, 'utf8'), text, 'nothing was rewritten');
+  assert.equal(existsSync(lockPath(path)), false, 'the lock is released');
 });
