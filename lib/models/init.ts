@@ -24,6 +24,15 @@ export function checkInitScale(initScale: number): number {
 }
 
 /**
+ * The seed handed to a tfjs initializer: tfjs draws with `Math.random()` when the seed is 0 (it
+ * tests the seed for truthiness), so a derived seed of 0 (which `deriveSeed(0, 0)` is: the first
+ * layer of every seed-0 model) becomes 1.
+ */
+function tfjsSeed(seed: number): number {
+  return seed === 0 ? 1 : seed;
+}
+
+/**
  * Hands out the initializers of one model, each seeded from the model's seed and the layer's
  * position, so equal specs give equal weights.
  */
@@ -47,7 +56,7 @@ export class InitializerSource {
       scale: 2 * this.initScale ** 2,
       mode: 'fanIn',
       distribution: 'normal',
-      seed: deriveSeed(this.seed, this.next++),
+      seed: tfjsSeed(deriveSeed(this.seed, this.next++)),
     });
   }
 
@@ -57,7 +66,7 @@ export class InitializerSource {
       scale: this.initScale ** 2,
       mode: 'fanAvg',
       distribution: 'normal',
-      seed: deriveSeed(this.seed, this.next++),
+      seed: tfjsSeed(deriveSeed(this.seed, this.next++)),
     });
   }
 }

@@ -50,6 +50,8 @@ test('equal seeds give equal weights; the init scale multiplies the weights’ s
     return values;
   };
   assert.deepEqual(weights(3), weights(3));
+  // Seed 0 too (the first seed of every study profile): tfjs takes a seed of 0 as "no seed".
+  assert.deepEqual(weights(0), weights(0));
   assert.notDeepEqual(weights(3), weights(4));
   const std = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / xs.length);
   const ratio = std(weights(3, 10)[0]) / std(weights(3, 1)[0]);
