@@ -74,7 +74,7 @@ def passes(name: str, batch: int, samples: int, count: int) -> list[float]:
             loss = loss_fn(model(x), y)
             loss.backward()
             opt.step()
-        float(loss)
+        float(loss.detach())
         if p > 0:
             rates.append(steps * batch / (time.perf_counter() - t0))
     return rates

@@ -40,6 +40,12 @@ export function referencePython(): string | Error {
  * Run a Python script of bench/ in the reference venv with `threads` intra-op threads and return
  * the JSON objects it prints, one per line.
  *
+ * OpenMP's threads wait passively (`OMP_WAIT_POLICY=PASSIVE`, unless the environment sets it):
+ * with the default spin-waiting, PyTorch with 2 threads on the 2 shared CPUs of the development
+ * machine ran the MLP 24× slower (168 against 4,061 samples/s at load average 21, Nov 2026),
+ * because a spinning thread holds a CPU its preempted partner needs. Passive waiting is PyTorch's
+ * best case on a shared machine, so the ratios against it are on the conservative side.
+ *
  * @throws when the venv is missing or the script fails (the message has the end of its stderr).
  */
 export function runReferenceScript(
@@ -49,7 +55,12 @@ export function runReferenceScript(
 ): Record<string, unknown>[] {
   const python = referencePython();
   if (python instanceof Error) throw python;
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const env = {
+    OMP_WAIT_POLICY: 'PASSIVE',
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    MKL_NUM_THREADS: String(threads),
+  };
   const out = spawnSync(python, [join(PROJECT_ROOT, 'bench', script), ...args], {
     encoding: 'utf8',
     env,

@@ -1,7 +1,7 @@
 /**
  * Trainer benchmark: training samples/s of normlab's trainer (`train`, lib/train/trainer.ts) for
  * each architecture × norm kind of the zoo, next to tfjs' `model.fit` on the same model and next to
- * PyTorch on the same architecture (bench/pytorch_trainer.py in `.venv-ref`), with the ratios.
+ * PyTorch on the same architecture (bench/pytorch-trainer.py in the reference venv, see bench/reference-python.ts), with the ratios.
  *
  * Usage: `node --import tsx bench/trainer.ts [options]`
  *   --batch B          mini-batch size (default 128)
@@ -32,10 +32,7 @@
  * - What remains is TensorFlow kernels: convolution gradients and MaxPoolGrad in the CNNs, the
  *   normalization layers' element-wise ops (lib/norm), and matmuls plus per-op dispatch in the MLP.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
@@ -46,6 +43,7 @@ import { ARCHITECTURES, type Architecture } from '../lib/models/types';
 import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
+import { runReferenceScript } from './reference-python';
 
 interface Options {
   batch: number;
@@ -262,18 +260,9 @@ interface TorchRow {
 }
 
 function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; note: string } {
-  const root = join(__dirname, '..');
-  const python = join(root, '.venv-ref', 'bin', 'python');
   if (!o.torch) return { rows: new Map(), note: 'PyTorch column skipped (--no-torch)' };
-  if (!existsSync(python)) {
-    return {
-      rows: new Map(),
-      note: 'PyTorch column skipped: .venv-ref/bin/python not found (the reference venv with torch)',
-    };
-  }
   const torchSeconds = Math.max(2, (o.steps * o.repeats) / 4);
   const args = [
-    join(root, 'bench', 'pytorch_trainer.py'),
     ...['--batch', String(o.batch), '--steps', String(o.steps * o.repeats), '--warmup', String(o.warmup)],
     ...[
       '--threads',
@@ -284,19 +273,14 @@ function runTorch(cases: string[], o: Options): { rows: Map<string, TorchRow>; n
       cases.join(','),
     ],
   ];
-  const env = { ...process.env, OMP_NUM_THREADS: String(o.torchThreads) };
-  const out = spawnSync(python, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (out.status !== 0)
-    return {
-      rows: new Map(),
-      note: `PyTorch column skipped: the script failed: ${out.stderr.split('\n').slice(-3).join(' ')}`,
-    };
-  const lines = out.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+  let lines: Record<string, unknown>[];
+  try {
+    lines = runReferenceScript('pytorch-trainer.py', args, o.torchThreads);
+  } catch (error) {
+    return { rows: new Map(), note: `PyTorch column skipped: ${(error as Error).message}` };
+  }
   const rows = new Map<string, TorchRow>();
-  for (const r of lines.slice(1) as TorchRow[]) rows.set(`${r.arch}:${r.norm}`, r);
+  for (const r of lines.slice(1) as unknown as TorchRow[]) rows.set(`${r.arch}:${r.norm}`, r);
   return { rows, note: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s), channels_last for CNNs` };
 }
 

@@ -23,8 +23,11 @@ export type TwinModel = (typeof TWIN_MODELS)[number];
 /** Which layers make up the batch norm and the ReLU. */
 export type TwinFlavour = 'normlab' | 'builtin';
 
-/** Build `name` with the `flavour`'s batch norm and ReLU. */
-export function buildTwin(name: TwinModel, flavour: TwinFlavour): tf.LayersModel {
+/**
+ * Build `name` with the `flavour`'s batch norm and ReLU; `mlpWidth` changes the MLP's hidden
+ * width (default 256; bench/mlp-dispatch.ts shrinks it to time the same ops on tiny tensors).
+ */
+export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256): tf.LayersModel {
   const bn = name.endsWith('-bn');
   const norm = (): tf.layers.Layer =>
     flavour === 'normlab' ? normLayer('batch', { convention: 'pytorch' }) : tf.layers.batchNormalization();
@@ -37,7 +40,7 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour): tf.LayersModel
   };
   if (name.startsWith('mlp')) {
     layers.push(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-    for (const units of [256, 256]) hidden(tf.layers.dense({ units, useBias: !bn }));
+    for (const units of [mlpWidth, mlpWidth]) hidden(tf.layers.dense({ units, useBias: !bn }));
   } else {
     for (const [i, filters] of [32, 64].entries()) {
       const conv = { filters, kernelSize: 3, padding: 'same' as const, useBias: !bn };

@@ -5,7 +5,7 @@ lib/models/architectures.ts does (same layers, channels, strides; conv -> norm -
 before a normalization), trains them with SGD + momentum on random 28x28x1 inputs and prints one
 JSON object per architecture x norm kind: {"arch", "norm", "samples_per_second", "median_step_ms"}.
 
-Usage: .venv-ref/bin/python bench/pytorch_trainer.py --batch 128 --steps 20 --warmup 3 \
+Usage: .venv-ref/bin/python bench/pytorch-trainer.py --batch 128 --steps 20 --warmup 3 \
            --threads 2 --max-seconds 6 --cases mlp:none,vgg:batch,...
 """
 
