@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     `\n${torchNote}\nms per forward + backward (median of rounds); torch/normlab > 1: normlab is faster`,
   );
   const header = ['kind', 'shape', 'native', 'portable', 'torch', 'portable/native', 'torch/native'];
-  console.log(header.map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(16))).join(''));
+  console.log(header.map((h, i) => (i < 2 ? h.padEnd(14) : h.padStart(16))).join(''));
   for (const c of cases) {
     const e = results.get(`${c.kind}:${c.shape}`)!;
     const native = median(e.native);
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       fmt(portable / native),
       fmt(torch ? torch / native : undefined),
     ];
-    console.log(c.kind.padEnd(10) + c.shape.padEnd(10) + cells.map((v) => v.padStart(16)).join(''));
+    console.log(c.kind.padEnd(14) + c.shape.padEnd(14) + cells.map((v) => v.padStart(16)).join(''));
   }
   console.log(
     `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ${loadavg()

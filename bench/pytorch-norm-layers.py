@@ -7,7 +7,8 @@ training mode, `y.backward(dy)`, and prints one JSON object per case:
 {"case", "median_ms", "reps"}; "median_ms" is null for a kind without a PyTorch twin.
 Conv features are used in PyTorch's channels_last layout (a permuted view of the NHWC data, no
 copy): BatchNorm2d, InstanceNorm2d(affine=True) and GroupNorm(8) see [N, C, H, W]; LayerNorm
-normalizes each example over (H, W, C) with affine weights of that shape, like normlab's layer norm.
+normalizes each example over (H, W, C) with affine weights of that shape, like normlab's layer norm;
+RMSNorm likewise. batch-renorm has no PyTorch layer (median_ms null).
 
 Usage: .venv-ref/bin/python bench/pytorch-norm-layers.py --data DIR --cases batch:conv,layer:dense \
            --reps 10 --threads 2
@@ -38,6 +39,10 @@ def layer_for(kind: str, shape: tuple[int, ...]) -> nn.Module | None:
         return nn.InstanceNorm2d(channels, affine=True) if conv else None
     if kind == "group":
         return nn.GroupNorm(8, channels)
+    if kind == "rms":
+        # normlab's RMS norm (pytorch convention): each example over all its features, gamma of that
+        # shape, eps = float32 machine epsilon (nn.RMSNorm's default).
+        return nn.RMSNorm(list(shape[1:]))
     return None
 
 

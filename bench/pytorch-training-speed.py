@@ -7,7 +7,8 @@ conv/dense then has no bias):
 BatchNorm1d/BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1); the CNN runs channels_last
 (NHWC in memory, like TensorFlow). SGD lr 0.01 momentum 0.9, cross-entropy, batch 64, random
 28x28x1 input. Protocol per model: 1 warm-up pass, then `--passes` timed passes over `--samples`
-samples; prints one JSON object per model: {"model", "pass_samples_per_second": [...]}.
+samples; prints one JSON object per model:
+{"model", "pass_samples_per_second": [...], "pass_samples_per_cpu_second": [...]}.
 
 Usage: .venv-ref/bin/python bench/pytorch-training-speed.py --models mlp,mlp-bn,cnn,cnn-bn \
            --batch 64 --samples 4096 --passes 3 --threads 2
@@ -51,8 +52,9 @@ def build(name: str) -> nn.Module:
     raise ValueError(f"unknown model {name!r}; expected mlp, mlp-bn, cnn or cnn-bn")
 
 
-def passes(name: str, batch: int, samples: int, count: int) -> list[float]:
-    """Samples/s of each timed pass (after one warm-up pass)."""
+def passes(name: str, batch: int, samples: int, count: int) -> tuple[list[float], list[float]]:
+    """Samples per second of each timed pass (after one warm-up pass), by the wall clock and by
+    this process' CPU time (all threads)."""
     torch.manual_seed(0)
     model = build(name)
     model.train()
@@ -64,9 +66,10 @@ def passes(name: str, batch: int, samples: int, count: int) -> list[float]:
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
     steps = samples // batch
-    rates = []
+    rates, cpu_rates = [], []
     for p in range(count + 1):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         for s in range(steps):
             x = xs[s * batch : (s + 1) * batch]
             y = ys[s * batch : (s + 1) * batch]
@@ -77,7 +80,8 @@ def passes(name: str, batch: int, samples: int, count: int) -> list[float]:
         float(loss.detach())
         if p > 0:
             rates.append(steps * batch / (time.perf_counter() - t0))
-    return rates
+            cpu_rates.append(steps * batch / (time.process_time() - c0))
+    return rates, cpu_rates
 
 
 def main() -> None:
@@ -91,8 +95,9 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for name in a.models.split(","):
-        rates = passes(name, a.batch, a.samples, a.passes)
-        print(json.dumps({"model": name, "pass_samples_per_second": rates}), flush=True)
+        rates, cpu_rates = passes(name, a.batch, a.samples, a.passes)
+        record = {"model": name, "pass_samples_per_second": rates, "pass_samples_per_cpu_second": cpu_rates}
+        print(json.dumps(record), flush=True)
 
 
 if __name__ == "__main__":

@@ -107,13 +107,19 @@ function randomSplit(count: number): ImageSplit {
   return { images, labels, count, height: 28, width: 28, channels: 1, numClasses: 10 };
 }
 
+/** Samples/s of each timed pass, by the wall clock and by this process' CPU time (all threads). */
+interface Rates {
+  wall: number[];
+  cpu: number[];
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 /** normlab's `train()`: samples/s of each timed pass (one epoch over the split each). */
-async function timeNormlab(
-  name: TwinModel,
-  split: ImageSplit,
-  o: Options,
-  native: boolean,
-): Promise<number[]> {
+async function timeNormlab(name: TwinModel, split: ImageSplit, o: Options, native: boolean): Promise<Rates> {
   setNativeKernels(native);
   const model = buildTwin(name, 'normlab');
   const config = {
@@ -125,10 +131,15 @@ async function timeNormlab(
     evalTrainAtEnd: false,
     recordSteps: false,
   };
-  const rates: number[] = [];
+  const rates: Rates = { wall: [], cpu: [] };
   for (let p = 0; p <= o.passes; p++) {
+    const cpu0 = process.cpuUsage();
     const result = await train(model, { train: split }, config);
-    if (p > 0) rates.push(result.samplesPerSecond);
+    const cpuSeconds = cpuSecondsSince(cpu0);
+    if (p > 0) {
+      rates.wall.push(result.samplesPerSecond);
+      rates.cpu.push(o.samples / cpuSeconds);
+    }
   }
   model.dispose();
   setNativeKernels(true);
@@ -136,7 +147,7 @@ async function timeNormlab(
 }
 
 /** tfjs' `model.fit` with tfjs' own batch norm and ReLU: samples/s of each timed pass. */
-async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<number[]> {
+async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<Rates> {
   const model = buildTwin(name, 'builtin');
   const optimizer = tf.train.momentum(0.01, 0.9);
   model.compile({
@@ -144,9 +155,10 @@ async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
     metrics: ['accuracy'],
   });
-  const rates: number[] = [];
+  const rates: Rates = { wall: [], cpu: [] };
   for (let p = 0; p <= o.passes; p++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const history = await model.fit(xs, ys, {
       batchSize: o.batch,
       epochs: 1,
@@ -155,16 +167,20 @@ async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options
       yieldEvery: 'never',
     });
     const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpu0);
     tf.dispose(history as unknown as tf.Tensor[]);
-    if (p > 0) rates.push(o.samples / seconds);
+    if (p > 0) {
+      rates.wall.push(o.samples / seconds);
+      rates.cpu.push(o.samples / cpuSeconds);
+    }
   }
   disposeOptimizer(optimizer);
   model.dispose();
   return rates;
 }
 
-/** PyTorch's passes for every model, in one process (samples/s per timed pass). */
-function timeTorch(o: Options): { version: string; rates: Map<TwinModel, number[]> } {
+/** PyTorch's passes for every model, in one process. */
+function timeTorch(o: Options): { version: string; rates: Map<TwinModel, Rates> } {
   const lines = runReferenceScript(
     'pytorch-training-speed.py',
     [
@@ -173,9 +189,13 @@ function timeTorch(o: Options): { version: string; rates: Map<TwinModel, number[
     ],
     o.torchThreads,
   );
-  const rates = new Map<TwinModel, number[]>();
-  for (const line of lines.slice(1))
-    rates.set(line.model as TwinModel, line.pass_samples_per_second as number[]);
+  const rates = new Map<TwinModel, Rates>();
+  for (const line of lines.slice(1)) {
+    rates.set(line.model as TwinModel, {
+      wall: line.pass_samples_per_second as number[],
+      cpu: line.pass_samples_per_cpu_second as number[],
+    });
+  }
   return { version: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s)`, rates };
 }
 
@@ -183,6 +203,67 @@ const fmt = (x: number | undefined, digits = 0): string =>
   x === undefined || !Number.isFinite(x)
     ? '-'
     : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+  a !== undefined && b !== undefined ? a / b : undefined;
+
+type Clock = 'wall' | 'cpu';
+
+/** The table, overheads and floors for one clock. */
+function report(
+  clock: Clock,
+  o: Options,
+  sps: (clock: Clock, c: Contender, m: TwinModel) => number | undefined,
+): void {
+  const at = (c: Contender, m: TwinModel) => sps(clock, c, m);
+  const shown = CONTENDERS.filter((c) => o.models.some((m) => at(c, m) !== undefined));
+  console.log(
+    clock === 'wall'
+      ? '\nsamples/s by the wall clock (the protocol), median of rounds'
+      : "\nsamples per CPU-second (each process' CPU time over all its threads; steadier than the wall " +
+          'clock when other processes compete for the CPUs), median of rounds',
+  );
+  const header = ['model', ...shown, 'normlab/fit', 'normlab/torch'];
+  if (o.portable) header.push('normlab/portable');
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(17))).join(''));
+  for (const m of o.models) {
+    const ours = at('normlab', m);
+    const cells = [
+      ...shown.map((c) => fmt(at(c, m))),
+      fmt(ratio(ours, at('fit', m)), 2),
+      fmt(ratio(ours, at('torch', m)), 2),
+    ];
+    if (o.portable) cells.push(fmt(ratio(ours, at('portable', m)), 2));
+    console.log(m.padEnd(8) + cells.map((c) => c.padStart(17)).join(''));
+  }
+  console.log('batch-norm overhead (samples/s without BN / with BN)');
+  for (const arch of ['mlp', 'cnn'] as const) {
+    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
+    const cells = shown.map((c) => `${c} ${fmt(ratio(at(c, arch), at(c, `${arch}-bn`)), 2)}×`);
+    console.log(`  ${arch}: ${cells.join(', ')}`);
+  }
+  if (!shown.includes('torch')) return;
+  console.log(`floors of issue 10 (${clock})`);
+  const floor = (
+    label: string,
+    value: number | undefined,
+    bound: number | undefined,
+    atMost = false,
+  ): void => {
+    const met = value !== undefined && bound !== undefined && (atMost ? value <= bound : value >= bound);
+    console.log(
+      `  ${label}: ${fmt(value, 2)} (${atMost ? '≤' : '≥'} ${fmt(bound, 2)}: ${met ? 'met' : 'NOT met'})`,
+    );
+  };
+  const t = (m: TwinModel) => ratio(at('normlab', m), at('torch', m));
+  if (o.models.includes('cnn-bn')) floor('CNN + BN normlab/torch', t('cnn-bn'), 1);
+  if (o.models.includes('cnn')) floor('CNN normlab/torch', t('cnn'), 1);
+  if (o.models.includes('mlp-bn')) floor('MLP + BN normlab/torch', t('mlp-bn'), 0.35);
+  if (o.models.includes('cnn') && o.models.includes('cnn-bn')) {
+    const overhead = (c: Contender) => ratio(at(c, 'cnn'), at(c, 'cnn-bn'));
+    floor('CNN BN overhead, normlab (vs PyTorch)', overhead('normlab'), overhead('torch'), true);
+  }
+}
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
@@ -195,11 +276,13 @@ async function main(): Promise<void> {
   const split = randomSplit(o.samples);
   const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10));
-  // samples/s per round (the median pass of the round), per contender and model.
+  // Per clock, contender and model: each round's median pass.
   const perRound = new Map<string, number[]>();
-  const add = (c: Contender, m: TwinModel, rates: number[]): void => {
-    const key = `${c}:${m}`;
-    perRound.set(key, [...(perRound.get(key) ?? []), median(rates)]);
+  const add = (c: Contender, m: TwinModel, rates: Rates): void => {
+    for (const clock of ['wall', 'cpu'] as const) {
+      const key = `${clock}:${c}:${m}`;
+      perRound.set(key, [...(perRound.get(key) ?? []), median(rates[clock])]);
+    }
   };
   let torchVersion = 'PyTorch skipped (--no-torch)';
   for (let r = 0; r < o.rounds; r++) {
@@ -223,54 +306,13 @@ async function main(): Promise<void> {
   }
   xs.dispose();
   ys.dispose();
-  const sps = (c: Contender, m: TwinModel): number | undefined => {
-    const rounds = perRound.get(`${c}:${m}`);
+  const sps = (clock: Clock, c: Contender, m: TwinModel): number | undefined => {
+    const rounds = perRound.get(`${clock}:${c}:${m}`);
     return rounds?.length ? median(rounds) : undefined;
   };
-  const shown = CONTENDERS.filter((c) => o.models.some((m) => sps(c, m) !== undefined));
-  console.log(`\n${torchVersion}\n`);
-  console.log('samples/s (median of rounds); ratios of normlab to the others');
-  const header = ['model', ...shown, 'normlab/fit', 'normlab/torch'];
-  if (o.portable) header.push('normlab/portable');
-  console.log(header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(14))).join(''));
-  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-    a !== undefined && b !== undefined ? a / b : undefined;
-  for (const m of o.models) {
-    const ours = sps('normlab', m);
-    const cells = [
-      ...shown.map((c) => fmt(sps(c, m))),
-      fmt(ratio(ours, sps('fit', m)), 2),
-      fmt(ratio(ours, sps('torch', m)), 2),
-    ];
-    if (o.portable) cells.push(fmt(ratio(ours, sps('portable', m)), 2));
-    console.log(m.padEnd(8) + cells.map((c) => c.padStart(14)).join(''));
-  }
-  console.log('\nbatch-norm overhead (samples/s without BN / with BN)');
-  for (const arch of ['mlp', 'cnn'] as const) {
-    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
-    const cells = shown.map((c) => `${c} ${fmt(ratio(sps(c, arch), sps(c, `${arch}-bn`)), 2)}×`);
-    console.log(`  ${arch}: ${cells.join(', ')}`);
-  }
-  if (o.torch) {
-    console.log('\nfloors of issue 10');
-    const floor = (label: string, value: number | undefined, min: number, compare = '≥'): void => {
-      const met = value !== undefined && (compare === '≥' ? value >= min : value <= min);
-      console.log(`  ${label}: ${fmt(value, 2)} (${compare} ${fmt(min, 2)}: ${met ? 'met' : 'NOT met'})`);
-    };
-    const t = (m: TwinModel) => ratio(sps('normlab', m), sps('torch', m));
-    if (o.models.includes('cnn-bn')) floor('CNN + BN normlab/torch', t('cnn-bn'), 1);
-    if (o.models.includes('cnn')) floor('CNN normlab/torch', t('cnn'), 1);
-    if (o.models.includes('mlp-bn')) floor('MLP + BN normlab/torch', t('mlp-bn'), 0.35);
-    if (o.models.includes('cnn') && o.models.includes('cnn-bn')) {
-      const torchOverhead = ratio(sps('torch', 'cnn'), sps('torch', 'cnn-bn'));
-      floor(
-        'CNN BN overhead, normlab (vs PyTorch)',
-        ratio(sps('normlab', 'cnn'), sps('normlab', 'cnn-bn')),
-        torchOverhead ?? Number.NaN,
-        '≤',
-      );
-    }
-  }
+  console.log(`\n${torchVersion}`);
+  report('wall', o, sps);
+  report('cpu', o, sps);
   console.log(
     `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ` +
       `${loadavg()
