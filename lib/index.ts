@@ -6,6 +6,7 @@
  */
 export * from './backend';
 export * from './data/index';
+export * from './mechanism/index';
 export * from './models/index';
 export * from './native/index';
 export * from './norm/index';

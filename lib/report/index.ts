@@ -8,6 +8,7 @@
 export * from './html-report';
 export * from './live-study';
 export * from './mechanism-figures';
+export * from './mechanism-tables';
 export * from './study-figures';
 export * from './study-source';
 export * from './study-tables';

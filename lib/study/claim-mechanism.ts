@@ -32,8 +32,19 @@ import { summarizeProbes } from '../mechanism/summary';
 import type { Architecture } from '../models/types';
 import type { NormKind } from '../norm/kinds';
 import type { TrainRecord } from './aggregate';
-import { type ClaimComparison, compareSamples, formatCI, type Verdict } from './scorecard';
+import type { ClaimComparison, compareSamples, formatCI, Verdict } from './scorecard';
 import { meanCI } from './stats';
+
+/**
+ * The scorecard's comparison builder and interval formatter, passed in by `scorecard()` (this file
+ * imports nothing from scorecard.ts at run time, so the two do not import each other).
+ */
+export interface ComparisonTools {
+  /** Rule 1 of the scorecard: one comparison of two samples. */
+  compareSamples: typeof compareSamples;
+  /** `mean [lo, hi] (n=..)`. */
+  formatCI: typeof formatCI;
+}
 
 /** What claim 9's rule found. */
 export interface MechanismVerdict {
@@ -67,11 +78,14 @@ const shiftOf = (r: Probed) => summarizeProbes(r.probes).relativeShift;
 const betaOf = (r: Probed) => summarizeProbes(r.probes).betaSmoothness;
 
 /**
- * Apply claim 9's rule (module doc) to the runs of the experiments that test it.
+ * Apply claim 9's rule (module doc) to the runs of the experiments that test it. The scorecard
+ * calls it for claim 9; read its result there (`scorecard(spec, records)[8]`).
  *
  * @param records - train records of those experiments (runs without probes are ignored).
+ * @param tools - the scorecard's `compareSamples` and `formatCI`.
  */
-export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerdict {
+export function mechanismVerdict(records: readonly TrainRecord[], tools: ComparisonTools): MechanismVerdict {
+  const { compareSamples, formatCI } = tools;
   const runs = records.filter((r): r is Probed => r.probes !== undefined);
   const comparisons: ClaimComparison[] = [];
   const notes: string[] = [];

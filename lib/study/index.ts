@@ -5,6 +5,7 @@
  * @module
  */
 export * from './aggregate';
+export * from './claim-mechanism';
 export * from './durable-write';
 export * from './environment';
 export * from './equivalence';

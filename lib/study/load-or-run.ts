@@ -17,10 +17,11 @@ import type { RunRecord } from './types';
 /** Options of {@link loadOrRunStudy}. */
 export interface LoadOrRunStudyOptions {
   /**
-   * The committed results file to read when it exists, e.g. `results/full/results.jsonl`.
-   * Default: none (always run the profile).
+   * The committed results file to read when it exists, e.g. `results/full/results.jsonl`, or
+   * several in order of preference (the first that exists, and has runs of `experiment` when that
+   * is given, is read). Default: none (always run the profile).
    */
-  committed?: string;
+  committed?: string | readonly string[];
   /** The profile to run when there is no committed file (`smoke`, `quick`, `full`). Default `quick`. */
   profile?: string;
   /**
@@ -88,12 +89,21 @@ export interface LoadedStudy {
  * ```
  */
 export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promise<LoadedStudy> {
-  const { committed, experiment } = options;
-  const committedLoaded = committed !== undefined && existsSync(committed) ? loadResults(committed) : null;
-  const hasExperiment =
-    experiment === undefined || committedLoaded?.runs.some((r) => r.experiments.includes(experiment));
-  if (committed !== undefined && committedLoaded && hasExperiment) {
-    const loaded = committedLoaded;
+  const { experiment } = options;
+  // The first committed file that exists (and, with `experiment`, has runs of it).
+  let committed: string | undefined;
+  let loaded: ReturnType<typeof loadResults> | undefined;
+  for (const path of typeof options.committed === 'string'
+    ? [options.committed]
+    : (options.committed ?? [])) {
+    if (!existsSync(path)) continue;
+    const candidate = loadResults(path);
+    if (experiment !== undefined && !candidate.runs.some((r) => r.experiments.includes(experiment))) continue;
+    committed = path;
+    loaded = candidate;
+    break;
+  }
+  if (committed !== undefined && loaded) {
     const dir = dirname(committed);
     const provenance = readdirSync(dir)
       .filter((f) => /provenance/i.test(f))

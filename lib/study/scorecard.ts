@@ -585,7 +585,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
     }
     let mechanism: ReturnType<typeof mechanismVerdict> | undefined;
     if (id === 9) {
-      mechanism = mechanismVerdict(runs);
+      mechanism = mechanismVerdict(runs, { compareSamples, formatCI });
       comparisons = mechanism.comparisons;
       notes = mechanism.notes;
     }

@@ -14,8 +14,14 @@ import {
   mechanismLossFigure,
   probedRecords,
 } from '../../lib/report/mechanism-figures';
+import {
+  mechanismSummaryRows,
+  mechanismVerdictMarkdown,
+  mechanismVerdictRows,
+} from '../../lib/report/mechanism-tables';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
+import { scorecard } from '../../lib/study/scorecard';
 import { fakeExecutor } from '../study/fake-executor';
 
 async function probed() {
@@ -71,5 +77,25 @@ test('report sections: four figures with data; none without probed runs', async 
       spec,
     ),
     [],
+  );
+});
+
+test('tables: one row per kind with the probe summaries; one row per comparison of the rule', async () => {
+  const { spec, records, runs } = await probed();
+  const summary = mechanismSummaryRows(runs);
+  assert.deepEqual(
+    summary.rows.map((r) => r[0]),
+    ['no norm', 'BatchNorm', 'noisy BatchNorm'],
+  );
+  assert.equal(summary.rows[0].length, summary.columns.length);
+  // The fake probes: shift 0.3 + 0.01·e for none; one decimal place of three.
+  assert.match(String(summary.rows[0][4]), /^0\.30\d/);
+  const verdict = scorecard(spec, records).find((c) => c.id === 9)!;
+  const rows = mechanismVerdictRows(verdict);
+  assert.equal(rows.rows.length, 5);
+  assert.match(String(rows.rows[0][0]), /^A\. BN reduces the shift/);
+  assert.match(
+    mechanismVerdictMarkdown(verdict),
+    /^\*\*Claim 9, "batch norm works by reducing internal covariate shift": /,
   );
 });

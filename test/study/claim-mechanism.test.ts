@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import type { MechanismProbes } from '../../lib/mechanism/record';
 import type { NormKind } from '../../lib/norm/kinds';
 import type { TrainRecord } from '../../lib/study/aggregate';
-import { mechanismVerdict } from '../../lib/study/claim-mechanism';
+import { mechanismVerdict as verdictOf } from '../../lib/study/claim-mechanism';
+import { compareSamples, formatCI } from '../../lib/study/scorecard';
+
+const mechanismVerdict = (records: TrainRecord[]) => verdictOf(records, { compareSamples, formatCI });
 
 interface Level {
   shift: number;

@@ -146,13 +146,14 @@ test('loadOrRunStudy with experiment: a committed file without it → only that 
   );
   assert.equal(calls.length, 6, 'none/batch/noisy-batch × 2 seeds');
   assert.ok(study.records.every((r) => r.experiments.includes('mechanism') && r.probes));
-  // A committed file that has the experiment is read as it is.
+  // Of several committed files, the first that has the experiment is read as it is.
   const read = await loadOrRunStudy({
-    committed: study.resultsPath,
+    committed: [join(dir, 'absent.jsonl'), without.resultsPath, study.resultsPath],
     experiment: 'mechanism',
     executor: fakeExecutor(calls),
   });
   assert.equal(read.source, 'committed');
+  assert.equal(read.resultsPath, study.resultsPath);
   assert.equal(calls.length, 6, 'nothing ran');
   await assert.rejects(
     loadOrRunStudy({
