@@ -33,6 +33,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Installation', link: '/guide/installation' },
       { text: 'The algorithm', link: '/guide/algorithm' },
       { text: 'Choosing a normalization', link: '/guide/choosing' },
+      { text: 'RMS norm, batch renorm, weight standardization', link: '/guide/family' },
       { text: 'Reproducing the study', link: '/guide/reproducing' },
       { text: 'Running on a cluster', link: '/guide/cluster' },
       { text: 'Playground', link: '/playground' },

@@ -1,15 +1,21 @@
 /**
- * normlab's normalization library: the algorithm as small functions, one shared core, the four
- * layers and a factory. Importing it registers the layers for model (de)serialization.
+ * normlab's normalization library: the algorithm as small functions, one shared core, the layers
+ * (on one base class, `NormalizationLayer`), a weight-standardized convolution and a factory.
+ * Importing it registers the layers for model (de)serialization.
  *
  * | kind       | layer                   | statistics over (NHWC input)      | γ/β shape      | weights (getWeights order)                  |
  * |------------|-------------------------|-----------------------------------|----------------|---------------------------------------------|
  * | `none`     | `IdentityNormalization` | —                                 | —              | none                                        |
  * | `batch`    | `BatchNormalization`    | N, H, W (per channel)             | `[C]`          | gamma, beta, movingMean, movingVariance     |
- * | `layer`    | `LayerNormalization`    | `axis` (factory default H, W, C)  | sizes on `axis`| gamma, beta                                 |
+ * | `layer`    | `LayerNormalization`    | `axis` (default H, W, C)          | sizes on `axis`| gamma, beta                                 |
  * | `instance` | `InstanceNormalization` | H, W (per example and channel)    | `[C]`          | gamma, beta                                 |
  * | `group`    | `GroupNormalization`    | H, W and C/G channels per group   | `[C]`          | gamma, beta                                 |
  * | `noisy-batch` | `NoisyBatchNormalization` | as `batch`, then per-step random shift/scale | `[C]` | as `batch`                      |
+ * | `rms`      | `RMSNormalization`      | `axis` (default H, W, C), no mean  | sizes on `axis`| gamma (beta with `center`)                  |
+ * | `batch-renorm` | `BatchRenormalization` | as `batch`, corrected by r, d   | `[C]`          | gamma, beta, movingMean, movingVariance, movingStddev, renormMean, renormStddev, renormSteps |
+ *
+ * Weight standardization is a convolution, `WeightStandardizedConv2D` (weights kernel, bias), not a
+ * kind; the model zoo builds its convolutions with it when `weightStandardization` is set.
  *
  * gamma/beta are absent when `scale`/`center` is false. Saved models name the layers by their
  * registered class names, `normlab>BatchNormalization`, `normlab>LayerNormalization`,
@@ -58,5 +64,6 @@ export * from './renorm-steps';
 export * from './rms-normalization';
 export * from './rms-scale';
 export * from './standardize';
+export * from './train-inference-gap';
 export * from './validate';
 export * from './weight-standardized-conv2d';

@@ -17,6 +17,7 @@ import {
   RMSNormalization,
   renormLimits,
   standardizeKernel,
+  trainInferenceGaps,
   WeightStandardizedConv2D,
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -244,6 +245,28 @@ describe('batch renormalization', () => {
     );
     assert.deepEqual(at(5), [0.5, 3, 5]);
     assert.deepEqual(at(50), [0.5, 3, 5]);
+  });
+
+  it('trains with what it will infer (trainInferenceGaps): zero gap unclipped, where batch norm has one', () => {
+    const batches = Array.from({ length: 6 }, (_, i) =>
+      tf.randomNormal([4, 3, 3, 5], 0.5, 1.5, 'float32', 80 + i),
+    );
+    const bn = new BatchNormalization({ momentum: 0.9 });
+    const renorm = new BatchRenormalization({
+      momentum: 0.9,
+      renormMomentum: 0.9,
+      rMax: null,
+      rMin: null,
+      dMax: null,
+    });
+    const bnGaps = trainInferenceGaps(bn, batches);
+    const renormGaps = trainInferenceGaps(renorm, batches);
+    assert.ok(Math.min(...bnGaps) > 0.05, `batch norm: ${bnGaps}`);
+    // From the second step on; before it, inference's σ is sqrt(1 + ε) and renorm's σ is 1.
+    assert.ok(Math.max(...renormGaps.slice(1)) < 1e-5, `batch renorm: ${renormGaps}`);
+    assert.ok(renormGaps[0] < 0.01, `batch renorm, first step: ${renormGaps[0]}`);
+    tf.dispose(batches);
+    for (const w of [...bn.weights, ...renorm.weights]) w.dispose();
   });
 
   it('rejects bad clipping and schedule options, naming them', () => {

@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { executeNotebook } from '../helpers/notebooks';
 import { notebookText } from './notebook-text';
 
-test('03 layer, instance and group norm: runs clean, four charts, the group dial ends at LN and IN', () => {
+test('03 layer, instance and group norm: runs clean, five charts, the group dial ends at LN and IN, the family grows', () => {
   const run = executeNotebook('03-layer-instance-group-norm.ipynb', 300);
   assert.equal(run.failed, null, run.failed ?? '');
   assert.deepEqual(run.errors, []);
   assert.deepEqual(run.stderr, [], 'no stderr noise');
-  assert.equal(run.figures.length, 4, JSON.stringify(run.figures));
+  assert.equal(run.figures.length, 5, JSON.stringify(run.figures));
   for (const f of run.figures)
     assert.ok(f.tracesWithData > 0 && f.tracesWithData === f.traces, JSON.stringify(f));
   const text = notebookText(run.executed);
@@ -35,6 +35,20 @@ test('03 layer, instance and group norm: runs clean, four charts, the group dial
       kind,
     );
   }
+  // The grown family: RMS norm is layer norm on centred input, batch renorm trains with what it
+  // infers where batch norm does not, weight standardization ignores a filter's scale and shift.
+  assert.ok(diff(/RMS norm of centred x vs layer norm: max \|Δ\| = ([0-9.e+-]+)/) < 1e-4);
+  assert.ok(diff(/RMS norm of x\s+vs layer norm: max \|Δ\| = ([0-9.e+-]+)/) > 1e-2);
+  assert.ok(diff(/normLayer\('rms'\) vs functional: max \|Δ\| = ([0-9.e+-]+)/) < 1e-5);
+  assert.ok(
+    diff(/batch norm,\s+batches of 4: train vs inference gap, min over steps 2-30 = ([0-9.e+-]+)/) > 0.05,
+  );
+  assert.ok(
+    diff(/batch renorm, batches of 4: train vs inference gap, max over steps 2-30 = ([0-9.e+-]+)/) < 1e-4,
+  );
+  assert.ok(diff(/kernel \+ 0\.5, same output: max \|Δ\| = ([0-9.e+-]+)/) < 1e-4);
+  assert.ok(diff(/kernel × 3,\s+same output up to ε: max \|Δ\| = ([0-9.e+-]+)/) < 1e-2);
+  assert.match(text, /vgg\/group\+ws: [0-9,]+ trainable parameters/);
   const tensors = /tensors: (\d+) at the start, (\d+) now/.exec(text);
   assert.ok(tensors);
   assert.equal(tensors[2], tensors[1]);
