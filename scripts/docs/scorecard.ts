@@ -7,6 +7,10 @@
  * 2. otherwise `artifacts/study/quick/results.jsonl`, the quick profile the notebooks run;
  * 3. otherwise nothing: the home page says how to produce results.
  *
+ * A claim the chosen file has no experiment for (claim 9 in a full run made before the mechanism
+ * experiment existed) is taken from a supplementary file when one is committed
+ * ({@link SCORECARD_SUPPLEMENTS}), and its row says so.
+ *
  * Usage: node --import tsx scripts/docs/scorecard.ts (also called by scripts/docs/build.ts).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,14 @@ const OUT = join(ROOT, 'docs', 'public', 'generated', 'scorecard.json');
 export const SCORECARD_SOURCES: readonly { path: string; what: string }[] = [
   { path: 'results/full/results.jsonl', what: 'the committed full study' },
   { path: 'artifacts/study/quick/results.jsonl', what: 'a quick-profile study run on the build machine' },
+];
+
+/** Committed results of single experiments, used for claims the main source does not test. */
+export const SCORECARD_SUPPLEMENTS: readonly { path: string; what: string }[] = [
+  {
+    path: 'results/mechanism/results.jsonl',
+    what: "the full profile's mechanism experiment, run on its own",
+  },
 ];
 
 /** One row as the page shows it (see ScorecardRow in scorecard.data.mts). */
@@ -78,9 +90,22 @@ export function writeScorecard(): string {
   const tables = require('../../lib/report/study-tables') as typeof import('../../lib/report/study-tables');
   const { header, runs } = study.loadResults(join(ROOT, source.path));
   const claims = study.scorecard(header.spec, runs);
+  const rows = claims.map((c) => row(c, tables));
+  const notes: string[] = [];
+  for (const supplement of SCORECARD_SUPPLEMENTS) {
+    if (!existsSync(join(ROOT, supplement.path))) continue;
+    const extra = study.loadResults(join(ROOT, supplement.path));
+    study.scorecard(extra.header.spec, extra.runs).forEach((c, i) => {
+      if (claims[i].experiments.length > 0 || c.experiments.length === 0) return;
+      rows[i] = { ...row(c, tables), experiment: `${c.experiments.join(', ')} (${supplement.path})` };
+      notes.push(
+        `claim ${c.id} from ${supplement.what} (${supplement.path}: spec '${extra.header.specName}', ${extra.runs.length} runs, created ${extra.header.createdAt.slice(0, 10)})`,
+      );
+    });
+  }
   const data = {
-    source: `${source.what} (${source.path}: spec '${header.specName}', ${runs.length} runs, created ${header.createdAt.slice(0, 10)})`,
-    rows: claims.map((c) => row(c, tables)),
+    source: `${source.what} (${source.path}: spec '${header.specName}', ${runs.length} runs, created ${header.createdAt.slice(0, 10)})${notes.length ? `; ${notes.join('; ')}` : ''}`,
+    rows,
   };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(data, null, 2)}\n`);

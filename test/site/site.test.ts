@@ -192,6 +192,7 @@ describe('the built site', () => {
       'guide/algorithm.html',
       'playground.html',
       'notebooks/',
+      'notebooks/06-why-does-it-work.html',
       'api/',
     ]) {
       assert.ok(
@@ -207,6 +208,7 @@ describe('the built site', () => {
       .filter((f) => f.endsWith('.md') && f !== 'index.md')
       .map((f) => `notebooks/${f.replace(/\.md$/, '.html')}`);
     assert.ok(notebookPages.length > 0, 'the build produced notebook pages');
+    assert.ok(notebookPages.includes('notebooks/06-why-does-it-work.html'), 'notebook 06 is on the site');
     const page = await context.newPage();
     let charts = 0;
     for (const path of notebookPages) {
@@ -243,6 +245,9 @@ describe('the built site', () => {
           'utf8',
         ).split('<PlotlyChart').length - 1;
       assert.equal(states.length, expected, `${path}: every chart of the notebook is on the page`);
+      // Notebook 06: the percentile plot, the training curves and five probe charts.
+      if (path.includes('06-why-does-it-work'))
+        assert.ok(states.length >= 7, `${path}: ${states.length} charts`);
       charts += states.length;
       const name = path.replace('notebooks/', '').replace(/\.html$/, '');
       await page.screenshot({ path: join(SHOTS, `notebook-${name}.png`), fullPage: false });
