@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Who holds a results file (the content of its lock file). */
@@ -23,6 +23,8 @@ export interface LockHolder {
   since: string;
   /** The holder's command line. */
   command: string;
+  /** The holder's start time as the kernel counts it (Linux `/proc/<pid>/stat`), to tell a reused pid. */
+  start?: string;
 }
 
 /** A held lock. */
@@ -59,7 +61,9 @@ export class ResultsLockedError extends Error {
         'does, or choose another --out directory.' +
         (sameHost
           ? ''
-          : ` That host cannot be checked from here: if you are sure that study is gone, delete ${resultsPath}.lock.`),
+          : ` That host cannot be checked from here: the lock counts as stale once its holder has not refreshed it ` +
+            `for ${LOCK_STALE_MS / 60_000} minutes (--wait waits for that), or delete ${resultsPath}.lock if you are sure ` +
+            'that study is gone.'),
     );
     this.name = 'ResultsLockedError';
     this.holder = holder;
@@ -80,6 +84,7 @@ function readHolder(path: string): LockHolder | undefined {
         host: value.host,
         since: String(value.since ?? '?'),
         command: String(value.command ?? '?'),
+        ...(typeof value.start === 'string' ? { start: value.start } : {}),
       };
   } catch {
     // Missing (released meanwhile) or unreadable: handled by the caller.
@@ -87,14 +92,33 @@ function readHolder(path: string): LockHolder | undefined {
   return undefined;
 }
 
-function isAlive(pid: number): boolean {
+/** A process's start time in clock ticks since boot (Linux), or undefined where unknown. */
+function processStart(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
+
+/** Whether the holder (on this host) still runs: its pid is alive and, where known, started when it did. */
+function isAlive(holder: LockHolder): boolean {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (holder.start === undefined) return true;
+  const start = processStart(holder.pid);
+  return start === undefined || start === holder.start;
+}
+
+/** The holder refreshes its lock this often. */
+export const LOCK_REFRESH_MS = 15_000;
+/** A lock from another host not refreshed for this long is stale. */
+export const LOCK_STALE_MS = 120_000;
 
 /** Create a file exclusively with the given content; false when it already exists. */
 function createExclusive(path: string, content: string): boolean {
@@ -126,22 +150,26 @@ function attempt(resultsPath: string): Attempt {
     host: hostname(),
     since: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
+    start: processStart(process.pid),
   };
   const made = (takenOverFrom?: LockHolder): Attempt => ({ lock: heldLock(path, me, takenOverFrom) });
   if (createExclusive(path, JSON.stringify(me))) return made();
   const holder = readHolder(path);
+  let age = 0;
+  try {
+    age = Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return { retry: true }; // released meanwhile
+  }
   if (!holder) {
     // Unreadable: a writer between create and write, or a lock file torn by a crash.
-    let age = 0;
-    try {
-      age = Date.now() - statSync(path).mtimeMs;
-    } catch {
-      return { retry: true };
-    }
     if (age < FRESH_MS) return { retry: true };
   } else if (holder.host !== me.host) {
-    return { holder, sameHost: false };
-  } else if (isAlive(holder.pid)) {
+    if (age < LOCK_STALE_MS) return { holder, sameHost: false };
+  } else if (holder.pid === process.pid) {
+    // Our pid but not a lock we hold: left by an earlier process with the same pid (a container).
+    if ([...held].some((l) => l.path === path)) return { holder, sameHost: true };
+  } else if (isAlive(holder)) {
     return { holder, sameHost: true };
   }
   // Stale: take it over under the takeover file, checking it is still the same stale lock.
@@ -175,6 +203,16 @@ let exitHookInstalled = false;
 
 function heldLock(path: string, holder: LockHolder, takenOverFrom?: LockHolder): ResultsLock {
   let released = false;
+  // Show other hosts that the holder is alive (see LOCK_STALE_MS).
+  const refresh = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      // Gone: nothing to refresh.
+    }
+  }, LOCK_REFRESH_MS);
+  refresh.unref();
   const lock: ResultsLock = {
     path,
     holder,
@@ -182,6 +220,7 @@ function heldLock(path: string, holder: LockHolder, takenOverFrom?: LockHolder):
     release() {
       if (released) return;
       released = true;
+      clearInterval(refresh);
       held.delete(lock);
       // Remove the file only while it is still ours.
       const current = readHolder(path);

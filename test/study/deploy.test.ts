@@ -68,6 +68,12 @@ test('Kubernetes manifests: an Indexed Job whose completions match the shard cou
   );
   assert.equal(String(job.spec.completions), env.SHARDS);
   assert.deepEqual(container.args.slice(-2), ['--shard', '$(JOB_COMPLETION_INDEX)/$(SHARDS)']);
+  assert.ok(container.args.includes('--wait'), 'a retried pod waits for the stale lock of its predecessor');
+  assert.match(
+    readFileSync(sbatch, 'utf8'),
+    /--wait --shard "\$INDEX\/\$SHARDS"/,
+    'so does a requeued Slurm task',
+  );
   assert.equal(job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, pvc.metadata.name);
   const merge = parseAllDocuments(
     readFileSync(join(root, 'deploy', 'k8s', 'study-merge-job.yaml'), 'utf8'),

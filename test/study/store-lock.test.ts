@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { mergeResults } from '../../lib/study/merge';
 import { profileSpec } from '../../lib/study/profiles';
@@ -199,6 +199,48 @@ test('a lock held on another host is not taken over: the message says how to cle
   );
   await assert.rejects(
     runStudy({ spec, outDir: dir, executor: fakeExecutor() }),
-    /pid 4242 on host node-elsewhere, since 2026-01-01T00:00:00.000Z.*delete .*results\.jsonl\.lock/s,
+    /pid 4242 on host node-elsewhere, since 2026-01-01T00:00:00.000Z.*not refreshed it for 2 minutes \(--wait waits for that\).*delete .*results\.jsonl\.lock/s,
   );
+});
+
+test('stale locks are told from live ones: another host after 2 minutes without a refresh, a reused pid, our own pid', async () => {
+  const remote = join(tmp(), 'results.jsonl');
+  const lock = { pid: 4242, host: 'node-elsewhere', since: '2026-01-01T00:00:00.000Z', command: 'x' };
+  writeFileSync(lockPath(remote), JSON.stringify(lock));
+  const old = new Date(Date.now() - 10 * 60_000);
+  utimesSync(lockPath(remote), old, old);
+  const taken = await runStudy({ spec, outDir: dirname(remote), executor: fakeExecutor(), maxRuns: 1 });
+  assert.deepEqual(
+    taken.staleLock,
+    lock,
+    'a lock from another host not refreshed for 10 minutes is taken over',
+  );
+
+  // A live pid that was started at another time than the holder's: the holder's pid was reused.
+  const sleeper = spawn('sleep', ['60']);
+  try {
+    const reused = join(tmp(), 'results.jsonl');
+    writeFileSync(
+      lockPath(reused),
+      JSON.stringify({ ...lock, pid: sleeper.pid, host: hostname(), start: '1' }),
+    );
+    const r = await runStudy({ spec, outDir: dirname(reused), executor: fakeExecutor(), maxRuns: 1 });
+    assert.equal(r.staleLock?.pid, sleeper.pid);
+    // The same live pid with its real start time is a live holder.
+    const live = join(tmp(), 'results.jsonl');
+    const start = readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
+    writeFileSync(lockPath(live), JSON.stringify({ ...lock, pid: sleeper.pid, host: hostname(), start }));
+    await assert.rejects(
+      runStudy({ spec, outDir: dirname(live), executor: fakeExecutor() }),
+      /in use by another study/,
+    );
+  } finally {
+    sleeper.kill();
+  }
+
+  // Our own pid in a lock we do not hold: left by an earlier process with this pid (a restarted container).
+  const own = join(tmp(), 'results.jsonl');
+  writeFileSync(lockPath(own), JSON.stringify({ ...lock, pid: process.pid, host: hostname() }));
+  const mine = await runStudy({ spec, outDir: dirname(own), executor: fakeExecutor(), maxRuns: 1 });
+  assert.equal(mine.staleLock?.pid, process.pid);
 });
