@@ -104,7 +104,8 @@ function checkSteps(value: number, name: string): number {
  * batch norm's with γ·r in place of γ. With `r = 1`, `d = 0` this is batch norm. Then the
  * statistics are updated, in this order of use: `μ`, `σ` with `renormMomentum`; the moving mean
  * and the moving standard deviation (of `σ_B`) with `momentum`; the moving variance is
- * `max(σ_moving² − ε, 0)` (as TensorFlow's Keras 2 `BatchNormalization(renorm=True)` does).
+ * `max(σ_moving² − ε, 0)` (as `BatchNormalization(renorm=True)` of TensorFlow's Keras 2 and of
+ * Keras 3 do; the golden fixtures match both).
  * **Inference** (`training` false or absent, or `trainable = false`): batch norm's inference,
  * `y = γ·(x − μ_moving)/sqrt(σ²_moving + ε) + β`; nothing is updated.
  *
