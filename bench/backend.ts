@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
+import { sampleMedian as median } from '../lib/study/stats';
 
 type Arch = 'cnn' | 'mlp';
 
@@ -48,12 +49,6 @@ async function timeSteps(model: tf.Sequential, xs: tf.Tensor, ys: tf.Tensor, ste
   const start = performance.now();
   for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
   return (performance.now() - start) / 1000;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function arg(name: string, fallback: number): number {

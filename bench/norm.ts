@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
 import { normLayer } from '../lib/norm/index';
+import { sampleMedian as median } from '../lib/study/stats';
 
 interface Variant {
   name: string;
@@ -31,12 +32,6 @@ interface Variant {
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Per-step cost of a variant: wall-clock and process CPU (user + system, all threads) ms. */

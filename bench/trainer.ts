@@ -41,6 +41,7 @@ import type { ImageSplit } from '../lib/data/types';
 import { buildModel } from '../lib/models/build';
 import { ARCHITECTURES, type Architecture } from '../lib/models/types';
 import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
+import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
 import { runReferenceScript } from './reference-python';
@@ -92,12 +93,6 @@ function parseArgs(argv: string[]): Options {
     torchThreads: int('torch-threads', 1),
     profile: argv.includes('--profile'),
   };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Random images and labels, like Fashion-MNIST's shapes. */

@@ -1,15 +1,10 @@
 /**
- * Tensor → plain array helpers for figures: read a tensor's values (all, one channel, per
- * channel) without leaking tensors.
+ * Tensor → plain array helper for figures: read a tensor's values per channel without leaking
+ * tensors.
  *
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-
-/** All values of a tensor as a `Float32Array` (synchronous read; the tensor is not disposed). */
-export function tensorValues(t: tf.Tensor): Float32Array {
-  return Float32Array.from(t.dataSync());
-}
 
 /**
  * The values of each channel (last axis) of a tensor: `result[c]` holds every element whose

@@ -40,8 +40,6 @@ export type StudyDatasetName = (typeof STUDY_DATASETS)[number];
 
 /** Experiment kinds: `train` trains each grid point; `overhead` times steps, alternating norms. */
 export const EXPERIMENT_KINDS = ['train', 'overhead'] as const;
-/** An experiment kind. */
-export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
 
 /**
  * The claims, by number: the article's eight claims about batch norm, and claim 9, its explanation
@@ -201,8 +199,6 @@ export const studySpecSchema = z
 export type StudySpecInput = z.input<typeof studySpecSchema>;
 /** A validated study spec (defaults filled in). */
 export type StudySpec = z.output<typeof studySpecSchema>;
-/** A validated experiment. */
-export type ExperimentSpec = z.output<typeof experimentSchema>;
 
 /** Format a path as `experiments[0].seeds`. */
 function formatPath(path: readonly (string | number)[]): string {

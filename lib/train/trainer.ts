@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchBuffer, batchesPerEpoch, epochOrder } from '../data/batches';
 import { softmaxCrossEntropyLoss } from '../native/softmax-cross-entropy';
+import { sampleMedian } from '../study/stats';
 import { evaluate } from './evaluate';
 import { disposeOptimizer, makeOptimizer } from './optimizer';
 import { learningRateAt, setOptimizerLearningRate } from './schedule';
@@ -35,14 +36,6 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
-}
-
-/** Median of a list (NaN for an empty one). */
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Classify a loss: null when fine, else the divergence reason. */
@@ -293,7 +286,7 @@ export async function train(
     trainSeconds,
     evalSeconds: evalMs / 1000,
     samplesPerSecond: trainSeconds > 0 ? (step * batchSize) / trainSeconds : 0,
-    medianStepMs: median(timed),
+    medianStepMs: sampleMedian(timed),
     stepRecords,
     epochRecords,
     evalRecords,

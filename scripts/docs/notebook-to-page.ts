@@ -28,9 +28,9 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import MarkdownIt from 'markdown-it';
+import { PLOTLY_MIME } from '../../lib/plot/display';
 import { sanitizeHtml } from './sanitize-html';
 
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 const ROOT = join(__dirname, '..', '..');
 const md = new MarkdownIt({ html: true });
 

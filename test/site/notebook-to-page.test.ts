@@ -7,13 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  convertAll,
-  fence,
-  mergeStreams,
-  PLOTLY_MIME,
-  terminalText,
-} from '../../scripts/docs/notebook-to-page';
+import { PLOTLY_MIME } from '../../lib/plot/display';
+import { convertAll, fence, mergeStreams, terminalText } from '../../scripts/docs/notebook-to-page';
 
 const dir = mkdtempSync(join(tmpdir(), 'normlab-nb2page-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
