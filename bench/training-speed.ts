@@ -40,6 +40,7 @@ import { describeBackend, initBackend } from '../lib/backend';
 import { seededRandom } from '../lib/data/random';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
+import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
 import { runReferenceScript } from './reference-python';
@@ -90,12 +91,6 @@ function parseArgs(argv: string[]): Options {
   };
   if (o.samples % o.batch !== 0) throw new Error(`--samples must be a multiple of --batch (${o.batch})`);
   return o;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Random 28×28×1 images in [0, 1) and random labels. */

@@ -1,16 +1,308 @@
 /**
- * normlab: normalization layers for TensorFlow.js, the algorithm step by step, and the tools of a
- * comparative study. This file is the public API and nothing else.
+ * normlab's lab, the Node-side entry point (the package's `normlab/lab`; notebooks import it as
+ * `./lib/index`): everything of the layers entry (`normlab`, `lib/norm/index.ts`) plus data
+ * loading, the model zoo, the trainer, the comparative study, figures, the study's report and the
+ * native backend. It reads files and starts processes, so it is for Node, not for a browser.
  *
- * @module normlab
+ * Every name here is meant for users and listed explicitly; the folders' own `index.ts` files and
+ * the files behind them hold more, for the library's internal use and its tests.
+ *
+ * @example
+ * ```ts
+ * import { initBackend, loadFashionMnist, buildModel, train } from 'normlab/lab';
+ * await initBackend();
+ * const data = await loadFashionMnist({ trainSize: 2000, testSize: 500 });
+ * const model = buildModel({ arch: 'mlp', norm: 'batch', seed: 1 });
+ * const result = await train(model, data, { optimizer: 'sgd', learningRate: 0.1, batchSize: 64, epochs: 1 });
+ * console.log(result.final.test?.accuracy);
+ * ```
+ *
+ * @module normlab/lab
  */
-export * from './backend';
-export * from './data/index';
-export * from './mechanism/index';
-export * from './models/index';
-export * from './native/index';
+
+// The native backend.
+export {
+  type BackendInfo,
+  backendInfo,
+  describeBackend,
+  type InitBackendOptions,
+  initBackend,
+} from './backend';
+// Data.
+export {
+  BatchBuffer,
+  type DownloadProgress,
+  FASHION_MNIST,
+  type IdxArray,
+  type IdxDatasetDescriptor,
+  type IdxDataType,
+  type ImageDataset,
+  type ImageSplit,
+  type LoadDatasetOptions,
+  loadFashionMnist,
+  loadIdxDataset,
+  loadMnist,
+  MNIST,
+  readIdxFile,
+  type SyntheticOptions,
+  seededRandom,
+  selectExamples,
+  syntheticDataset,
+  takeExamples,
+  validationSplit,
+} from './data/index';
+// Instruments for why batch norm helps: activation quantiles, internal covariate shift, the loss
+// landscape, recorded during training.
+export {
+  type ActivationSnapshot,
+  type CheckpointProbe,
+  type GradientShift,
+  internalCovariateShift,
+  type LandscapeProbe,
+  type LayeredObjective,
+  type LayerGradientShift,
+  type LossAndGradient,
+  lossAndGradient,
+  type MechanismProbes,
+  modelObjective,
+  type Objective,
+  type ProbeBatch,
+  type ProbedTrainResult,
+  type ProbeOptions,
+  type ProbeSummary,
+  probeBatch,
+  probeCheckpoint,
+  probeLandscape,
+  type StoredCheckpoint,
+  type StoredLandscape,
+  type StoredLayerShift,
+  type StoredNumber,
+  summarizeProbes,
+  trainWithProbes,
+  unitInputQuantiles,
+} from './mechanism/index';
+// Models.
+export {
+  ARCH_DEFAULTS,
+  ARCHITECTURES,
+  type Architecture,
+  buildModel,
+  countTrainableParams,
+  describeModel,
+  type ModelSpec,
+} from './models/index';
+// Native fast paths (tfjs-node's fused kernels): the switch.
+export { nativeKernelsActive, setNativeKernels } from './native/index';
+// The layers and the algorithm's steps (the browser-safe entry), all of it.
 export * from './norm/index';
-export * from './plot/index';
-export * from './report/index';
-export * from './study/index';
-export * from './train/index';
+// Figures (Plotly figure JSON) and showing them.
+export {
+  activationHistograms,
+  type BadgeTone,
+  type BandSeries,
+  type BarSeries,
+  type BarsOptions,
+  barsWithCI,
+  batchSizeSensitivity,
+  type CurvesOptions,
+  channelValues,
+  curvesWithBands,
+  type DiagramNormKind,
+  type Figure,
+  type HeatmapPanel,
+  type HeatmapPanelsOptions,
+  type HistogramOptions,
+  type HistogramSeries,
+  type HistogramStage,
+  type HtmlOptions,
+  type HtmlSection,
+  type HtmlTableCell,
+  type HtmlTableColumn,
+  type HtmlTableOptions,
+  heatmapPanels,
+  htmlTable,
+  type ImageGridOptions,
+  imageGrid,
+  initScaleRobustness,
+  type LiveRunCallbacks,
+  type LiveTraining,
+  type LiveTrainingOptions,
+  learningRateSensitivity,
+  liveTraining,
+  NORM_KIND_COLORS,
+  type NormAxesOptions,
+  normAxesDiagram,
+  type PlotAnnotation,
+  type PlotAxis,
+  type PlotConfig,
+  type PlotErrorBars,
+  type PlotFont,
+  type PlotLayout,
+  type PlotLine,
+  type PlotMarker,
+  type PlotNormKind,
+  type PlotNumber,
+  type PlotShape,
+  type PlotTrace,
+  type PlotValues,
+  plainTable,
+  type RunningStatsFigureInput,
+  type RunningStatsFigureOptions,
+  runningStatsConvergence,
+  type SensitivityOptions,
+  type SensitivityPoint,
+  type SensitivitySeries,
+  type ShowOptions,
+  type StatSeries,
+  sensitivityFigure,
+  show,
+  showHtml,
+  showMarkdown,
+  showTable,
+  standaloneHtml,
+  type TableOptions,
+  tableFigure,
+  writeFiguresHtml,
+} from './plot/index';
+// The study's report: figures from results, the live study display, the HTML report.
+export {
+  activationPercentilesFigure,
+  batchSizeFigure,
+  type CheckpointMeasure,
+  checkpointMeasureFigure,
+  comparisonText,
+  decimalsFor,
+  experimentRows,
+  formatInterval,
+  type GroupColumn,
+  groupRows,
+  inlinePlotlySource,
+  type LiveStudy,
+  type LiveStudyOptions,
+  liveStudy,
+  type MechanismClaim,
+  mechanismLossFigure,
+  mechanismSummaryRows,
+  mechanismVerdictMarkdown,
+  mechanismVerdictRows,
+  metricBarsFigure,
+  overheadFigure,
+  type PercentileFigureOptions,
+  type ProbedRecord,
+  probedRecords,
+  referenceRows,
+  SCORECARD_COLUMNS,
+  type ScorecardTableOptions,
+  type StudyFigureSection,
+  type StudyReportInput,
+  scorecardRows,
+  scorecardTableFigure,
+  studyReportHtml,
+  studySourceMarkdown,
+  sweepFigure,
+  type TableRows,
+  VERDICT_COLORS,
+  validationCurvesFigure,
+  writeStudyReport,
+} from './report/index';
+
+// The comparative study.
+export {
+  AGGREGATED_METRICS,
+  type AggregatedMetric,
+  CLAIM_IDS,
+  type ClaimComparison,
+  type ClaimId,
+  type ClaimResult,
+  type CompactCurve,
+  type CompactEpoch,
+  type CompactHistory,
+  type ComparisonOutcome,
+  DEFAULT_PROFILE,
+  type DiffCI,
+  describeEnvironment,
+  describeStudyRun,
+  describeStudySource,
+  expandSpec,
+  formatCI,
+  formatReferenceValues,
+  formatScorecard,
+  type GridPoint,
+  type GroupSummary,
+  type LoadedResults,
+  type LoadedStudy,
+  type LoadOrRunStudyOptions,
+  type LoadResultsOptions,
+  type LockHolder,
+  loadOrRunStudy,
+  loadResults,
+  loadSpecFile,
+  type MeanCI,
+  type MergeResult,
+  meanCI,
+  mergeResults,
+  type OverheadRunConfig,
+  type OverheadRunMetrics,
+  type OverheadTiming,
+  type PlannedRun,
+  PROFILE_NAMES,
+  type ProfileName,
+  type ProvenanceFile,
+  profileSpec,
+  type QuarantineReport,
+  REFERENCE_POINTS,
+  type ReferencePoint,
+  type RejectedLine,
+  type ResultsHeader,
+  type RunConfig,
+  type RunDataset,
+  type RunEnvironment,
+  type RunExecutor,
+  type RunOutcome,
+  type RunRecord,
+  type RunStepProgress,
+  type RunStudyOptions,
+  type RunStudyResult,
+  referencesFor,
+  runStudy,
+  type StudyPlan,
+  type StudyProgress,
+  type StudySpec,
+  type StudySpecInput,
+  scorecard,
+  summarizeGroups,
+  type TrainingExecutorOptions,
+  type TrainRecord,
+  type TrainRunConfig,
+  type TrainRunMetrics,
+  trainingExecutor,
+  trainRecords,
+  type Verdict,
+  validateSpec,
+} from './study/index';
+// Training.
+export {
+  createProgressBar,
+  type Divergence,
+  type EpochRecord,
+  type EvalMetrics,
+  type EvalRecord,
+  evaluate,
+  evaluateInTrainingMode,
+  type LearningRateSchedule,
+  learningRateAt,
+  type OptimizerName,
+  type ProgressBarOptions,
+  type ProgressReporter,
+  type StepRecord,
+  type StopReason,
+  type TrainCallbacks,
+  type TrainConfig,
+  type TrainData,
+  type TrainingModeAccuracy,
+  type TrainingModeEvalOptions,
+  type TrainOptions,
+  type TrainResult,
+  train,
+  trainStep,
+} from './train/index';

@@ -1,7 +1,9 @@
 /**
- * normlab's normalization library: the algorithm as small functions, one shared core, the layers
- * (on one base class, `NormalizationLayer`), a weight-standardized convolution and a factory.
- * Importing it registers the layers for model (de)serialization.
+ * normlab's normalization layers and the algorithm's steps: the browser-safe entry point (the
+ * package's `normlab`). Everything reachable from this file imports `@tensorflow/tfjs` and nothing
+ * else, so it runs in a browser, in Node and in a bundler as it is. Importing it registers the
+ * layers for model (de)serialization. The Node-side lab (`normlab/lab`, `lib/index.ts`) re-exports
+ * all of it.
  *
  * | kind       | layer                   | statistics over (NHWC input)      | γ/β shape      | weights (getWeights order)                  |
  * |------------|-------------------------|-----------------------------------|----------------|---------------------------------------------|
@@ -31,7 +33,7 @@
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { normLayer } from './lib/norm/index';
+ * import { normLayer } from 'normlab';
  * const model = tf.sequential({ layers: [
  *   tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, useBias: false }),
  *   normLayer('group', { groups: 8 }),
@@ -39,31 +41,75 @@
  * ] });
  * ```
  *
- * @module
+ * @module normlab
  */
+// The layers and their options.
 
-export * from './affine-custom-grad';
-export * from './batch-norm-op';
-export * from './batch-norm-steps';
-export * from './batch-normalization';
-export * from './batch-renormalization';
-export * from './broadcast';
-export * from './conventions';
-export * from './factory';
-export * from './feature-axes';
-export * from './group-norm-op';
-export * from './group-normalization';
-export * from './identity';
-export * from './instance-normalization';
-export * from './kinds';
-export * from './layer-normalization';
-export * from './layer-options';
-export * from './noisy-batch-normalization';
-export * from './normalization-layer';
-export * from './renorm-steps';
-export * from './rms-normalization';
-export * from './rms-scale';
-export * from './standardize';
-export * from './train-inference-gap';
-export * from './validate';
-export * from './weight-standardized-conv2d';
+// The algorithm, step by step.
+export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-op';
+export {
+  type Moments,
+  moments,
+  normalize,
+  normalizeWithRunningStats,
+  type RunningStats,
+  type RunningStatsOptions,
+  scaleShift,
+  updateRunningStats,
+} from './batch-norm-steps';
+export { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization';
+export { BatchRenormalization, type BatchRenormalizationArgs } from './batch-renormalization';
+// Keras and PyTorch conventions.
+export {
+  CONVENTION_DEFAULTS,
+  CONVENTIONS,
+  type Convention,
+  type ConventionDefaults,
+  convertMomentum,
+  decayFromMomentum,
+  type RunningVarianceKind,
+} from './conventions';
+// One layer by kind name.
+export { type NormLayerOptions, normLayer } from './factory';
+export type { FeatureAxes } from './feature-axes';
+export { groupNormAffine } from './group-norm-op';
+export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization';
+export { IdentityNormalization } from './identity';
+export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
+export { assertNormKind, isNormKind, NORM_KINDS, type NormKind } from './kinds';
+export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
+export type {
+  AffineArgs,
+  BaseLayerArgs,
+  Constraint,
+  ConstraintSpec,
+  Initializer,
+  InitializerSpec,
+  Regularizer,
+  RegularizerSpec,
+} from './layer-options';
+export {
+  NOISY_BN_DEFAULT_MAX_SCALE,
+  NOISY_BN_DEFAULT_MAX_SHIFT,
+  type NoiseDraw,
+  NoisyBatchNormalization,
+  type NoisyBatchNormalizationArgs,
+  noisyBatchNormDraw,
+} from './noisy-batch-normalization';
+export { NormalizationLayer } from './normalization-layer';
+export {
+  type RenormClipping,
+  type RenormLimits,
+  type RenormSchedule,
+  renormCorrection,
+  renormLimits,
+} from './renorm-steps';
+export { RMSNormalization, type RMSNormalizationArgs } from './rms-normalization';
+export { rmsScale } from './rms-scale';
+export { groupStandardize, standardize } from './standardize';
+export { trainInferenceGaps } from './train-inference-gap';
+export {
+  standardizeKernel,
+  WeightStandardizedConv2D,
+  type WeightStandardizedConv2DArgs,
+} from './weight-standardized-conv2d';

@@ -44,16 +44,14 @@ export interface NormalizationNaming {
  * - the input checks: one input, a minimum rank in `build`, and at call time the same rank and
  *   sizes as at build time on the axes the weights span;
  * - `computeOutputShape` (the output has the input's shape) and `getConfig`, which merges the
- *   subclass' own entries ({@link NormalizationLayer.layerConfig}) with the affine options and
- *   tfjs' base config.
+ *   subclass' own entries (`layerConfig`) with the affine options and tfjs' base config.
  *
- * Subclasses implement `build` (calling {@link NormalizationLayer.buildShape} and
- * {@link NormalizationLayer.addAffine}), `call` (calling {@link NormalizationLayer.checkedInput})
- * and `layerConfig`, and register themselves with `tf.serialization.registerClass`.
+ * Subclasses implement `build` (calling `buildShape` and `addAffine`), `call` (calling
+ * `checkedInput`) and `layerConfig`, and register themselves with `tf.serialization.registerClass`.
  *
  * Masking: a layer whose statistics span positions of the input other than the feature axes
  * (batch, instance, group norm, batch renorm) does not support masking and refuses a masked input
- * with an Error (see {@link NormalizationLayer.checkedInput}) instead of silently counting the
+ * with an Error (see `checkedInput`) instead of silently counting the
  * masked positions in its statistics; layers that normalize each position by itself (layer and
  * RMS norm over the last axis) set `supportsMasking` and pass the mask through unchanged.
  */

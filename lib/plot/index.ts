@@ -2,6 +2,9 @@
  * Figures: Plotly figure builders (pure: data in, figure JSON out), the theme, the display bridge
  * (tslab notebooks, standalone HTML files) and the live training display.
  *
+ * The folder's names for the library's own files and tests; what users get is chosen in
+ * `lib/index.ts` (the lab entry point).
+ *
  * @module
  */
 export * from './bars';

@@ -3,6 +3,9 @@
  * standalone HTML report. It sits above `lib/study/` (it reads results and verdicts) and uses the
  * pure figure builders of `lib/plot/`.
  *
+ * The folder's names for the library's own files and tests; what users get is chosen in
+ * `lib/index.ts` (the lab entry point).
+ *
  * @module
  */
 export * from './html-report';

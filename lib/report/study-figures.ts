@@ -436,7 +436,7 @@ export interface ScorecardTableOptions {
  * row per comparison, coloured by the claim's verdict ({@link VERDICT_COLORS}). The claim, its
  * verdict (with what it depends on) and its published reference points fill the claim's first
  * row; a claim without comparisons gets one `no data (<experiments>)` row. Columns:
- * {@link SCORECARD_TABLE_COLUMNS}; batch norm's and the reference's means with 95% CIs are
+ * `SCORECARD_TABLE_COLUMNS`; batch norm's and the reference's means with 95% CIs are
  * formatted by `formatCI`. The height grows by 64 px per row so that wrapped cells fit.
  *
  * @example

@@ -2,6 +2,9 @@
  * The comparative study: declarative specs and profiles, the resumable and shardable grid runner,
  * the JSONL results store, claim metrics, aggregation across seeds and the claim scorecard.
  *
+ * The folder's names for the library's own files and tests; what users get is chosen in
+ * `lib/index.ts` (the lab entry point).
+ *
  * @module
  */
 export * from './aggregate';

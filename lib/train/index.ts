@@ -1,6 +1,9 @@
 /**
  * The measured training loop, evaluation, optimizers and progress reporting.
  *
+ * The folder's names for the library's own files and tests; what users get is chosen in
+ * `lib/index.ts` (the lab entry point).
+ *
  * @module
  */
 export * from './evaluate';

@@ -11,14 +11,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { broadcastShape, reducedCount } from '../../lib/norm/broadcast';
 import {
-  broadcastShape,
   groupStandardize,
   moments,
   normalize,
   normalizeWithRunningStats,
   type RunningStats,
-  reducedCount,
   scaleShift,
   standardize,
   updateRunningStats,

@@ -1,13 +1,30 @@
 /**
- * The public exports of lib/index.ts, as TypeScript sees them (the names a user can import).
+ * The public exports of normlab's entry points, as TypeScript sees them (the names a user can
+ * import), and the API page each entry point is documented on.
  */
 import { join } from 'node:path';
 import ts from 'typescript';
 import { ROOT } from './site-build';
 
-/** Every name exported by lib/index.ts (values and types), sorted. */
-export function publicExports(): string[] {
-  const entry = join(ROOT, 'lib', 'index.ts');
+/** An entry point of the package: its source file, its import name and its API page. */
+export interface EntryPoint {
+  /** The source file, relative to the project root. */
+  file: string;
+  /** What users import (the package.json `exports` key). */
+  importName: string;
+  /** The API page (relative to the site's base), one per entry point. */
+  page: string;
+}
+
+/** normlab's entry points (typedoc.json's entryPoints, package.json's exports). */
+export const ENTRY_POINTS: readonly EntryPoint[] = [
+  { file: 'lib/norm/index.ts', importName: 'normlab', page: 'api/normlab.html' },
+  { file: 'lib/index.ts', importName: 'normlab/lab', page: 'api/normlab/lab.html' },
+];
+
+/** Every name exported by `file` (values and types), sorted. */
+export function publicExports(file: string): string[] {
+  const entry = join(ROOT, file);
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10,

@@ -4,9 +4,10 @@
  *
  * Checks: every page reachable from the home page loads with no console error, no page error, no
  * failed request and no HTTP error; internal links and their anchors resolve; every notebook page
- * draws each of its charts with data; the playground reacts to its controls; the API pages list
- * every public export of lib/index.ts; charts stay readable in dark mode. Screenshots of the key
- * pages go to artifacts/screenshots/ (git-ignored).
+ * draws each of its charts with data; the playground reacts to its controls; the API reference has
+ * one page per entry point (lib/norm/index.ts, lib/index.ts) listing exactly its exports; charts
+ * stay readable in dark mode. Screenshots of the key pages go to artifacts/screenshots/
+ * (git-ignored).
  *
  * The site is built by scripts/docs/build.ts (notebooks: `reuse` their executed copies, executing
  * only missing ones; set NORMLAB_DOCS_NOTEBOOKS=fresh to re-execute stale ones) unless a build
@@ -18,7 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { publicExports } from './exports';
+import { ENTRY_POINTS, publicExports } from './exports';
 import { ensureSite, ROOT, TEST_BASE, TEST_DIST } from './site-build';
 import { type StaticSite, serveStatic } from './static-server';
 
@@ -312,37 +313,53 @@ describe('the built site', () => {
     await page.close();
   });
 
-  test('the API reference lists every public export of lib/index.ts', async () => {
-    const exported = publicExports();
-    assert.ok(exported.length > 0, 'lib/index.ts exports something');
+  test('the API reference has one page per entry point, listing exactly its exports', async () => {
     const page = await context.newPage();
     const problems: string[] = [];
     await visit(page, 'api/', problems);
     await page.screenshot({ path: join(SHOTS, 'api-index.png'), fullPage: false });
-    // One page per area of the library (TypeDoc's "modules" output): every export is a heading.
+    // TypeDoc's "modules" output: one page per entry point, linked from the index; every export
+    // is an h3 heading on its entry point's page (the lab's re-exports of the layers' names too),
+    // and nothing else is.
     const modulePages = await page.evaluate((base) => {
       return Array.from(document.querySelectorAll<HTMLAnchorElement>('.VPDoc a[href]'))
         .map((a) => new URL(a.href).pathname)
-        .filter((p) => p.startsWith(`${base}api/`) && p !== `${base}api/`);
+        .filter((p) => p.startsWith(`${base}api/`) && p !== `${base}api/`)
+        .map((p) => p.slice(base.length));
     }, TEST_BASE);
-    assert.ok(modulePages.length > 0, 'the API index links the module pages');
-    const documented = new Set<string>();
-    for (const pathname of modulePages) {
-      await visit(page, relativePath(pathname), problems);
-      const names = await page.evaluate(() =>
+    assert.deepEqual(
+      [...new Set(modulePages)].sort(),
+      ENTRY_POINTS.map((e) => e.page).sort(),
+      'the API index links one page per entry point',
+    );
+    let total = 0;
+    for (const entry of ENTRY_POINTS) {
+      const exported = publicExports(entry.file);
+      assert.ok(exported.length > 0, `${entry.file} exports something`);
+      total += exported.length;
+      await visit(page, entry.page, problems);
+      const headings = await page.evaluate(() =>
         Array.from(document.querySelectorAll('.VPDoc h3')).map(
           (h) => /^[A-Za-z_$][\w$]*/.exec(h.textContent?.trim() ?? '')?.[0] ?? '',
         ),
       );
-      for (const name of names) documented.add(name);
+      const documented = new Set(headings);
+      const missing = exported.filter((name) => !documented.has(name));
+      assert.deepEqual(
+        missing,
+        [],
+        `every export of ${entry.importName} has its own heading on ${entry.page}`,
+      );
+      const extra = [...documented].filter((name) => !exported.includes(name));
+      assert.deepEqual(extra, [], `${entry.page} documents only exports of ${entry.importName}`);
+      if (entry.importName === 'normlab')
+        await page.screenshot({ path: join(SHOTS, 'api-normlab.png'), fullPage: false });
     }
-    const missing = exported.filter((name) => !documented.has(name));
-    assert.deepEqual(missing, [], 'every export has its own heading on an API page');
-    await visit(page, 'api/norm.html', problems);
-    await page.screenshot({ path: join(SHOTS, 'api-norm.png'), fullPage: false });
     assert.deepEqual(problems, []);
     await page.close();
-    console.log(`${exported.length} public exports, all documented on ${modulePages.length} API pages`);
+    console.log(
+      `${total} public exports over ${ENTRY_POINTS.length} entry points, each documented on its page`,
+    );
   });
 
   test('dark mode keeps charts readable', async () => {
