@@ -11,7 +11,7 @@ import { trainingExecutor } from './execute';
 import { DEFAULT_PROFILE, profileSpec } from './profiles';
 import { type RunExecutor, type RunStudyResult, runStudy, type StudyProgress } from './runner';
 import type { StudySpec } from './spec';
-import { loadResults } from './store';
+import { loadResults, type RejectedLine } from './store';
 import type { RunRecord } from './types';
 
 /** Options of {@link loadOrRunStudy}. */
@@ -67,6 +67,8 @@ export interface LoadedStudy {
   provenance: ProvenanceFile[];
   /** What the runner did, for a live run. */
   run?: RunStudyResult;
+  /** Lines of the committed file that failed the store's checks (not in `records`); empty when none. */
+  notCounted?: RejectedLine[];
 }
 
 /**
@@ -116,6 +118,7 @@ export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promi
       resultsPath: committed,
       createdAt: loaded.header.createdAt,
       provenance,
+      notCounted: loaded.rejected,
     };
   }
   const profile = options.profile ?? DEFAULT_PROFILE;
@@ -141,7 +144,8 @@ export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promi
 
 /**
  * Where the records came from, as text: for a committed file, `read <n> runs of the '<name>' study
- * from <file> (created <date>)` followed by each provenance file under a `--- <path> ---` line;
+ * from <file> (created <date>)`, a line about records that failed the store's checks if any,
+ * followed by each provenance file under a `--- <path> ---` line;
  * for a live run, `no committed full run: <n> runs of the '<name>' profile from <file>`.
  */
 export function describeStudySource(study: LoadedStudy): string {
@@ -152,6 +156,11 @@ export function describeStudySource(study: LoadedStudy): string {
   const lines = [
     `read ${n} runs of the '${study.spec.name}' study from ${study.resultsPath} (created ${study.createdAt ?? '?'})`,
   ];
+  const skipped = study.notCounted ?? [];
+  if (skipped.length > 0)
+    lines.push(
+      `${skipped.length} line(s) of the file failed the checks and are not counted (line ${skipped[0].line}: ${skipped[0].reason})`,
+    );
   for (const p of study.provenance) lines.push(`--- ${p.path} ---\n${p.text}`);
   return lines.join('\n');
 }

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { describeStudySource, loadOrRunStudy } from '../../lib/study/load-or-run';
 import { profileSpec } from '../../lib/study/profiles';
 import { repairResults } from '../../lib/study/repair';
 import { runStudy } from '../../lib/study/runner';
@@ -234,4 +235,18 @@ test('a full disk while setting rejected lines aside: the results file is left u
   );
   assert.equal(readFileSync(path, 'utf8'), text, 'nothing was rewritten');
   assert.equal(existsSync(lockPath(path)), false, 'the lock is released');
+});
+
+test('a committed results file read for a notebook: lines that fail the checks are not counted, and the description says so', async () => {
+  const { path, lines } = await fileWith(3);
+  const bad = JSON.parse(lines[1]);
+  bad.metrics.testAccuracy = 5;
+  writeFileSync(path, `${[...lines, JSON.stringify(bad)].join('\n')}\n`);
+  const study = await loadOrRunStudy({ committed: path });
+  assert.equal(study.source, 'committed');
+  assert.equal(study.records.length, 3);
+  assert.match(
+    describeStudySource(study),
+    /1 line\(s\) of the file failed the checks and are not counted \(line 5: .*testAccuracy/,
+  );
 });
