@@ -13,7 +13,15 @@ test('01 batch norm step by step: runs clean, six charts, library layer matches 
     assert.ok(f.tracesWithData > 0 && f.tracesWithData === f.traces, JSON.stringify(f));
   const text = notebookText(run.executed);
   assert.match(text, /backend tensorflow/);
-  for (const what of ['training output', 'running mean update', 'running variance', 'inference output']) {
+  // The native backend's fused kernel sums each channel in another order than the hand-made
+  // steps: the training output agrees to float32 round-off relative to its largest value.
+  const training =
+    /training output:\s+max \|layer − by hand\| = [0-9.e+-]+ \(relative to max \|y\| = [0-9.]+: ([0-9.e+-]+)\)/.exec(
+      text,
+    );
+  assert.ok(training, 'training output printed');
+  assert.ok(Number(training[1]) < 1e-4, `training output, relative: ${training[1]}`);
+  for (const what of ['running mean update', 'running variance', 'inference output']) {
     const m = new RegExp(`${what}:\\s+max \\|layer − by hand\\| = ([0-9.e+-]+)`).exec(text);
     assert.ok(m, `${what} printed`);
     assert.ok(Number(m[1]) < 1e-5, `${what}: ${m[1]}`);

