@@ -54,7 +54,9 @@ const free = () => new Promise((r) => { const s = net.createServer(); s.listen(0
 Promise.all([free(), free()]).then((p) => console.log(p.join(" ")));')
 HOST="$(hostname -s)"
 CPUS="$(nproc)"
-MEM_MB="$(awk '/MemTotal/ { print int($2 / 1024 * 0.8) }' /proc/meminfo)"
+# 80% of the memory, but at least the 4 GB a shard asks for (--mem=4G): with config_overrides
+# slurmd takes the node as configured (memory is not enforced here: no cgroups).
+MEM_MB="$(awk '/MemTotal/ { m = int($2 / 1024 * 0.8); print (m < 8192 ? 8192 : m) }' /proc/meminfo)"
 
 cat > "$DIR/slurm.conf" <<CONF
 ClusterName=normlab-local
@@ -83,6 +85,7 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 JobAcctGatherType=jobacct_gather/none
 SlurmdTimeout=60
+SlurmdParameters=config_overrides
 MinJobAge=600
 NodeName=$HOST CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=local Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
