@@ -43,26 +43,38 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Median wall and CPU ms (this process, all threads) of one measurement. */
+interface Cost {
+  wall: number;
+  cpu: number;
+}
+
 /** Median ms of forward + backward of `kind` on `x` with upstream gradient `dy`. */
-function timeLayer(kind: NormKind, x: tf.Tensor, dy: tf.Tensor, reps: number, native: boolean): number {
+function timeLayer(kind: NormKind, x: tf.Tensor, dy: tf.Tensor, reps: number, native: boolean): Cost {
   setNativeKernels(native);
   const layer = normLayer(kind, { convention: 'pytorch', groups: 8 });
   tf.dispose(layer.apply(x) as tf.Tensor); // build
   const params = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < reps + 2; i++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     tf.tidy(() => {
       const { grads } = tf
         .engine()
         .gradients(() => layer.apply(x, { training: true }) as tf.Tensor, [x, ...params], dy);
       grads[0].dataSync(); // tfjs-node runs ops synchronously; this only makes sure the work is done
     });
-    if (i >= 2) times.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    if (i >= 2) {
+      times.push(performance.now() - t0);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    }
   }
   for (const w of layer.weights) w.dispose();
   setNativeKernels(true);
-  return median(times);
+  return { wall: median(times), cpu: median(cpuTimes) };
 }
 
 const fmt = (x: number | undefined, digits = 2): string =>
@@ -97,7 +109,7 @@ async function main(): Promise<void> {
   const cases = shapes.flatMap((s) =>
     kinds.filter((k) => !(k === 'instance' && s === 'dense')).map((k) => ({ kind: k, shape: s })),
   );
-  const results = new Map<string, { native: number[]; portable: number[]; torch: number[] }>();
+  const results = new Map<string, { native: Cost[]; portable: Cost[]; torch: Cost[] }>();
   for (const c of cases) results.set(`${c.kind}:${c.shape}`, { native: [], portable: [], torch: [] });
   let torchNote = '';
   for (let r = 0; r < rounds; r++) {
@@ -124,7 +136,11 @@ async function main(): Promise<void> {
       );
       torchNote = `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s), channels_last`;
       for (const line of lines.slice(1)) {
-        if (typeof line.median_ms === 'number') results.get(line.case as string)?.torch.push(line.median_ms);
+        if (typeof line.median_ms === 'number') {
+          results
+            .get(line.case as string)
+            ?.torch.push({ wall: line.median_ms, cpu: line.median_cpu_ms as number });
+        }
       }
     } catch (error) {
       torchNote = `PyTorch skipped: ${(error as Error).message}`;
@@ -134,24 +150,28 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   for (const { x, dy } of inputs.values()) tf.dispose([x, dy]);
 
-  console.log(
-    `\n${torchNote}\nms per forward + backward (median of rounds); torch/normlab > 1: normlab is faster`,
-  );
-  const header = ['kind', 'shape', 'native', 'portable', 'torch', 'portable/native', 'torch/native'];
-  console.log(header.map((h, i) => (i < 2 ? h.padEnd(14) : h.padStart(16))).join(''));
-  for (const c of cases) {
-    const e = results.get(`${c.kind}:${c.shape}`)!;
-    const native = median(e.native);
-    const portable = median(e.portable);
-    const torch = e.torch.length ? median(e.torch) : undefined;
-    const cells = [
-      fmt(native),
-      fmt(portable),
-      fmt(torch),
-      fmt(portable / native),
-      fmt(torch ? torch / native : undefined),
-    ];
-    console.log(c.kind.padEnd(14) + c.shape.padEnd(14) + cells.map((v) => v.padStart(16)).join(''));
+  console.log(`\n${torchNote}`);
+  for (const clock of ['wall', 'cpu'] as const) {
+    console.log(
+      clock === 'wall'
+        ? '\nwall ms per forward + backward (median of rounds); torch/native > 1: normlab is faster'
+        : "\nCPU ms per forward + backward (each process' CPU time over all its threads; steadier on a loaded machine)",
+    );
+    const header = ['kind', 'shape', 'native', 'portable', 'torch', 'portable/native', 'torch/native'];
+    console.log(header.map((h, i) => (i < 2 ? h.padEnd(14) : h.padStart(16))).join(''));
+    for (const c of cases) {
+      const e = results.get(`${c.kind}:${c.shape}`)!;
+      const at = (costs: Cost[]) => (costs.length ? median(costs.map((k) => k[clock])) : undefined);
+      const [native, portable, torch] = [at(e.native), at(e.portable), at(e.torch)];
+      const cells = [
+        fmt(native),
+        fmt(portable),
+        fmt(torch),
+        fmt(portable !== undefined && native ? portable / native : undefined),
+        fmt(torch !== undefined && native ? torch / native : undefined),
+      ];
+      console.log(c.kind.padEnd(14) + c.shape.padEnd(14) + cells.map((v) => v.padStart(16)).join(''));
+    }
   }
   console.log(
     `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ${loadavg()

@@ -4,11 +4,12 @@ layers on the tensors the TypeScript side wrote.
 For each case "kind:shape" (shape "conv" = NHWC [64, 28, 28, 32], "dense" = [64, 256]) it reads
 x and dy (raw little-endian float32, written by the TypeScript side) from --data, runs the layer in
 training mode, `y.backward(dy)`, and prints one JSON object per case:
-{"case", "median_ms", "reps"}; "median_ms" is null for a kind without a PyTorch twin.
+{"case", "median_ms", "median_cpu_ms", "reps"} (wall and process CPU time); both are null for a
+kind without a PyTorch twin.
 Conv features are used in PyTorch's channels_last layout (a permuted view of the NHWC data, no
 copy): BatchNorm2d, InstanceNorm2d(affine=True) and GroupNorm(8) see [N, C, H, W]; LayerNorm
 normalizes each example over (H, W, C) with affine weights of that shape, like normlab's layer norm;
-RMSNorm likewise. batch-renorm has no PyTorch layer (median_ms null).
+RMSNorm likewise. batch-renorm and noisy-batch have no PyTorch layer (null).
 
 Usage: .venv-ref/bin/python bench/pytorch-norm-layers.py --data DIR --cases batch:conv,layer:dense \
            --reps 10 --threads 2
@@ -46,30 +47,34 @@ def layer_for(kind: str, shape: tuple[int, ...]) -> nn.Module | None:
     return None
 
 
-def time_case(kind: str, shape_name: str, data: str, reps: int) -> float | None:
+def time_case(kind: str, shape_name: str, data: str, reps: int) -> tuple[float | None, float | None]:
+    """Median wall and CPU (process, all threads) ms of forward + backward."""
     shape = SHAPES[shape_name]
     layer = layer_for(kind, shape)
     if layer is None:
-        return None
+        return None, None
     x_nhwc = torch.from_numpy(np.fromfile(os.path.join(data, f"{shape_name}-x.f32"), dtype="<f4").reshape(shape))
     dy_nhwc = torch.from_numpy(np.fromfile(os.path.join(data, f"{shape_name}-dy.f32"), dtype="<f4").reshape(shape))
     x_leaf = x_nhwc.clone().requires_grad_()
-    channels_first = len(shape) == 4 and kind != "layer"
+    channels_first = len(shape) == 4 and kind in ("batch", "instance", "group")
     dy = dy_nhwc.permute(0, 3, 1, 2) if channels_first else dy_nhwc
     layer.train()
-    times = []
+    times, cpu_times = [], []
     for i in range(reps + 2):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         x = x_leaf.permute(0, 3, 1, 2) if channels_first else x_leaf
         y = layer(x)
         y.backward(dy)
         elapsed = time.perf_counter() - t0
+        cpu = time.process_time() - c0
         x_leaf.grad = None
         for p in layer.parameters():
             p.grad = None
         if i >= 2:
             times.append(elapsed)
-    return 1000 * statistics.median(times)
+            cpu_times.append(cpu)
+    return 1000 * statistics.median(times), 1000 * statistics.median(cpu_times)
 
 
 def main() -> None:
@@ -83,7 +88,8 @@ def main() -> None:
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for case in a.cases.split(","):
         kind, shape_name = case.split(":")
-        print(json.dumps({"case": case, "median_ms": time_case(kind, shape_name, a.data, a.reps), "reps": a.reps}), flush=True)
+        wall, cpu = time_case(kind, shape_name, a.data, a.reps)
+        print(json.dumps({"case": case, "median_ms": wall, "median_cpu_ms": cpu, "reps": a.reps}), flush=True)
 
 
 if __name__ == "__main__":
