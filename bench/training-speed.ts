@@ -24,15 +24,23 @@
  * The floors of issue 10 are printed at the end: normlab/torch ≥ 1.0 on the CNN and CNN + BN,
  * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's.
  *
- * Profile of the MLP step (Nov 2026, 2 shared vCPUs, `tf.profile` of one `trainStep`; see
- * lib/native for the kernels): before the native paths, the MLP + BN step ran 258 tfjs kernels,
- * the MLP 138, for about 30 µs each of dispatch (a tfjs op measured 31 µs against 22 µs for the
- * same TensorFlow op run through the binding directly, i.e. ~10 µs in tfjs' engine and ~20 µs in
- * TensorFlow's eager runtime) against ~2 ms of matmul arithmetic: dispatch was most of the step.
- * Kernel count is what the native paths cut: TensorFlow's fused batch norm (forward with the
- * running-statistics update, and gradient: one op each), its softmax cross-entropy (one op for
- * the loss and its gradient) and ReluGrad take the MLP + BN step from 258 to 149 tfjs kernels and
- * the MLP from 138 to 105.
+ * Profile of the MLP step (bench/mlp-dispatch.ts, Nov 2026, 2 shared vCPUs at load average ~24):
+ * per CPU-second, the same networks with hidden width 4 instead of 256 (the same ops on tiny
+ * tensors) cost 73% (portable MLP + BN) and 61% (portable MLP) of the full step, about 25 µs per
+ * TensorFlow op: per-op dispatch (tfjs' engine ~10 µs, tfjs-node's binding and TensorFlow's eager
+ * runtime the rest; a tiny `tf.add` measured 31 µs, the same op through the binding 22 µs) is most
+ * of the step, the matmuls the rest. Fewer ops is what removes it: the native paths (lib/native)
+ * run TensorFlow's fused batch norm (forward with the running-statistics update, and gradient: one
+ * op each instead of about a dozen), its softmax cross-entropy (loss and gradient in one op),
+ * ReluGrad and ResourceApplyMomentum (the update in place, one op per variable instead of four),
+ * taking the MLP + BN step from 187 to 73 TensorFlow ops and the MLP from 101 to 63. What remains
+ * is mostly tfjs-layers' dense layer (its fused matMul reshapes to 3-D and back, forward and
+ * backward: about 18 Reshape ops per step), the accuracy (5 ops) and the per-op cost itself, which
+ * only graph execution of the whole step would remove (tfjs-node has none).
+ *
+ * Also tried: TensorFlow's MaxPoolWithArgmax / MaxPoolGradWithArgmax for the CNN's pooling
+ * (MaxPoolGrad is the largest kernel of the CNN step): not faster on this CPU, and its int64 argmax
+ * makes tfjs-node print a warning on every call; tfjs' max pooling stays.
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
