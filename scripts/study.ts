@@ -113,11 +113,10 @@ function report(
       `${loaded.rejected.length} line(s) of ${resultsPath} failed the checks and are not counted ` +
         `(resuming the study, or --repair, moves them to ${quarantinePath(resultsPath)}):\n${describeRejected(loaded.rejected)}`,
     );
-  const plan = expandSpec(spec);
+  const plan = expandSpec(spec, loaded.runs);
   const card = scorecard(spec, loaded.runs);
-  console.log(
-    `\nPer-claim summary (${loaded.runs.length} of ${plan.runs.length} runs; spec '${spec.name}')\n`,
-  );
+  const planned = plan.runs.length + plan.pending.length;
+  console.log(`\nPer-claim summary (${loaded.runs.length} of ${planned} runs; spec '${spec.name}')\n`);
   console.log(formatScorecard(card, { notes: details }));
   const reportPath = join(outDir, 'report.html');
   writeStudyReport(reportPath, {
@@ -125,7 +124,7 @@ function report(
     specHash: plan.specHash,
     records: loaded.runs,
     scorecard: card,
-    plannedRuns: plan.runs.length,
+    plannedRuns: planned,
     provenance: { results: resultsPath, ...extra },
   });
   console.log(`\nresults: ${resultsPath}\nreport:  ${reportPath}`);
@@ -141,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option(
         '-p, --profile <name>',
-        'study profile (smoke: seconds; quick: a few minutes; full: about an hour)',
+        'study profile (smoke: about a minute; quick: 10-20 minutes; full: about 2 hours on 2 idle cores; paper: a cluster)',
       )
         .choices([...PROFILE_NAMES])
         .default(DEFAULT_PROFILE),
@@ -228,7 +227,8 @@ async function main(argv: string[]): Promise<void> {
   const info = await initBackend();
   const plan = expandSpec(spec);
   console.log(
-    `normlab study '${spec.name}' (${plan.runs.length} runs, spec ${plan.specHash}) on ${describeBackend(info)}`,
+    `normlab study '${spec.name}' (${plan.runs.length + plan.pending.length} runs: ${plan.runs.filter((r) => r.stage === 'tuning').length} tuning, ` +
+      `the rest at fixed or tuned rates; spec ${plan.specHash}) on ${describeBackend(info)}`,
   );
   if (shard) console.log(`shard ${shard.index}/${shard.count}`);
   for (const s of plan.skipped)
@@ -286,6 +286,9 @@ async function main(argv: string[]): Promise<void> {
     `${result.executed} run(s) trained, ${result.skipped} already done, in ${fmtTime(result.wallSeconds)}` +
       (result.records.length < result.selected.length
         ? ` (${result.selected.length - result.records.length} left)`
+        : '') +
+      (result.pending > 0
+        ? `; ${result.pending} run(s) wait for tuning runs not finished yet: run again to finish them`
         : ''),
   );
   if (shard) {

@@ -7,9 +7,9 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { describeComparison } from '../study/decision';
 import { formatReferenceValues } from '../study/references';
 import type { ClaimResult } from '../study/scorecard';
-import { formatCI } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import type { RunRecord } from '../study/types';
 import { type StudyFigureSection, studyFigures } from './study-figures';
@@ -59,6 +59,7 @@ const VERDICT_CLASS: Record<string, string> = {
   holds: 'holds',
   'does not hold': 'fails',
   depends: 'depends',
+  inconclusive: 'depends',
   'not tested': 'untested',
 };
 
@@ -67,9 +68,7 @@ function scorecardTable(card: readonly ClaimResult[]): string {
     const comparisons = c.comparisons
       .map(
         (cmp) =>
-          `<li>${esc(cmp.label)}: ${esc(cmp.subject.name)} ${esc(formatCI(cmp.subject.ci))} vs ${esc(cmp.reference.name)} ${esc(
-            formatCI(cmp.reference.ci),
-          )} → <b>${esc(cmp.outcome)}</b></li>`,
+          `<li>${cmp.deciding ? '' : '<span class="muted">(shown, not deciding)</span> '}${esc(describeComparison(cmp))}</li>`,
       )
       .join('');
     const refs = c.references
@@ -152,7 +151,7 @@ ul { margin: .3rem 0; padding-left: 1.2rem; } .refs { font-size: .9em; }
     .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
     .join('')}</dl>
 <h2>Claim scorecard</h2>
-<p class="muted">Verdicts are computed from the results by lib/study/scorecard.ts: a comparison supports a claim when the Welch 95% CI of the difference (batch norm − reference, across seeds) excludes 0 in the claim's direction by at least the minimum effect; a claim holds when every comparison supports it, does not hold when none does, and depends otherwise.</p>
+<p class="muted">Verdicts are computed from the results by lib/study/decision.ts: each comparison pairs runs by seed (paired t-test, or the log-rank test for censored steps to target), p-values are Holm-corrected inside each claim, and an equivalence test (TOST) with the claim's margin tells "no difference" from "not enough evidence". A claim holds when every deciding comparison supports it, does not hold when every one is equivalent or the opposite, is inconclusive when any is undecided, and depends otherwise. The rules are on the site's Study design page.</p>
 ${scorecardTable(input.scorecard)}
 <h2>Figures</h2>
 ${figureDivs || '<p class="muted">No results to plot yet.</p>'}

@@ -8,6 +8,7 @@
  *
  * @module
  */
+export * from './batch-size-figure';
 export * from './html-report';
 export * from './live-study';
 export * from './mechanism-figures';

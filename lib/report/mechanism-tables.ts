@@ -109,7 +109,7 @@ export function mechanismVerdictRows(verdict: MechanismClaim): TableRows {
       comparisonText(c),
       {
         text: c.outcome,
-        badge: c.outcome === 'supports' ? 'positive' : c.outcome === 'contradicts' ? 'negative' : 'neutral',
+        badge: c.outcome === 'supports' ? 'positive' : c.outcome === 'opposite' ? 'negative' : 'neutral',
       },
     ]),
   };

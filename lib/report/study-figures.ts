@@ -26,11 +26,15 @@ import {
   trainRecords,
 } from '../study/aggregate';
 import { formatReferenceValues } from '../study/references';
-import { type ClaimResult, formatCI, type Verdict } from '../study/scorecard';
+import type { ClaimResult, Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import { meanCI } from '../study/stats';
 import type { RunRecord } from '../study/types';
+import { batchSizeErrorFigure } from './batch-size-figure';
 import { mechanismFigures } from './mechanism-figures';
+
+const formatP = (p: number): string =>
+  Number.isFinite(p) ? (p < 0.001 ? p.toExponential(1) : p.toFixed(3)) : 'n/a';
 
 const NORM_ORDER: readonly string[] = PLOT_NORM_KINDS;
 const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);
@@ -393,8 +397,9 @@ export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): S
   if (trainRecords(records, batch).length)
     out.push({
       heading: 'Dependence on the batch size',
-      caption: 'Claim 8.',
-      figure: batchSizeFigure(records, { experiment: batch }),
+      caption:
+        'Test error against batch size (learning rate scaled linearly with the batch, same epochs), one line per kind as in Wu & He (2018), Figure 1; dashed: batch norm evaluated with population statistics recomputed over the training set. Claim 8.',
+      figure: batchSizeErrorFigure(records, { experiment: batch }),
     });
   if (summarizeOverhead(records).length)
     out.push({
@@ -411,6 +416,7 @@ export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
   holds: 'rgba(0, 158, 115, 0.18)',
   'does not hold': 'rgba(213, 94, 0, 0.18)',
   depends: 'rgba(201, 122, 0, 0.16)',
+  inconclusive: 'rgba(86, 180, 233, 0.16)',
   'not tested': 'rgba(136, 136, 136, 0.10)',
 };
 
@@ -419,8 +425,8 @@ export const SCORECARD_TABLE_COLUMNS: readonly string[] = [
   'claim',
   'verdict',
   'comparison',
-  'batch norm (mean, 95% CI)',
-  'reference (mean, 95% CI)',
+  'effect [95% CI] (pairs)',
+  'adjusted p (equivalence p)',
   'outcome',
   'published reference',
 ];
@@ -436,8 +442,8 @@ export interface ScorecardTableOptions {
  * row per comparison, coloured by the claim's verdict ({@link VERDICT_COLORS}). The claim, its
  * verdict (with what it depends on) and its published reference points fill the claim's first
  * row; a claim without comparisons gets one `no data (<experiments>)` row. Columns:
- * `SCORECARD_TABLE_COLUMNS`; batch norm's and the reference's means with 95% CIs are
- * formatted by `formatCI`. The height grows by 64 px per row so that wrapped cells fit.
+ * `SCORECARD_TABLE_COLUMNS`; each comparison's effect with its 95% CI, its Holm-adjusted
+ * p-values and its outcome. The height grows by 64 px per row so that wrapped cells fit.
  *
  * @example
  * ```ts
@@ -458,9 +464,9 @@ export function scorecardTableFigure(
         first ? `${c.id}. ${c.title}` : '',
         first ? c.verdict + (c.dependsOn ? ` (on ${c.dependsOn})` : '') : '',
         k ? k.label : `no data (${c.experiments.join(', ') || 'no experiment'})`,
-        k ? `${k.subject.name} ${formatCI(k.subject.ci)}` : '-',
-        k ? `${k.reference.name} ${formatCI(k.reference.ci)}` : '-',
-        k ? k.outcome : '-',
+        k ? `${k.effectText} (n=${k.n})` : '-',
+        k ? `${formatP(k.pAdjusted)} (${formatP(k.pEquivalenceAdjusted)})` : '-',
+        k ? `${k.outcome}${k.deciding ? '' : ' (shown)'}` : '-',
         first
           ? c.references.map((r) => `${r.setting}: ${formatReferenceValues(r)} (${r.unit})`).join('; ')
           : '',

@@ -8,10 +8,13 @@
  */
 import type { BadgeTone, HtmlTableCell, HtmlTableColumn } from '../plot/html-table';
 import type { AggregatedMetric, GroupSummary } from '../study/aggregate';
+import { describeComparison } from '../study/decision';
+import { tuningTargets } from '../study/plan';
 import { formatReferenceValues, type ReferencePoint } from '../study/references';
 import type { ClaimComparison, ClaimResult, Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import type { MeanCI } from '../study/stats';
+import { TUNING_EXPERIMENT } from '../study/tuning';
 import type { RunRecord } from '../study/types';
 import { STUDY_METRIC_LABELS } from './study-figures';
 
@@ -28,6 +31,7 @@ export const VERDICT_TONES: Readonly<Record<Verdict, BadgeTone>> = {
   holds: 'positive',
   'does not hold': 'negative',
   depends: 'mixed',
+  inconclusive: 'mixed',
   'not tested': 'neutral',
 };
 
@@ -53,11 +57,12 @@ export function formatInterval(ci: MeanCI, options: { floor?: number; decimals?:
   return `${mean} [${lo}, ${ci.hi.toFixed(d)}]`;
 }
 
-/** One comparison on one line: `label: batch 105 [84, 127] vs none 198 [119, 278] → supports`. */
+/**
+ * One comparison on one line: `label: effect [95% CI] (n, test, adjusted p, p_eq) → outcome`
+ * (`describeComparison` in lib/study/decision.ts), marked `(shown)` when it does not decide.
+ */
 export function comparisonText(c: ClaimComparison): string {
-  const d = decimalsFor(c.reference.ci.mean);
-  const side = (s: { name: string; ci: MeanCI }) => `${s.name} ${formatInterval(s.ci, { decimals: d })}`;
-  return `${c.label}: ${side(c.subject)} vs ${side(c.reference)} → ${c.outcome}`;
+  return `${c.deciding ? '' : '(shown) '}${describeComparison(c)}`;
 }
 
 /** Columns of {@link scorecardRows}. */
@@ -65,7 +70,10 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
   { label: '#', nowrap: true },
   { label: 'claim', minWidth: '9em' },
   { label: 'verdict', minWidth: '7em' },
-  { label: 'what decides it (batch norm vs reference, mean [95% CI])', minWidth: '16em' },
+  {
+    label: 'what decides it (batch norm vs reference, paired by seed: effect [95% CI], Holm-adjusted p)',
+    minWidth: '16em',
+  },
 ];
 
 /**
@@ -82,7 +90,7 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
  */
 export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
   return card.map((c) => {
-    const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
+    const withData = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
     const supporting = withData.filter((k) => k.outcome === 'supports');
     const deciding = supporting[0] ?? withData[0];
     const details = [
@@ -104,7 +112,7 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
       },
       {
         text: withData.length
-          ? `${supporting.length} of ${withData.length} comparisons support it`
+          ? `${supporting.length} of ${withData.length} deciding comparisons support it`
           : c.explanation,
         lines: deciding ? [comparisonText(deciding)] : [],
         details,
@@ -114,7 +122,10 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
   });
 }
 
-/** The experiments of a spec: name, claims, architectures, norm kinds, seeds, and runs found in `records`. */
+/**
+ * The experiments of a spec, after its tuning stage when it has one: name, claims (the tuning
+ * stage: its rates), architectures, norm kinds, seeds, and runs found in `records`.
+ */
 export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): TableRows {
   return {
     columns: [
@@ -125,14 +136,29 @@ export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): 
       { label: 'seeds', align: 'right' },
       { label: 'runs in the file', align: 'right' },
     ],
-    rows: spec.experiments.map((e) => [
-      e.name,
-      (e.claims as readonly number[]).join(', '),
-      e.archs.join(', '),
-      e.norms.join(', '),
-      String(e.seeds),
-      String(records.filter((r) => r.experiments.includes(e.name)).length),
-    ]),
+    rows: [
+      // The tuning stage first: every tuned architecture × kind over the learning-rate grid.
+      ...(spec.tuning
+        ? [
+            [
+              TUNING_EXPERIMENT,
+              `rates ${spec.tuning.learningRates.join(', ')}`,
+              [...new Set(tuningTargets(spec).map((t) => t.arch))].join(', '),
+              [...new Set(tuningTargets(spec).map((t) => t.norm))].join(', '),
+              spec.tuning.seeds.join(', '),
+              String(records.filter((r) => r.experiments.includes(TUNING_EXPERIMENT)).length),
+            ],
+          ]
+        : []),
+      ...spec.experiments.map((e) => [
+        e.name,
+        (e.claims as readonly number[]).join(', '),
+        e.archs.join(', '),
+        e.norms.join(', '),
+        String(e.seeds),
+        String(records.filter((r) => r.experiments.includes(e.name)).length),
+      ]),
+    ],
   };
 }
 

@@ -7,8 +7,9 @@
  */
 import type { Architecture } from '../models/types';
 import type { NormKind } from '../norm/kinds';
-import type { TrainRunConfig } from './spec';
+import type { TrainRunConfig } from './run-config';
 import { type MeanCI, meanCI } from './stats';
+import { accuracyOrChance, runFailed } from './tuning';
 import {
   isOverheadRecord,
   isTrainRecord,
@@ -171,6 +172,7 @@ export interface SweepRobustness {
  * Robustness across a swept factor, per (arch, norm): for each seed, the test accuracy at every
  * level of the factor (a diverged run, or one without a test accuracy, counts as `chance`),
  * reduced to its worst, mean and range over the levels; then aggregated across seeds (95% CI).
+ * A failed run (diverged, or collapsed to chance / one predicted class) counts as chance.
  * Only seeds that have every level are used, so the reductions compare like with like.
  *
  * @param records - run records of the sweep's experiment.
@@ -188,7 +190,9 @@ export function sweepRobustness(
     byArchNorm.set(key, [...(byArchNorm.get(key) ?? []), r]);
   }
   const acc = (r: TrainRecord): number =>
-    r.metrics.diverged || r.metrics.testAccuracy === null ? chance : r.metrics.testAccuracy;
+    runFailed(r.metrics) || r.metrics.testAccuracy === null
+      ? (r.metrics.chanceAccuracy ?? chance)
+      : r.metrics.testAccuracy;
   return [...byArchNorm.values()].map((runs) => {
     const levels = [...new Set(runs.map((r) => r.config[factor]))].sort((a, b) => a - b);
     const seeds = [...new Set(runs.map((r) => r.config.seed))].sort((a, b) => a - b);
@@ -304,13 +308,31 @@ export interface BatchSizeCurve {
   points: { batchSize: number; accuracy: MeanCI; bySeed: { seed: number; accuracy: number }[] }[];
 }
 
-/** Accuracy against batch size, per (arch, norm). */
-export function batchSizeCurves(records: readonly TrainRecord[], chance = 0.1): BatchSizeCurve[] {
+/**
+ * Accuracy against batch size, per (arch, norm); failed runs count as chance.
+ *
+ * @param populationStats - use the accuracy with recomputed population statistics (runs without
+ *   it are left out) instead of the running-statistics accuracy.
+ */
+export function batchSizeCurves(
+  records: readonly TrainRecord[],
+  chance = 0.1,
+  populationStats = false,
+): BatchSizeCurve[] {
   const byArchNorm = new Map<string, TrainRecord[]>();
   for (const r of records) {
+    if (populationStats && r.metrics.testAccuracyPopulationStats === null && !runFailed(r.metrics)) continue;
     const key = `${r.config.arch}|${r.config.norm}`;
     byArchNorm.set(key, [...(byArchNorm.get(key) ?? []), r]);
   }
+  const value = (r: TrainRecord): number =>
+    populationStats && !runFailed(r.metrics)
+      ? (r.metrics.testAccuracyPopulationStats as number)
+      : r.metrics.chanceAccuracy === undefined
+        ? r.metrics.diverged || r.metrics.testAccuracy === null
+          ? chance
+          : r.metrics.testAccuracy
+        : accuracyOrChance(r.metrics);
   return [...byArchNorm.values()].map((runs) => {
     const sizes = [...new Set(runs.map((r) => r.config.batchSize))].sort((a, b) => a - b);
     return {
@@ -321,7 +343,7 @@ export function batchSizeCurves(records: readonly TrainRecord[], chance = 0.1): 
         const bySeed = at
           .map((r) => ({
             seed: r.config.seed,
-            accuracy: r.metrics.diverged || r.metrics.testAccuracy === null ? chance : r.metrics.testAccuracy,
+            accuracy: value(r),
           }))
           .sort((a, b) => a.seed - b.seed);
         return { batchSize, accuracy: meanCI(bySeed.map((b) => b.accuracy)), bySeed };

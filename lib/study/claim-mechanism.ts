@@ -3,14 +3,15 @@
  * Tested by the `mechanism` experiment (none, batch and noisy batch norm, probed during training;
  * lib/mechanism), with this rule:
  *
- * Comparisons (per architecture, across seeds, Welch 95% CI and minimum effect as in rule 1 of
- * the scorecard; "supports" always means "supports claim 9"):
+ * Comparisons (per architecture, paired by seed on the log-ratio scale with a ±10% equivalence
+ * margin and Holm inside the claim, as every claim's comparisons (decision.ts); steps to target
+ * with censored runs use the log-rank test; "supports" always means "supports claim 9"):
  * - **A. BN reduces the shift**: gradient covariate shift ‖G − G′‖/‖G‖ (Santurkar et al. 2018,
  *   Def. 2.1), batch vs none, lower supports.
  * - **B. the noise adds shift** (manipulation check): the same measure, noisy-batch vs batch,
  *   higher supports (if the noise did not add measurable shift, C and D say nothing about it).
  * - **C. noisy BN loses BN's advantage**: steps to the target validation accuracy (inference mode,
- *   so without the noise; censored at the planned steps), noisy-batch vs batch, higher supports.
+ *   so without the noise; runs that never reach it are censored), noisy-batch vs batch, higher supports.
  * - **D. noisy BN keeps an advantage over none**: the same metric, noisy-batch vs none; lower
  *   contradicts (a network with extra shift still trains faster than one without BN).
  * - **E. BN smooths the landscape** (the rival explanation): effective β-smoothness, batch vs
@@ -19,11 +20,11 @@
  * Verdict:
  * - `holds` when A supports and C supports: BN has less shift, and putting shift back costs its
  *   advantage;
- * - `does not hold` when A contradicts (BN has *more* shift than no normalization), or when noisy
- *   BN has at least BN's shift (B not contradicting), does not lose BN's advantage (C not
- *   supporting), still beats no normalization (D contradicts) and BN's landscape is smoother
- *   (E contradicts);
- * - otherwise undecided (reported as `depends`, with the reason), or `not tested` without data.
+ * - `does not hold` when A is the opposite (BN has *more* shift than no normalization), or when
+ *   noisy BN has at least BN's shift (B not the opposite), does not lose BN's advantage (C not
+ *   supporting), still beats no normalization (D the opposite) and BN's landscape is smoother
+ *   (E the opposite);
+ * - otherwise `inconclusive` (with the reason), or `not tested` without data.
  *
  * @module
  */
@@ -32,19 +33,16 @@ import { summarizeProbes } from '../mechanism/summary';
 import type { Architecture } from '../models/types';
 import type { NormKind } from '../norm/kinds';
 import type { TrainRecord } from './aggregate';
-import type { ClaimComparison, compareSamples, formatCI, Verdict } from './scorecard';
+import type { Verdict } from './claims';
+import { MARGINS } from './claims';
+import { type ClaimComparison, decideComparisons, pairedComparison, timeToEventComparison } from './decision';
 import { meanCI } from './stats';
+import type { TimeToEvent } from './survival';
 
-/**
- * The scorecard's comparison builder and interval formatter, passed in by `scorecard()` (this file
- * imports nothing from scorecard.ts at run time, so the two do not import each other).
- */
-export interface ComparisonTools {
-  /** Rule 1 of the scorecard: one comparison of two samples. */
-  compareSamples: typeof compareSamples;
-  /** `mean [lo, hi] (n=..)`. */
-  formatCI: typeof formatCI;
-}
+const formatCI = (ci: { mean: number; lo: number; hi: number; n: number }, digits: number): string =>
+  Number.isFinite(ci.lo)
+    ? `${ci.mean.toFixed(digits)} [${ci.lo.toFixed(digits)}, ${ci.hi.toFixed(digits)}] (n=${ci.n})`
+    : `${Number.isFinite(ci.mean) ? ci.mean.toFixed(digits) : '–'} (n=${ci.n})`;
 
 /** What claim 9's rule found. */
 export interface MechanismVerdict {
@@ -62,30 +60,30 @@ export interface MechanismVerdict {
 
 type Probed = TrainRecord & { probes: NonNullable<TrainRecord['probes']> };
 
-function stepsToTarget(r: TrainRecord): number {
-  return r.metrics.stepsToTarget ?? r.config.epochs * r.metrics.stepsPerEpoch;
+/** Steps to target as a time to event: censored at the last step when never reached. */
+function stepsToTarget(r: TrainRecord): TimeToEvent {
+  return { time: r.metrics.stepsToTarget ?? r.metrics.steps, event: r.metrics.stepsToTarget !== null };
 }
 
 /** Per-seed values of one measure for one kind. */
-function valuesOf(runs: readonly Probed[], norm: NormKind, pick: (r: Probed) => number): number[] {
-  return runs
-    .filter((r) => r.config.norm === norm)
-    .map(pick)
-    .filter((v) => Number.isFinite(v));
+function valuesOf(runs: readonly Probed[], norm: NormKind, pick: (r: Probed) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of runs.filter((x) => x.config.norm === norm)) {
+    const v = pick(r);
+    if (Number.isFinite(v)) out.set(r.config.seed, v);
+  }
+  return out;
 }
 
 const shiftOf = (r: Probed) => summarizeProbes(r.probes).relativeShift;
 const betaOf = (r: Probed) => summarizeProbes(r.probes).betaSmoothness;
 
 /**
- * Apply claim 9's rule (module doc) to the runs of the experiments that test it. The scorecard
- * calls it for claim 9; read its result there (`scorecard(spec, records)[8]`).
+ * Apply claim 9's rule (module doc) to the runs of the experiments that test it.
  *
  * @param records - train records of those experiments (runs without probes are ignored).
- * @param tools - the scorecard's `compareSamples` and `formatCI`.
  */
-export function mechanismVerdict(records: readonly TrainRecord[], tools: ComparisonTools): MechanismVerdict {
-  const { compareSamples, formatCI } = tools;
+export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerdict {
   const runs = records.filter((r): r is Probed => r.probes !== undefined);
   const comparisons: ClaimComparison[] = [];
   const notes: string[] = [];
@@ -93,31 +91,61 @@ export function mechanismVerdict(records: readonly TrainRecord[], tools: Compari
   const decided: { arch: Architecture; verdict: Verdict; why: string }[] = [];
   for (const arch of archs) {
     const mine = runs.filter((r) => r.config.arch === arch);
-    const cmp = (
+    const spec = (
       key: string,
       what: string,
       supportsWhen: 'higher' | 'lower',
       subject: NormKind,
       reference: NormKind,
-      pick: (r: Probed) => number,
-    ) => {
-      const c = compareSamples(
-        `${arch}: ${what}, ${subject} vs ${reference}`,
-        { architecture: arch, test: key },
-        what,
-        supportsWhen,
-        { name: subject, values: valuesOf(mine, subject, pick) },
-        { name: reference, values: valuesOf(mine, reference, pick) },
-        'relative',
+    ) => ({
+      label: `${arch}: ${what}, ${subject} vs ${reference}`,
+      facets: { architecture: arch, test: key },
+      metric: what,
+      supportsWhen,
+      deciding: true,
+      subjectName: subject,
+      referenceName: reference,
+    });
+    const shift = (
+      key: string,
+      supportsWhen: 'higher' | 'lower',
+      subject: NormKind,
+      reference: NormKind,
+      pick = shiftOf,
+    ) =>
+      pairedComparison(
+        spec(
+          key,
+          key === 'E' ? 'β-smoothness' : 'gradient shift ‖G−G′‖/‖G‖',
+          supportsWhen,
+          subject,
+          reference,
+        ),
+        valuesOf(mine, subject, pick),
+        valuesOf(mine, reference, pick),
+        'log-ratio',
+        MARGINS.relative,
       );
-      comparisons.push(c);
-      return c.outcome;
-    };
-    const a = cmp('A', 'gradient shift ‖G−G′‖/‖G‖', 'lower', 'batch', 'none', shiftOf);
-    const b = cmp('B', 'gradient shift ‖G−G′‖/‖G‖', 'higher', 'noisy-batch', 'batch', shiftOf);
-    const c = cmp('C', 'steps to target', 'higher', 'noisy-batch', 'batch', stepsToTarget);
-    const d = cmp('D', 'steps to target', 'higher', 'noisy-batch', 'none', stepsToTarget);
-    const e = cmp('E', 'β-smoothness', 'higher', 'batch', 'none', betaOf);
+    const steps = (key: string, subject: NormKind, reference: NormKind) =>
+      timeToEventComparison(
+        spec(key, 'steps to target', 'higher', subject, reference),
+        new Map(mine.filter((r) => r.config.norm === subject).map((r) => [r.config.seed, stepsToTarget(r)])),
+        new Map(
+          mine.filter((r) => r.config.norm === reference).map((r) => [r.config.seed, stepsToTarget(r)]),
+        ),
+        MARGINS.relative,
+      );
+    const here = decideComparisons([
+      shift('A', 'lower', 'batch', 'none'),
+      shift('B', 'higher', 'noisy-batch', 'batch'),
+      steps('C', 'noisy-batch', 'batch'),
+      steps('D', 'noisy-batch', 'none'),
+      shift('E', 'higher', 'batch', 'none', betaOf),
+    ]);
+    comparisons.push(...here);
+    // The rule's words: 'contradicts' = significant the other way.
+    const word = (c: ClaimComparison) => (c.outcome === 'opposite' ? 'contradicts' : c.outcome);
+    const [a, b, c, d, e] = here.map(word);
     if ([a, b, c, d, e].every((o) => o === 'insufficient data')) continue;
     if (a === 'supports' && c === 'supports')
       decided.push({ arch, verdict: 'holds', why: 'BN has less shift and noisy BN loses its speed' });
@@ -136,7 +164,7 @@ export function mechanismVerdict(records: readonly TrainRecord[], tools: Compari
     else
       decided.push({
         arch,
-        verdict: 'depends',
+        verdict: 'inconclusive',
         why: `undecided: A ${a}, B ${b}, C ${c}, D ${d}, E ${e}`,
       });
     for (const norm of ['none', 'batch', 'noisy-batch'] as const) {
@@ -148,7 +176,7 @@ export function mechanismVerdict(records: readonly TrainRecord[], tools: Compari
         `${arch}/${norm}: gradient shift ${ci(s.map((x) => x.relativeShift))}, cos(G, G′) ${ci(s.map((x) => x.cosine))}, ` +
           `β-smoothness ${ci(s.map((x) => x.betaSmoothness))}, gradient change ${ci(s.map((x) => x.maxGradientChange))}, ` +
           `loss range ${ci(s.map((x) => x.lossRange))}, activation drift ${ci(s.map((x) => x.activationDrift))}, ` +
-          `steps to target ${ci(at.map(stepsToTarget))}`,
+          `steps to target ${ci(at.map((r) => r.metrics.stepsToTarget ?? Number.NaN))} (runs that reached it: ${at.filter((r) => r.metrics.stepsToTarget !== null).length}/${at.length})`,
       );
     }
   }
@@ -156,17 +184,24 @@ export function mechanismVerdict(records: readonly TrainRecord[], tools: Compari
   if (decided.length === 0)
     return { comparisons, verdict: 'not tested', explanation: 'no probed runs with enough seeds', notes };
   const verdicts = [...new Set(decided.map((d) => d.verdict))];
-  if (verdicts.length === 1 && verdicts[0] !== 'depends')
+  if (verdicts.length === 1 && verdicts[0] !== 'inconclusive')
     return {
       comparisons,
       verdict: verdicts[0],
       explanation: `${decided.map((d) => `${d.arch}: ${d.why}`).join('; ')}. ${list}`,
       notes,
     };
+  if (verdicts.includes('inconclusive'))
+    return {
+      comparisons,
+      verdict: 'inconclusive',
+      explanation: `${decided.map((d) => `${d.arch}: ${d.verdict === 'inconclusive' ? d.why : d.verdict}`).join('; ')}. ${list}`,
+      notes,
+    };
   return {
     comparisons,
     verdict: 'depends',
-    dependsOn: decided.map((d) => `${d.arch}: ${d.verdict === 'depends' ? d.why : d.verdict}`).join('; '),
+    dependsOn: decided.map((d) => `${d.arch}: ${d.verdict}`).join('; '),
     explanation: list,
     notes,
   };

@@ -1,11 +1,11 @@
 /**
  * The environment a run ran in (Node I/O: `os`, and `git` for the commit): backend and versions,
- * CPU, host, commit. Recorded in every run record.
+ * CPU, host, commit, load averages and thread settings. Recorded in every run record.
  *
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, hostname, platform, release } from 'node:os';
+import { cpus, hostname, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { backendInfo } from '../backend';
 import type { RunEnvironment } from './types';
@@ -24,6 +24,23 @@ function git(args: string[], cwd: string): string | undefined {
 }
 
 let cached: RunEnvironment | undefined;
+
+/** The 1-, 5- and 15-minute load averages, rounded to 0.01. */
+export function loadAverage(): number[] {
+  return loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+/** Environment variables that size TensorFlow's and OpenMP's thread pools (`default` when unset). */
+export const THREAD_VARIABLES = [
+  'TF_NUM_INTRAOP_THREADS',
+  'TF_NUM_INTEROP_THREADS',
+  'OMP_NUM_THREADS',
+] as const;
+
+/** The thread settings a run ran with, by variable name. */
+export function threadSettings(): Record<string, string> {
+  return Object.fromEntries(THREAD_VARIABLES.map((v) => [v, process.env[v] ?? 'default']));
+}
 
 /**
  * Describe the current environment (computed once per process, except the backend, which is
@@ -50,7 +67,13 @@ export function runEnvironment(projectDir: string = join(__dirname, '..', '..'))
       ...(status !== undefined ? { dirty: status.length > 0 } : {}),
     };
   }
-  const env: RunEnvironment = { ...cached, backend, tfjsVersion: b.tfjsVersion };
+  const env: RunEnvironment = {
+    ...cached,
+    backend,
+    tfjsVersion: b.tfjsVersion,
+    loadAverageEnd: loadAverage(),
+    threads: threadSettings(),
+  };
   if (b.tensorflowVersion) env.tensorflowVersion = b.tensorflowVersion;
   return env;
 }

@@ -13,11 +13,14 @@ import type { ImageDataset } from '../data/types';
 import { trainWithProbes } from '../mechanism/train-with-probes';
 import { buildModel } from '../models/build';
 import type { NormKind } from '../norm/kinds';
+import { evaluate } from '../train/evaluate';
+import { layersWithRunningStatistics, recomputePopulationStatistics } from '../train/population-statistics';
+import { predictedClassShares } from '../train/prediction-shares';
 import { train } from '../train/trainer';
 import type { TrainConfig, TrainResult } from '../train/types';
 import { compactHistory, overheadTimings, trainRunMetrics } from './metrics';
+import type { OverheadRunConfig, RunConfig, RunDataset, TrainRunConfig } from './run-config';
 import type { RunExecutor, RunOutcome, RunStepProgress } from './runner';
-import type { OverheadRunConfig, RunConfig, RunDataset, TrainRunConfig } from './spec';
 
 /** Options of {@link trainingExecutor}. */
 export interface TrainingExecutorOptions {
@@ -43,7 +46,7 @@ export async function loadRunDataset(
       trainSize: d.trainSize,
       validationSize: d.valSize,
       testSize: d.testSize,
-      seed: 0,
+      seed: d.splitSeed,
     });
   return loadFashionMnist({
     ...(options.dataDir ? { dir: options.dataDir } : {}),
@@ -54,7 +57,7 @@ export async function loadRunDataset(
     validationSize: d.valSize,
     trainSize: d.trainSize,
     testSize: d.testSize,
-    splitSeed: 0,
+    splitSeed: d.splitSeed,
   });
 }
 
@@ -66,12 +69,24 @@ function modelFor(config: RunConfig, norm: NormKind, data: ImageDataset): tf.Lay
     seed: config.seed,
     inputShape: [data.train.height, data.train.width, data.train.channels],
     numClasses: data.train.numClasses,
-    groups: config.groups,
+    width: config.model.width,
+    depth: config.model.depth,
+    groups: config.model.groups,
+    bnMomentum: config.model.bnMomentum,
+    normEpsilon: config.model.normEpsilon,
   });
 }
 
-function trainConfig(config: RunConfig): TrainConfig {
+function trainConfig(config: RunConfig, stepsPerEpoch = 1): TrainConfig {
+  const schedule =
+    config.kind === 'train' && config.schedule.name === 'cosine'
+      ? {
+          name: 'cosine' as const,
+          warmupSteps: Math.round(config.schedule.warmupFraction * stepsPerEpoch * config.epochs),
+        }
+      : undefined;
   return {
+    ...(schedule ? { schedule } : {}),
     optimizer: config.optimizer,
     learningRate: config.learningRate,
     momentum: config.momentum,
@@ -92,7 +107,7 @@ async function executeTrain(
     const totalSteps = stepsPerEpoch * config.epochs;
     const splits = { train: data.train, validation: data.validation, test: data.test };
     const settings: TrainConfig = {
-      ...trainConfig(config),
+      ...trainConfig(config, stepsPerEpoch),
       targetAccuracy: config.targetAccuracy,
       // Evenly spaced validation passes: the resolution of steps/seconds to target.
       evalEvery:
@@ -104,17 +119,24 @@ async function executeTrain(
     const callbacks = {
       onStep: (s: { step: number; loss: number }) => onStep?.({ step: s.step, totalSteps, loss: s.loss }),
     };
-    if (config.probes) {
-      // Mechanism experiment: the same training, probed between steps (lib/mechanism).
-      const probed = await trainWithProbes(model, splits, settings, config.probes, callbacks);
-      return {
-        metrics: trainRunMetrics(probed.result),
-        history: compactHistory(probed.result),
-        probes: probed.probes,
-      };
+    // Mechanism experiment: the same training, probed between steps (lib/mechanism).
+    const probed = config.probes
+      ? await trainWithProbes(model, splits, settings, config.probes, callbacks)
+      : null;
+    const result: TrainResult = probed ? probed.result : await train(model, splits, settings, callbacks);
+    const ok = result.diverged === null;
+    const shares = ok && data.validation.count > 0 ? predictedClassShares(model, data.validation) : null;
+    let populationAccuracy: number | null = null;
+    if (ok && config.populationStats && layersWithRunningStatistics(model).length > 0) {
+      recomputePopulationStatistics(model, data.train);
+      populationAccuracy = evaluate(model, data.test).accuracy;
     }
-    const result: TrainResult = await train(model, splits, settings, callbacks);
-    return { metrics: trainRunMetrics(result), history: compactHistory(result) };
+    const metrics = trainRunMetrics(result, {
+      chanceAccuracy: 1 / data.train.numClasses,
+      largestClassShare: shares ? Math.max(...shares) : null,
+      testAccuracyPopulationStats: populationAccuracy,
+    });
+    return { metrics, history: compactHistory(result), ...(probed ? { probes: probed.probes } : {}) };
   } finally {
     model.dispose();
   }

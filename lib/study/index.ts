@@ -8,7 +8,10 @@
  * @module
  */
 export * from './aggregate';
+export * from './claim-evidence';
 export * from './claim-mechanism';
+export * from './claims';
+export * from './decision';
 export * from './durable-write';
 export * from './environment';
 export * from './equivalence';
@@ -32,4 +35,5 @@ export * from './stats';
 export * from './store';
 export * from './summary';
 export * from './survival';
+export * from './tuning';
 export * from './types';

@@ -138,6 +138,9 @@ export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promi
       join('artifacts', 'study', experiment === undefined ? profile : `${profile}-${experiment}`),
     executor: options.executor ?? trainingExecutor(),
     onProgress: options.onProgress,
+    // Two notebooks running the same profile at once: the second waits for the first's results
+    // file and then reuses its runs.
+    wait: true,
   });
   return { spec, records: run.records, source: 'live', resultsPath: run.resultsPath, provenance: [], run };
 }

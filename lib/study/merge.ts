@@ -62,7 +62,7 @@ export function mergeResults(inputs: readonly string[], outPath: string): MergeR
       if (byId.has(r.id)) duplicates++;
       else byId.set(r.id, r);
     }
-  const plan = expandSpec(header.spec);
+  const plan = expandSpec(header.spec, [...byId.values()]);
   const order = new Map(plan.runs.map((r) => [r.id, r.order]));
   const runs = [...byId.values()].sort((a, b) => (order.get(a.id) ?? 1e12) - (order.get(b.id) ?? 1e12));
   mkdirSync(dirname(outPath), { recursive: true });
@@ -78,7 +78,7 @@ export function mergeResults(inputs: readonly string[], outPath: string): MergeR
     specHash: header.specHash,
     runs: runs.length,
     duplicates,
-    missing: plan.runs.filter((r) => !byId.has(r.id)).length,
+    missing: plan.runs.filter((r) => !byId.has(r.id)).length + plan.pending.length,
     rejected: loaded.flatMap(([path, l]) =>
       l.rejected.map((r) => ({ path, line: r.line, reason: r.reason })),
     ),

@@ -6,7 +6,13 @@
 import type { NormKind } from '../norm/kinds';
 import type { StepRecord, TrainResult } from '../train/types';
 import { sampleMedian } from './stats';
-import type { CompactCurve, CompactHistory, OverheadTiming, TrainRunMetrics } from './types';
+import {
+  COLLAPSE_MARGIN,
+  type CompactCurve,
+  type CompactHistory,
+  type OverheadTiming,
+  type TrainRunMetrics,
+} from './types';
 
 /** Tolerance of "epochs to plateau": within this much validation accuracy of the best. */
 export const PLATEAU_TOLERANCE = 0.01;
@@ -59,13 +65,43 @@ export function epochsToPlateau(
   return i + 1;
 }
 
+/** Share of the predictions one class must take for a run to count as collapsed. */
+export const COLLAPSE_CLASS_SHARE = 0.95;
+
+/**
+ * Whether a run collapsed: final validation accuracy within {@link COLLAPSE_MARGIN} of chance, or
+ * one class taking at least {@link COLLAPSE_CLASS_SHARE} of the validation predictions.
+ */
+export function isCollapsed(
+  valAccuracy: number | null,
+  chanceAccuracy: number,
+  largestClassShare: number | null,
+): boolean {
+  if (valAccuracy !== null && valAccuracy <= chanceAccuracy + COLLAPSE_MARGIN) return true;
+  return largestClassShare !== null && largestClassShare >= COLLAPSE_CLASS_SHARE;
+}
+
+/** What the executor measures besides the trainer's result. */
+export interface RunExtras {
+  /** `1 / classes`. */
+  chanceAccuracy: number;
+  /** Share of the validation predictions of the most predicted class (null: not measured). */
+  largestClassShare: number | null;
+  /** Test accuracy with recomputed population statistics (null: not measured). */
+  testAccuracyPopulationStats: number | null;
+}
+
 /**
  * The claim metrics of one training run (see {@link TrainRunMetrics} for each definition).
  *
  * @param result - the trainer's result (`recordSteps: true` for loss AUC and roughness; without
  *   step records they come from the per-epoch mean training losses).
+ * @param extras - chance accuracy, prediction shares and population-statistics accuracy.
  */
-export function trainRunMetrics(result: TrainResult): TrainRunMetrics {
+export function trainRunMetrics(
+  result: TrainResult,
+  extras: RunExtras = { chanceAccuracy: 0.1, largestClassShare: null, testAccuracyPopulationStats: null },
+): TrainRunMetrics {
   const diverged = result.diverged !== null;
   const stepLosses = result.stepRecords.length
     ? result.stepRecords.map((s) => s.loss)
@@ -75,8 +111,12 @@ export function trainRunMetrics(result: TrainResult): TrainRunMetrics {
     .filter((a): a is number => typeof a === 'number' && Number.isFinite(a));
   const train = diverged ? null : finiteOrNull(result.final.train?.accuracy);
   const test = diverged ? null : finiteOrNull(result.final.test?.accuracy);
+  const val = diverged ? null : finiteOrNull(result.final.validation?.accuracy);
   return {
     diverged,
+    collapsed: !diverged && isCollapsed(val, extras.chanceAccuracy, extras.largestClassShare),
+    chanceAccuracy: extras.chanceAccuracy,
+    largestClassShare: extras.largestClassShare,
     divergedAtStep: result.diverged?.step ?? null,
     steps: result.steps,
     stepsPerEpoch: result.stepsPerEpoch,
@@ -89,10 +129,14 @@ export function trainRunMetrics(result: TrainResult): TrainRunMetrics {
     lossRoughness: diverged ? null : lossRoughness(stepLosses),
     epochsToPlateau: diverged ? null : epochsToPlateau(valAcc),
     bestValAccuracy: valAcc.length ? Math.max(...valAcc) : null,
-    valAccuracy: diverged ? null : finiteOrNull(result.final.validation?.accuracy),
+    valAccuracy: val,
     testAccuracy: test,
+    testAccuracyPopulationStats: diverged ? null : extras.testAccuracyPopulationStats,
     trainAccuracy: train,
     trainTestGap: train !== null && test !== null ? train - test : null,
+    valCurve: result.evalRecords
+      .filter((e) => Number.isFinite(e.validation.accuracy))
+      .map((e) => ({ step: e.step, accuracy: e.validation.accuracy })),
   };
 }
 

@@ -1,26 +1,28 @@
 /**
  * The study's named profiles: `smoke` (seconds, synthetic data, for tests), `quick` (the
- * default: a few minutes on a 2-core machine, Fashion-MNIST subsets) and `full` (the real study:
- * ≥ 5 seeds on the headline comparisons, about an hour on a 2-core machine).
+ * default: minutes on a 2-core machine, Fashion-MNIST subsets), `full` (the study whose results
+ * are published: about 90 minutes on an idle 2-core machine) and `paper` (the same design with the
+ * whole training set, more seeds and wider grids, for a cluster: `deploy/`).
  *
- * Every profile tests all eight claims with five experiments:
- * - `headline` (claims 1, 2, 3, 6): norm kind × architecture at the default learning rate and
- *   batch size;
- * - `init` (claim 4): init-scale sweep, none vs batch;
- * - `lr` (claim 5): learning-rate sweep, none vs batch;
- * - `batch` (claim 8): batch-size sweep including tiny batches, batch vs group (and none);
+ * Every profile tests all eight claims with the same experiments:
+ * - the tuning stage: each architecture × norm kind over a learning-rate grid on tuning seeds
+ *   (disjoint from the evaluation seeds), the best mean validation accuracy picks its rate;
+ * - `headline` (claims 1, 2, 3, 6): every kind at its tuned rate, paired seeds;
+ * - `init` (claim 4): init-scale sweep, none vs batch, at tuned rates;
+ * - `lr` (claim 5): the learning-rate grid on more seeds, none vs batch (the good-range width);
+ * - `batch` (claim 8): batch sizes with the rate scaled linearly with the batch and the same
+ *   epochs, none / batch / layer / group, batch norm also with population statistics;
  * - `overhead` (claim 7): step times of every kind, measured alternately round by round;
- * - `mechanism` (claim 9, the explanation): the VGG with none, batch and noisy batch norm, probed
- *   during training (covariate shift, landscape, activation quantiles; lib/mechanism).
- *
- * The exact grids and budgets are in each profile's object below and in its `description`.
+ * - `mechanism` (claim 9, the explanation): the VGG with none, batch and noisy batch norm at one
+ *   shared rate (0.05), probed during training (covariate shift, landscape, activation
+ *   quantiles; lib/mechanism).
  *
  * @module
  */
 import { type StudySpec, type StudySpecInput, validateSpec } from './spec';
 
 /** Profile names. */
-export const PROFILE_NAMES = ['smoke', 'quick', 'full'] as const;
+export const PROFILE_NAMES = ['smoke', 'quick', 'full', 'paper'] as const;
 /** A profile name. */
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
@@ -28,24 +30,29 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const DEFAULT_PROFILE: ProfileName = 'quick';
 
 /**
- * `smoke`: synthetic 8×8 images (4 classes; 256 train / 64 val / 64 test), MLP and VGG,
- * 2 epochs, 2 seeds. About 40 tiny runs; seconds. For tests, not for conclusions.
+ * `smoke`: synthetic 8×8 images (4 classes; 256 train / 64 val / 64 test), MLP and VGG, cosine
+ * schedule, tuning over 2 rates on 1 seed, 2 evaluation seeds, 1–2 epochs. Exercises every
+ * experiment (tuning, censoring, population statistics, the batch-size scaling) in about a minute;
+ * too few seeds to decide any verdict. For tests, not for conclusions.
  */
 export const SMOKE_PROFILE: StudySpecInput = {
   name: 'smoke',
   description:
-    'Synthetic 8x8 data (256 train, 64 val, 64 test), MLP + VGG, 2 epochs, 2 seeds: exercises every experiment in seconds. Not for conclusions.',
+    'Synthetic 8x8 data (256 train, 64 val, 64 test), MLP + VGG, tuning over 2 rates, 2 seeds, 1-2 epochs: exercises every experiment in about a minute. Not for conclusions.',
   dataset: { source: 'synthetic', trainSize: 256, valSize: 64, testSize: 64 },
   defaults: {
     optimizer: 'sgd',
-    learningRate: 0.05,
+    learningRate: 'tuned',
     momentum: 0.9,
+    schedule: 'cosine',
     batchSize: 32,
     initScale: 1,
     epochs: 2,
     targetAccuracy: 0.6,
     groups: 2,
+    evalsPerEpoch: 2,
   },
+  tuning: { learningRates: [0.03, 0.3], seeds: [100], epochs: 1 },
   experiments: [
     {
       name: 'headline',
@@ -57,18 +64,24 @@ export const SMOKE_PROFILE: StudySpecInput = {
     { name: 'init', claims: [4], archs: ['mlp'], norms: ['none', 'batch'], initScales: [0.5, 2], seeds: 2 },
     {
       name: 'lr',
+      evalsPerEpoch: 1,
       claims: [5],
       archs: ['mlp'],
       norms: ['none', 'batch'],
-      learningRates: [0.01, 0.5],
-      seeds: 2,
+      learningRates: [0.03, 0.3],
+      seeds: [100, 101],
+      epochs: 1,
     },
     {
       name: 'batch',
+      evalsPerEpoch: 1,
       claims: [8],
       archs: ['mlp'],
-      norms: ['batch', 'group'],
+      // batch-renorm: a small-batch remedy (Ioffe 2017); any kind beyond the standard five is compared with batch norm as one.
+      norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
       batchSizes: [4, 32],
+      lrScaling: 'linear',
+      populationStats: true,
       seeds: 2,
       epochs: 1,
     },
@@ -77,7 +90,8 @@ export const SMOKE_PROFILE: StudySpecInput = {
       kind: 'overhead',
       claims: [7],
       archs: ['mlp'],
-      norms: ['none', 'batch', 'layer'],
+      norms: ['none', 'batch', 'layer', 'group'],
+      learningRate: 0.05,
       seeds: 1,
       overhead: { rounds: 3, stepsPerRound: 3, warmupSteps: 1 },
     },
@@ -86,6 +100,7 @@ export const SMOKE_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
+      learningRate: 0.05,
       seeds: 2,
       probes: { checkpoints: 3, trackPoints: 5, batchSize: 32 },
     },
@@ -93,36 +108,31 @@ export const SMOKE_PROFILE: StudySpecInput = {
 };
 
 /**
- * `quick` (default): Fashion-MNIST, 2,000 training / 1,000 validation / 2,000 test images,
- * SGD + momentum 0.9, lr 0.05, batch 64, 3 epochs, validation twice per epoch, target validation
- * accuracy 0.75, 3 seeds everywhere:
- * - `headline`: MLP + VGG × all kinds (27 runs);
- * - `init`: init scales 0.25/1/4 × MLP × none/batch (12 new runs; scale 1 is shared with the headline);
- * - `lr`: learning rates 0.01/0.05/0.5 × MLP × none/batch (12 new runs);
- * - `batch`: batch sizes 4/16/64 × MLP × none/batch/layer (18 new runs);
- * - `overhead`: MLP and VGG, 8 alternating rounds of 5 timed steps per kind;
- * - `mechanism`: VGG × none/batch/noisy-batch × 3 seeds, 3 epochs, probed at 5 checkpoints
- *   (target validation accuracy 0.75; 9 runs).
- * About 5 minutes on 2 idle cores (8 when the machine is shared).
+ * `quick` (default): Fashion-MNIST, 4,000 training / 2,000 validation images (out of the training
+ * files) / the 10,000 official test images, SGD + momentum 0.9 with warm-up + cosine decay,
+ * batch 128, 4 epochs, validation 4 times per epoch, target 0.8; MLP and VGG; tuning over
+ * 0.01–1 (half decades) on 1 seed; 3 evaluation seeds (too few to decide a verdict: the quick
+ * profile shows the method, `full` decides). About 15 minutes on a shared 2-core machine.
  */
 export const QUICK_PROFILE: StudySpecInput = {
   name: 'quick',
   description:
-    'Fashion-MNIST subsets (2000 train, 1000 val, 2000 test), SGD momentum 0.9, lr 0.05, batch 64, 3 epochs, 3 seeds; ' +
-    'headline MLP+VGG x all kinds; init-scale, learning-rate and batch-size (4/16/64) sweeps on the MLP; ' +
-    'interleaved overhead timing on MLP and VGG; mechanism probes on the VGG with none/batch/noisy-batch x 3 seeds. About 5 minutes on 2 cores.',
-  dataset: { source: 'fashion-mnist', trainSize: 2000, valSize: 1000, testSize: 2000 },
+    'Fashion-MNIST (4000 train, 2000 val, 10000 test), SGD momentum 0.9 + warm-up/cosine, batch 128, 4 epochs, tuned rates (0.01-1, 1 tuning seed), 3 seeds; ' +
+    'headline MLP+VGG x all kinds; init-scale, learning-rate and batch-size (4/32/128, linear rate scaling) sweeps on the MLP; interleaved overhead timing on MLP and VGG.',
+  dataset: { source: 'fashion-mnist', trainSize: 4000, valSize: 2000, testSize: 10000 },
   defaults: {
     optimizer: 'sgd',
-    learningRate: 0.05,
+    learningRate: 'tuned',
     momentum: 0.9,
-    batchSize: 64,
+    schedule: 'cosine',
+    batchSize: 128,
     initScale: 1,
-    epochs: 3,
-    targetAccuracy: 0.75,
+    epochs: 4,
+    targetAccuracy: 0.8,
     groups: 4,
-    evalsPerEpoch: 2,
+    evalsPerEpoch: 4,
   },
+  tuning: { learningRates: [0.01, 0.03, 0.1, 0.3, 1], seeds: [100] },
   experiments: [
     {
       name: 'headline',
@@ -141,19 +151,26 @@ export const QUICK_PROFILE: StudySpecInput = {
     },
     {
       name: 'lr',
+      evalsPerEpoch: 1,
       claims: [5],
       archs: ['mlp'],
       norms: ['none', 'batch'],
-      learningRates: [0.01, 0.05, 0.5],
-      seeds: 3,
+      learningRates: [0.01, 0.03, 0.1, 0.3, 1],
+      seeds: [100, 101, 102],
     },
     {
       name: 'batch',
+      evalsPerEpoch: 1,
       claims: [8],
       archs: ['mlp'],
-      norms: ['none', 'batch', 'layer'],
-      batchSizes: [4, 16, 64],
+      // batch-renorm: a small-batch remedy (Ioffe 2017); any kind beyond the standard five is compared with batch norm as one.
+      norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
+      batchSizes: [4, 32, 128],
+      lrScaling: 'linear',
+      populationStats: true,
       seeds: 3,
+      epochs: 2,
+      trainSize: 2000,
     },
     {
       name: 'overhead',
@@ -161,6 +178,7 @@ export const QUICK_PROFILE: StudySpecInput = {
       claims: [7],
       archs: ['mlp', 'vgg'],
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      learningRate: 0.05,
       seeds: 1,
       overhead: { rounds: 8, stepsPerRound: 5, warmupSteps: 3 },
     },
@@ -169,67 +187,80 @@ export const QUICK_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
+      learningRate: 0.05,
       seeds: 3,
+      epochs: 3,
+      trainSize: 2000,
+      targetAccuracy: 0.75,
       probes: { checkpoints: 5, trackPoints: 20, batchSize: 128 },
     },
   ],
 };
 
 /**
- * `full`: Fashion-MNIST with 6,000 training / 2,000 validation / 5,000 test images (the
- * validation images are held out of the official training set, the test images are the first
- * 5,000 of the official test set), SGD + momentum 0.9, lr 0.05, batch 64, target validation
- * accuracy 0.8, validation three times per epoch.
- * - `headline` (claims 1, 2, 3, 6): MLP and VGG × all five kinds (no instance norm on the MLP) ×
- *   5 seeds, 4 epochs on 6,000 images (45 runs);
- * - `headline-resnet` (claims 1, 2, 3, 6): ResNet × all five kinds × 5 seeds, 3 epochs on 2,000
- *   images (25 runs; the ResNet is ~3× slower per example than the VGG here);
- * - `init` (claim 4): init scales 0.1/0.3/1/3/10 × MLP, VGG × none/batch × 3 seeds, 3 epochs on
- *   2,000 images (60 runs);
- * - `lr` (claim 5): learning rates 0.003/0.03/0.3/1/3 × MLP, VGG × none/batch × 3 seeds, 3 epochs
- *   on 2,000 images (60 runs);
- * - `batch` and `batch-vgg` (claim 8): batch sizes 2/4/8/16/64 × none/batch/group × 3 seeds,
- *   2 epochs, on the MLP (2,000 images) and the VGG (1,000 images) (90 runs);
- * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 timed
- *   steps per kind at batch 64 (9 runs);
- * - `mechanism` (claim 9): VGG × none/batch/noisy-batch × 5 seeds, 3 epochs on 2,000 images,
- *   target validation accuracy 0.75, probed at 5 checkpoints (15 runs, a few minutes).
+ * `full`: the published study. Fashion-MNIST: 50,000 training images, 3,000 validation images held
+ * out of the training files (split seed 0), the official 10,000 test images. SGD + momentum 0.9,
+ * linear warm-up (5% of the steps) + cosine decay, batch 128, batch-norm momentum 0.9, ε 1e-5.
+ * - tuning stage: every architecture × kind over 0.003–1 in half decades, tuning seeds 100 and
+ *   101, on a 5,000-image, 3-epoch proxy budget (a limitation: `paper` tunes at the full budget);
+ * - `headline-mlp` (claims 1, 2, 3, 6): MLP × none/batch/layer/group × 10 seeds, 10 epochs,
+ *   target 0.88, validation 3 times per epoch;
+ * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 5 validations per epoch;
+ * - `headline-resnet`: ResNet × all five kinds × 5 seeds on 25,000 images, 8 epochs, target 0.88,
+ *   5 validations per epoch;
+ * - `init` (claim 4): init scales 0.1–10 × MLP (10 seeds), VGG (5 seeds) × none/batch, proxy budget;
+ * - `lr` (claim 5): the tuning grid × MLP and VGG × none/batch × seeds 100–104 (shares the tuning
+ *   runs of seeds 100 and 101), proxy budget;
+ * - `batch` (claim 8): VGG × none/batch/layer/group × batch 2/4/8/32/128 (rate scaled linearly
+ *   from batch 128, 3 epochs on 2,000 images for every batch size) × 5 seeds, batch norm also with
+ *   population statistics;
+ * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 steps;
+ * - `mechanism` (claim 9): VGG × none/batch/noisy-batch × 5 seeds at lr 0.05, 3 epochs on 2,000
+ *   images, target 0.75, probed at 5 checkpoints.
  *
- * Budget: measured trainer speed on this 2-core machine at batch 64 is about 5,000 examples/s for
- * the MLP, 900 for the VGG and 250–450 for the ResNet. Scaling the `quick` profile's measured
- * per-run times (9.4 minutes for `quick` while the machine was shared by several jobs, load
- * average ~14) by each run's estimated cost (`estimatedCost` in lib/study/spec.ts) gives about 110 minutes
- * under that load; the grid is sized for about an hour on an otherwise idle 2-core machine, which
- * is an estimate, not a measurement. Use `--shard i/n` to spread it over machines.
+ * Budget: see the "Study design" page (docs/guide/study-design.md) for the per-step times this was
+ * sized from and the resulting estimate.
  */
 export const FULL_PROFILE: StudySpecInput = {
   name: 'full',
   description:
-    'Fashion-MNIST (6000 train, 2000 val, 5000 test), SGD momentum 0.9, lr 0.05, batch 64, target val accuracy 0.8; ' +
-    'headline MLP+VGG x all kinds x 5 seeds (4 epochs) and ResNet x all kinds x 5 seeds (3 epochs on 2000 images); ' +
-    'init scales 0.1..10 and learning rates 0.003..3 on MLP+VGG x none/batch x 3 seeds (3 epochs on 2000 images); ' +
-    'batch sizes 2/4/8/16/64 on MLP (2000 images) and VGG (1000 images) x none/batch/group x 3 seeds (2 epochs); interleaved overhead timing on all architectures; ' +
-    'mechanism probes on the VGG with none/batch/noisy-batch x 5 seeds (3 epochs on 2000 images). ' +
-    'About an hour on 2 cores.',
-  dataset: { source: 'fashion-mnist', trainSize: 6000, valSize: 2000, testSize: 5000 },
+    'Fashion-MNIST (50000 train, 3000 val from the training files, the 10000 official test images), SGD momentum 0.9 + warm-up/cosine, batch 128, every kind at its tuned rate (0.003-1, 2 tuning seeds); ' +
+    'headline MLP x 10 seeds (10 epochs), VGG x 5 seeds (8 epochs), ResNet x 5 seeds (25000 images, 8 epochs); init-scale and learning-rate sweeps on MLP+VGG; ' +
+    'batch sizes 2-128 on the VGG with linear rate scaling and population statistics; interleaved overhead timing.',
+  dataset: { source: 'fashion-mnist', trainSize: 50000, valSize: 3000, testSize: 10000 },
   defaults: {
     optimizer: 'sgd',
-    learningRate: 0.05,
+    learningRate: 'tuned',
     momentum: 0.9,
-    batchSize: 64,
+    schedule: 'cosine',
+    warmupFraction: 0.05,
+    batchSize: 128,
     initScale: 1,
-    epochs: 4,
-    targetAccuracy: 0.8,
+    epochs: 6,
+    targetAccuracy: 0.88,
     groups: 4,
-    evalsPerEpoch: 3,
+    evalsPerEpoch: 5,
   },
+  tuning: { learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1], seeds: [100, 101], trainSize: 5000, epochs: 3 },
   experiments: [
     {
-      name: 'headline',
+      name: 'headline-mlp',
       claims: [1, 2, 3, 6],
-      archs: ['mlp', 'vgg'],
+      archs: ['mlp'],
+      norms: ['none', 'batch', 'layer', 'group'],
+      seeds: 10,
+      epochs: 10,
+      evalsPerEpoch: 4,
+    },
+    {
+      name: 'headline-vgg',
+      claims: [1, 2, 3, 6],
+      archs: ['vgg'],
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
       seeds: 5,
+      epochs: 8,
+      targetAccuracy: 0.9,
+      evalsPerEpoch: 5,
     },
     {
       name: 'headline-resnet',
@@ -237,48 +268,56 @@ export const FULL_PROFILE: StudySpecInput = {
       archs: ['resnet'],
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
       seeds: 5,
-      epochs: 3,
-      trainSize: 2000,
+      trainSize: 25000,
+      epochs: 8,
+      evalsPerEpoch: 6,
     },
     {
-      name: 'init',
+      name: 'init-mlp',
+      evalsPerEpoch: 1,
       claims: [4],
-      archs: ['mlp', 'vgg'],
+      archs: ['mlp'],
       norms: ['none', 'batch'],
       initScales: [0.1, 0.3, 1, 3, 10],
-      seeds: 3,
+      seeds: 10,
       epochs: 3,
-      trainSize: 2000,
+      trainSize: 5000,
+    },
+    {
+      name: 'init-vgg',
+      evalsPerEpoch: 1,
+      claims: [4],
+      archs: ['vgg'],
+      norms: ['none', 'batch'],
+      initScales: [0.1, 0.3, 1, 3, 10],
+      seeds: 5,
+      epochs: 3,
+      trainSize: 5000,
     },
     {
       name: 'lr',
+      evalsPerEpoch: 1,
       claims: [5],
       archs: ['mlp', 'vgg'],
       norms: ['none', 'batch'],
-      learningRates: [0.003, 0.03, 0.3, 1, 3],
-      seeds: 3,
+      learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1],
+      seeds: [100, 101, 102, 103, 104],
       epochs: 3,
-      trainSize: 2000,
+      trainSize: 5000,
     },
     {
       name: 'batch',
-      claims: [8],
-      archs: ['mlp'],
-      norms: ['none', 'batch', 'group'],
-      batchSizes: [2, 4, 8, 16, 64],
-      seeds: 3,
-      epochs: 2,
-      trainSize: 2000,
-    },
-    {
-      name: 'batch-vgg',
+      evalsPerEpoch: 1,
       claims: [8],
       archs: ['vgg'],
-      norms: ['none', 'batch', 'group'],
-      batchSizes: [2, 4, 8, 16, 64],
-      seeds: 3,
-      epochs: 2,
-      trainSize: 1000,
+      // batch-renorm: a small-batch remedy (Ioffe 2017); any kind beyond the standard five is compared with batch norm as one.
+      norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
+      batchSizes: [2, 4, 8, 32, 128],
+      lrScaling: 'linear',
+      populationStats: true,
+      seeds: 5,
+      epochs: 3,
+      trainSize: 2000,
     },
     {
       name: 'overhead',
@@ -286,6 +325,7 @@ export const FULL_PROFILE: StudySpecInput = {
       claims: [7],
       archs: ['mlp', 'vgg', 'resnet'],
       norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      learningRate: 0.05,
       seeds: 3,
       overhead: { rounds: 6, stepsPerRound: 10, warmupSteps: 3 },
     },
@@ -294,6 +334,7 @@ export const FULL_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
+      learningRate: 0.05,
       seeds: 5,
       epochs: 3,
       trainSize: 2000,
@@ -303,10 +344,39 @@ export const FULL_PROFILE: StudySpecInput = {
   ],
 };
 
+/**
+ * `paper`: the `full` design at the scale of a cluster (deploy/): all 55,000 training images
+ * minus 5,000 for validation, tuning on the whole training set with the default 6 epochs on 3 seeds, 10 evaluation seeds on
+ * every architecture, 3× the epochs of the sweeps, the batch-size experiment on the MLP too.
+ * Hundreds of CPU-hours: run it in shards (`--shard i/n`, see docs/guide/cluster.md).
+ */
+export const PAPER_PROFILE: StudySpecInput = {
+  ...FULL_PROFILE,
+  name: 'paper',
+  description:
+    'The full design at cluster scale: 55000 training images (50000 train + 5000 val), tuning at the evaluation budget on 3 seeds, 10 seeds everywhere, longer sweeps, batch-size experiment on MLP and VGG. Run in shards.',
+  dataset: { source: 'fashion-mnist', trainSize: 55000, valSize: 5000, testSize: 10000 },
+  tuning: { learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1], seeds: [100, 101, 102] },
+  experiments: FULL_PROFILE.experiments.map((e) => {
+    const seeds =
+      e.kind === 'overhead' ? 5 : e.name === 'lr' ? [100, 101, 102, 103, 104, 105, 106, 107, 108, 109] : 10;
+    const longer = e.epochs !== undefined && e.epochs <= 3 ? { epochs: 9, trainSize: 20000 } : {};
+    const headline = e.name.startsWith('headline') ? { epochs: 15, trainSize: undefined } : {};
+    return {
+      ...e,
+      seeds,
+      ...longer,
+      ...headline,
+      ...(e.name === 'batch' ? { archs: ['mlp' as const, 'vgg' as const], trainSize: 10000 } : {}),
+    };
+  }),
+};
+
 const PROFILES: Record<ProfileName, StudySpecInput> = {
   smoke: SMOKE_PROFILE,
   quick: QUICK_PROFILE,
   full: FULL_PROFILE,
+  paper: PAPER_PROFILE,
 };
 
 /**

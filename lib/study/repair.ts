@@ -10,8 +10,8 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { replaceFileDurably } from './durable-write';
 import { tryLockResults } from './lock';
 import { checkRunLine, type RejectedLine } from './record-check';
-import { expandSpec, type StudySpec, specHash } from './spec';
-import { makeHeader, parseHeaderLine, quarantineLines, quarantinePath } from './store';
+import { type StudySpec, specHash } from './spec';
+import { makeHeader, parseHeaderLine, plannedIds, quarantineLines, quarantinePath } from './store';
 import type { ResultsHeader } from './types';
 
 /** What {@link repairResults} did. */
@@ -75,7 +75,7 @@ export function repairResults(path: string, spec?: StudySpec): RepairReport {
       headerRebuilt = true;
       first = 0;
     }
-    const planIds = new Set(expandSpec(header.spec).runs.map((r) => r.id));
+    const planIds = plannedIds(header.spec, lines.slice(first));
     const kept: string[] = [];
     const seen = new Set<string>();
     for (let i = first; i < lines.length; i++) {

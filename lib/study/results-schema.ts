@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ARCHITECTURES } from '../models/types';
 import { NORM_KINDS } from '../norm/kinds';
-import { STUDY_DATASETS, STUDY_OPTIMIZERS, studySpecSchema } from './spec';
+import { STUDY_DATASETS, STUDY_OPTIMIZERS, STUDY_SCHEDULES, studySpecSchema } from './spec-schema';
 import type { ResultsRecord } from './types';
 
 const num = z.number();
@@ -22,12 +22,16 @@ const norm = z.enum(NORM_KINDS as unknown as [string, ...string[]]);
 const optimizer = z.enum(STUDY_OPTIMIZERS as unknown as [string, ...string[]]);
 
 const datasetSchema = z
-  .object({ source: z.enum(STUDY_DATASETS), trainSize: num, valSize: num, testSize: num })
+  .object({ source: z.enum(STUDY_DATASETS), trainSize: num, valSize: num, testSize: num, splitSeed: num })
+  .strict();
+
+const modelSchema = z
+  .object({ width: num, depth: num, groups: num, bnMomentum: num, normEpsilon: num })
   .strict();
 
 const common = {
   arch,
-  groups: num,
+  model: modelSchema,
   batchSize: num,
   learningRate: num,
   optimizer,
@@ -55,6 +59,8 @@ const configSchema = z.discriminatedUnion('kind', [
         })
         .strict()
         .optional(),
+      schedule: z.object({ name: z.enum(STUDY_SCHEDULES), warmupFraction: num }).strict(),
+      populationStats: z.boolean(),
       ...common,
     })
     .strict(),
@@ -73,6 +79,9 @@ const configSchema = z.discriminatedUnion('kind', [
 const trainMetricsSchema = z
   .object({
     diverged: z.boolean(),
+    collapsed: z.boolean(),
+    chanceAccuracy: num,
+    largestClassShare: nullableNum,
     divergedAtStep: nullableNum,
     steps: nonNegative,
     stepsPerEpoch: nonNegative,
@@ -87,8 +96,10 @@ const trainMetricsSchema = z
     bestValAccuracy: accuracy,
     valAccuracy: accuracy,
     testAccuracy: accuracy,
+    testAccuracyPopulationStats: accuracy,
     trainAccuracy: accuracy,
     trainTestGap: z.number().min(-1).max(1).nullable(),
+    valCurve: z.array(z.object({ step: num, accuracy: num }).strict()),
   })
   .strict();
 
@@ -180,6 +191,9 @@ const envSchema = z
     hostname: z.string(),
     commit: z.string().optional(),
     dirty: z.boolean().optional(),
+    loadAverageStart: z.array(num).optional(),
+    loadAverageEnd: z.array(num).optional(),
+    threads: z.record(z.string()).optional(),
   })
   .strict();
 
@@ -188,7 +202,7 @@ export const resultsHeaderSchema = z
   .object({
     type: z.literal('header'),
     format: z.literal('normlab-study-results'),
-    formatVersion: z.literal(1),
+    formatVersion: z.union([z.literal(1), z.literal(2)]),
     specHash: z.string().regex(/^[0-9a-f]{16}$/),
     specName: z.string(),
     spec: studySpecSchema,

@@ -5,20 +5,15 @@
  *
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MechanismProbes } from '../mechanism/record';
-import { runEnvironment } from './environment';
-import {
-  estimatedCost,
-  expandSpec,
-  type PlannedRun,
-  type RunConfig,
-  type StudyPlan,
-  type StudySpec,
-  shardRuns,
-} from './spec';
-import { type LockHolder, lockResults, openResults, type QuarantineReport } from './store';
+import { loadAverage, runEnvironment } from './environment';
+import { expandSpec, type PlannedRun, type StudyPlan } from './plan';
+import type { RunConfig } from './run-config';
+import { estimatedCost, shardRuns } from './shard';
+import type { StudySpec } from './spec-schema';
+import { type LockHolder, loadResults, lockResults, openResults, type QuarantineReport } from './store';
 import type { CompactHistory, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
 
 /** What executing one run yields. */
@@ -96,6 +91,13 @@ export interface RunStudyOptions {
   waitPollMs?: number;
   /** Called while waiting for the results file, with its holder. */
   onWait?: (holder: LockHolder) => void;
+  /**
+   * A shard whose evaluation runs wait for tuning runs of other shards: poll the other shards'
+   * files for up to this many seconds (0, the default: stop and report them as `pending`).
+   */
+  waitForTuningSeconds?: number;
+  /** Poll interval while waiting for other shards' tuning runs, in ms. Default 15000. */
+  tuningPollMs?: number;
 }
 
 /** What {@link runStudy} did. */
@@ -110,6 +112,11 @@ export interface RunStudyResult {
   executed: number;
   /** Runs skipped because they were already in the file. */
   skipped: number;
+  /**
+   * Evaluation runs of this invocation still waiting for tuned learning rates (tuning runs of
+   * other shards not finished, or `maxRuns` stopped the tuning stage): run again to finish them.
+   */
+  pending: number;
   /** Every run record of the file after this invocation. */
   records: RunRecord[];
   /** Wall seconds. */
@@ -140,8 +147,6 @@ export function resultsFileName(shard?: { index: number; count: number }): strin
  */
 export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult> {
   const started = Date.now();
-  const plan = expandSpec(options.spec);
-  const selected = options.shard ? shardRuns(plan.runs, options.shard) : plan.runs;
   const resultsPath = join(options.outDir, resultsFileName(options.shard));
   mkdirSync(options.outDir, { recursive: true });
   const lock = await lockResults(resultsPath, {
@@ -151,7 +156,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
   });
   const writer = openResults(resultsPath, options.spec, { lock });
   try {
-    return await runOpened(options, { started, plan, selected, resultsPath, writer });
+    return await runOpened(options, { started, resultsPath, writer });
   } finally {
     writer.close();
   }
@@ -159,67 +164,86 @@ export async function runStudy(options: RunStudyOptions): Promise<RunStudyResult
 
 async function runOpened(
   options: RunStudyOptions,
-  opened: {
-    started: number;
-    plan: StudyPlan;
-    selected: PlannedRun[];
-    resultsPath: string;
-    writer: ReturnType<typeof openResults>;
-  },
+  opened: { started: number; resultsPath: string; writer: ReturnType<typeof openResults> },
 ): Promise<RunStudyResult> {
-  const { started, plan, selected, resultsPath, writer } = opened;
-  const todo = selected.filter((r) => !writer.finished.has(r.id));
-  const resumed = selected.length - todo.length;
+  const { started, resultsPath, writer } = opened;
+  const planNow = (): StudyPlan =>
+    expandSpec(options.spec, [...writer.runs, ...siblingRecords(options.outDir, resultsPath, options.shard)]);
+  const mine = <T extends { shardKey: number }>(xs: readonly T[]): T[] =>
+    options.shard ? shardRuns(xs, options.shard) : [...xs];
+  let plan = planNow();
+  const resumed = mine(plan.runs).filter((r) => writer.finished.has(r.id)).length;
   const shardText = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
-  let done = resumed;
+  const waitUntil = started + 1000 * (options.waitForTuningSeconds ?? 0);
   let executed = 0;
   let costDone = 0;
   let secondsDone = 0;
-  const costLeft = (from: number) => todo.slice(from).reduce((s, r) => s + estimatedCost(r.config), 0);
-  const eta = (from: number, fractionOfCurrent = 0): number | null => {
-    if (costDone === 0) return null;
-    const left = costLeft(from) - fractionOfCurrent * (todo[from] ? estimatedCost(todo[from].config) : 0);
-    return (secondsDone / costDone) * Math.max(0, left);
-  };
-  const report = (extra: Partial<StudyProgress>, from: number, fraction = 0) =>
-    options.onProgress?.({
-      total: selected.length,
-      done,
-      resumed,
-      elapsedSeconds: (Date.now() - started) / 1000,
-      etaSeconds: eta(from, fraction),
-      ...extra,
-    });
-  report({}, 0);
-  for (let i = 0; i < todo.length; i++) {
-    if (options.maxRuns !== undefined && executed >= options.maxRuns) break;
-    const run = todo[i];
-    const runStart = Date.now();
-    const outcome = await options.executor.execute(run.config, (step) =>
-      report({ current: run, step }, i, step.totalSteps > 0 ? step.step / step.totalSteps : 0),
-    );
-    const finishedAt = Date.now();
-    const record: RunRecord = {
-      type: 'run',
-      id: run.id,
-      specHash: plan.specHash,
-      experiments: run.experiments,
-      config: run.config,
-      env: runEnvironment(),
-      startedAt: new Date(runStart).toISOString(),
-      finishedAt: new Date(finishedAt).toISOString(),
-      wallSeconds: (finishedAt - runStart) / 1000,
-      ...(shardText ? { shard: shardText } : {}),
-      metrics: outcome.metrics,
-      ...(outcome.history ? { history: outcome.history } : {}),
-      ...(outcome.probes ? { probes: outcome.probes } : {}),
+  let selected: PlannedRun[] = [];
+  // Stage by stage: run what the plan knows, then re-plan (finished tuning runs fix the tuned
+  // rates of waiting evaluation runs), until a pass adds nothing.
+  for (;;) {
+    selected = options.shard ? shardRuns(plan.runs, options.shard) : plan.runs;
+    const todo = selected.filter((r) => !writer.finished.has(r.id));
+    const total = selected.length + mine(plan.pending).length;
+    let done = selected.length - todo.length;
+    const costLeft = (from: number) => todo.slice(from).reduce((sum, r) => sum + estimatedCost(r.config), 0);
+    const eta = (from: number, fraction = 0): number | null => {
+      if (costDone === 0) return null;
+      const left = costLeft(from) - fraction * (todo[from] ? estimatedCost(todo[from].config) : 0);
+      return (secondsDone / costDone) * Math.max(0, left);
     };
-    writer.append(record);
-    executed++;
-    done++;
-    costDone += estimatedCost(run.config);
-    secondsDone += record.wallSeconds;
-    report({ finished: record }, i + 1);
+    const report = (extra: Partial<StudyProgress>, from: number, fraction = 0) =>
+      options.onProgress?.({
+        total,
+        done,
+        resumed,
+        elapsedSeconds: (Date.now() - started) / 1000,
+        etaSeconds: eta(from, fraction),
+        ...extra,
+      });
+    report({}, 0);
+    let ranThisPass = 0;
+    for (let i = 0; i < todo.length; i++) {
+      if (options.maxRuns !== undefined && executed >= options.maxRuns) break;
+      const run = todo[i];
+      const runStart = Date.now();
+      const loadAverageStart = loadAverage();
+      const outcome = await options.executor.execute(run.config, (step) =>
+        report({ current: run, step }, i, step.totalSteps > 0 ? step.step / step.totalSteps : 0),
+      );
+      const finishedAt = Date.now();
+      const record: RunRecord = {
+        type: 'run',
+        id: run.id,
+        specHash: plan.specHash,
+        experiments: run.experiments,
+        config: run.config,
+        env: { ...runEnvironment(), loadAverageStart },
+        startedAt: new Date(runStart).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString(),
+        wallSeconds: (finishedAt - runStart) / 1000,
+        ...(shardText ? { shard: shardText } : {}),
+        metrics: outcome.metrics,
+        ...(outcome.history ? { history: outcome.history } : {}),
+        ...(outcome.probes ? { probes: outcome.probes } : {}),
+      };
+      writer.append(record);
+      executed++;
+      ranThisPass++;
+      done++;
+      costDone += estimatedCost(run.config);
+      secondsDone += record.wallSeconds;
+      report({ finished: record }, i + 1);
+    }
+    if (options.maxRuns !== undefined && executed >= options.maxRuns) break;
+    const known = new Set(plan.runs.map((r) => r.id));
+    plan = planNow();
+    const grew = mine(plan.runs).some((r) => !known.has(r.id));
+    if (grew) continue;
+    if (ranThisPass > 0 && mine(plan.runs).some((r) => !writer.finished.has(r.id))) continue;
+    // Nothing new: done, unless this shard waits for other shards' tuning runs.
+    if (mine(plan.pending).length === 0 || Date.now() >= waitUntil) break;
+    await new Promise((resolve) => setTimeout(resolve, options.tuningPollMs ?? 15000));
   }
   return {
     resultsPath,
@@ -227,10 +251,34 @@ async function runOpened(
     selected,
     executed,
     skipped: resumed,
+    pending: mine(plan.pending).length,
     records: writer.runs,
     wallSeconds: (Date.now() - started) / 1000,
     tornSavedTo: writer.tornSavedTo,
     quarantined: writer.quarantined,
     staleLock: writer.staleLock,
   };
+}
+
+/**
+ * The records of the other shard files of the same study in `outDir` (read without validation;
+ * unreadable ones are skipped): a shard needs every shard's tuning runs to fix its tuned rates.
+ */
+function siblingRecords(
+  outDir: string,
+  ownPath: string,
+  shard?: { index: number; count: number },
+): RunRecord[] {
+  if (!shard || !existsSync(outDir)) return [];
+  const out: RunRecord[] = [];
+  for (const f of readdirSync(outDir)) {
+    const path = join(outDir, f);
+    if (path === ownPath || !/^results\.shard-\d+-of-\d+\.jsonl$/.test(f)) continue;
+    try {
+      out.push(...loadResults(path, { validate: false }).runs);
+    } catch {
+      // Another shard's file being written or torn: its runs count once it is readable.
+    }
+  }
+  return out;
 }

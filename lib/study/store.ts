@@ -28,11 +28,31 @@ import {
   type StoreFs,
   StoreWriteError,
 } from './durable-write';
+import { upgradeV1Record } from './legacy-format';
 import { type LockHolder, type ResultsLock, tryLockResults } from './lock';
 import { checkRunLine, type RejectedLine } from './record-check';
-import { resultsHeaderSchema } from './results-schema';
+import { resultsHeaderSchema, validateResultsRecord } from './results-schema';
 import type { StudySpec } from './spec';
 import { expandSpec, specHash as hashOfSpec } from './spec';
+
+/**
+ * Ids of the runs a spec plans, given the lines of its results file: runs at tuned learning rates
+ * are planned from the file's tuning runs (so the ids depend on them); lines that are not valid
+ * run records do not count.
+ */
+export function plannedIds(spec: StudySpec, lines: readonly string[]): Set<string> {
+  const records: RunRecord[] = [];
+  for (const line of lines) {
+    try {
+      const value = JSON.parse(line);
+      if (value?.type === 'run') records.push(validateResultsRecord(value) as RunRecord);
+    } catch {
+      // Not a valid record: it cannot fix a tuned rate (and is rejected by the full check).
+    }
+  }
+  return new Set(expandSpec(spec, records).runs.map((r) => r.id));
+}
+
 import type { ResultsHeader, RunRecord } from './types';
 
 export { type LockHolder, lockPath, lockResults, type ResultsLock, tryLockResults } from './lock';
@@ -96,6 +116,8 @@ export function parseHeaderLine(path: string, line: string | undefined): Results
   const header = value as ResultsHeader;
   if (hashOfSpec(header.spec) !== header.specHash)
     throw damaged(`its spec hashes to ${hashOfSpec(header.spec)}, not to its specHash ${header.specHash}`);
+  // Format 1: today's code reads the spec with today's defaults (legacy-format.ts).
+  if (header.formatVersion === 1) return { ...header, spec: parsed.data.spec as StudySpec };
   return header;
 }
 
@@ -122,8 +144,8 @@ export function loadResults(path: string, options: LoadResultsOptions = {}): Loa
   if (lines.length === 0)
     throw new Error(`results file ${path} has no header line (empty or torn at the first line)`);
   const header = parseHeaderLine(path, lines[0]);
-  const planIds =
-    options.planIds ?? (validate ? new Set(expandSpec(header.spec).runs.map((r) => r.id)) : undefined);
+  if (header.formatVersion === 1) return loadV1(header, lines.slice(1), tornTail, validBytes);
+  const planIds = options.planIds ?? (validate ? plannedIds(header.spec, lines.slice(1)) : undefined);
   const runs: RunRecord[] = [];
   const rejected: RejectedLine[] = [];
   const seen = new Set<string>();
@@ -152,12 +174,36 @@ export function loadResults(path: string, options: LoadResultsOptions = {}): Loa
   return { header, runs, rejected, tornTail, validBytes, duplicates };
 }
 
+/**
+ * A format-1 file (the study's first method): its run records, upgraded to today's shape
+ * (legacy-format.ts), read as they are: not checked against today's schema or plan.
+ */
+function loadV1(
+  header: ResultsHeader,
+  lines: readonly string[],
+  tornTail: boolean,
+  validBytes: number,
+): LoadedResults {
+  const runs: RunRecord[] = [];
+  const rejected: RejectedLine[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    try {
+      const value = JSON.parse(line);
+      if (value?.type === 'run') runs.push(upgradeV1Record(value));
+    } catch {
+      rejected.push({ line: i + 2, reason: 'not JSON', text: line });
+    }
+  }
+  return { header, runs, rejected, tornTail, validBytes, duplicates: 0 };
+}
+
 /** Make the header record of a spec. */
 export function makeHeader(spec: StudySpec, createdAt: Date = new Date()): ResultsHeader {
   return {
     type: 'header',
     format: 'normlab-study-results',
-    formatVersion: 1,
+    formatVersion: 2,
     specHash: hashOfSpec(spec),
     specName: spec.name,
     spec,
@@ -278,8 +324,14 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
     truncateSync(path, 0);
   }
   if (existsSync(path) && readFileSync(path).length > 0) {
-    const planIds = new Set(expandSpec(spec).runs.map((r) => r.id));
-    const loaded = loadResults(path, { planIds });
+    const loaded = loadResults(path, {
+      planIds: plannedIds(spec, readFileSync(path, 'utf8').split('\n').slice(1)),
+    });
+    if (loaded.header.formatVersion === 1)
+      throw new Error(
+        `results file ${path} is of results format 1 (the study's first method): it can be read (e.g. --report-only), ` +
+          'not resumed or appended to. Choose another --out directory. Nothing was changed.',
+      );
     if (loaded.header.specHash !== header.specHash)
       throw new Error(
         `results file ${path} belongs to another spec: '${loaded.header.specName}' (hash ${loaded.header.specHash}), ` +

@@ -4,21 +4,14 @@
  * @module
  */
 
+import { describeComparison } from './decision';
 import { formatReferenceValues } from './references';
-import type { ClaimComparison, ClaimResult } from './scorecard';
-import { formatCI } from './scorecard';
-
-function comparisonLine(c: ClaimComparison): string {
-  const digits = Math.abs(c.reference.ci.mean) >= 10 ? 1 : 3;
-  return `${c.label}: ${c.subject.name} ${formatCI(c.subject.ci, digits)} vs ${c.reference.name} ${formatCI(
-    c.reference.ci,
-    digits,
-  )} → ${c.outcome}`;
-}
+import type { ClaimResult } from './scorecard';
 
 /**
  * The per-claim summary as text: for each claim, its verdict (and on what it depends), the
- * experiments, each comparison with its 95% CIs, and the reference points.
+ * experiments, the explanation, each comparison with its effect, interval and adjusted p-values,
+ * and the reference points.
  *
  * @param card - the scorecard ({@link scorecard}).
  * @param options - `comparisons`: include each comparison line (default true); `notes`: include the
@@ -34,8 +27,10 @@ export function formatScorecard(
     lines.push(`Claim ${c.id}. ${c.title}: ${verdict}`);
     lines.push(`  ${c.statement}`);
     lines.push(`  experiment: ${c.experiments.join(', ') || '(none)'}; rule: ${c.rule}`);
+    lines.push(`  ${c.explanation}`);
     if (options.comparisons ?? true)
-      for (const cmp of c.comparisons) lines.push(`    ${comparisonLine(cmp)}`);
+      for (const cmp of c.comparisons)
+        lines.push(`    ${cmp.deciding ? '' : '(shown) '}${describeComparison(cmp)}`);
     if (options.notes) for (const n of c.notes) lines.push(`    · ${n}`);
     for (const r of c.references)
       lines.push(`    ref: ${r.setting}: ${formatReferenceValues(r)} (${r.unit}; ${r.source})`);

@@ -6,12 +6,23 @@
  */
 import type { MechanismProbes } from '../mechanism/record';
 import type { NormKind } from '../norm/kinds';
-import type { OverheadRunConfig, RunConfig, StudySpec, TrainRunConfig } from './spec';
+import type { OverheadRunConfig, RunConfig, TrainRunConfig } from './run-config';
+import type { StudySpec } from './spec-schema';
 
 /** Claim metrics of one training run (computed by `trainRunMetrics` from the trainer's result). */
 export interface TrainRunMetrics {
   /** Whether the loss became non-finite (or crossed the divergence threshold). */
   diverged: boolean;
+  /**
+   * Whether the run collapsed: final validation accuracy within `COLLAPSE_MARGIN` (2 points) of chance,
+   * or one class taking ≥ 95% of the validation predictions. A collapsed run counts as failed
+   * (like a diverged one) in the robustness claims.
+   */
+  collapsed: boolean;
+  /** Chance accuracy `1 / classes` (what a failed run counts as). */
+  chanceAccuracy: number;
+  /** Share of the validation predictions taken by the most predicted class, or null. */
+  largestClassShare: number | null;
   /** Step at which it diverged, or null. */
   divergedAtStep: number | null;
   /** Training steps run. */
@@ -50,11 +61,21 @@ export interface TrainRunMetrics {
   valAccuracy: number | null;
   /** Final test accuracy (inference mode), or null when diverged / no test split. */
   testAccuracy: number | null;
+  /**
+   * Test accuracy after the batch-norm running statistics were replaced by population statistics
+   * recomputed over the training set (runs with `populationStats` and running statistics only).
+   */
+  testAccuracyPopulationStats: number | null;
+  /** Validation accuracy of every evaluation, with its step (the learning curve; plateau check). */
+  valCurve: { step: number; accuracy: number }[];
   /** Final training-split accuracy (inference mode), or null. */
   trainAccuracy: number | null;
   /** `trainAccuracy − testAccuracy`, or null. */
   trainTestGap: number | null;
 }
+
+/** Margin above chance under which a final validation accuracy counts as collapsed. */
+export const COLLAPSE_MARGIN = 0.02;
 
 /** Timing of one norm kind inside an overhead run. */
 export interface OverheadTiming {
@@ -134,6 +155,15 @@ export interface RunEnvironment {
   commit?: string;
   /** Whether the working tree had uncommitted changes, when known. */
   dirty?: boolean;
+  /** 1-, 5- and 15-minute load averages when the run started. */
+  loadAverageStart?: number[];
+  /** 1-, 5- and 15-minute load averages when the run finished. */
+  loadAverageEnd?: number[];
+  /**
+   * Thread settings: the environment variables that set TensorFlow's and OpenMP's thread pools
+   * (`TF_NUM_INTRAOP_THREADS`, `TF_NUM_INTEROP_THREADS`, `OMP_NUM_THREADS`), `default` when unset.
+   */
+  threads?: Record<string, string>;
 }
 
 /** First line of a results file: ties it to one spec. */
@@ -142,8 +172,8 @@ export interface ResultsHeader {
   type: 'header';
   /** File format name. */
   format: 'normlab-study-results';
-  /** Format version. */
-  formatVersion: 1;
+  /** Format version (1: the study's first method, read only; 2: today's). */
+  formatVersion: 1 | 2;
   /** Hash of the validated spec. */
   specHash: string;
   /** The spec's name. */

@@ -23,7 +23,10 @@ const OUT = join(ROOT, 'docs', 'public', 'generated', 'scorecard.json');
 /** Results files in order of preference, with how the page names them. */
 export const SCORECARD_SOURCES: readonly { path: string; what: string }[] = [
   { path: 'results/full/results.jsonl', what: 'the committed full study' },
-  { path: 'artifacts/study/quick/results.jsonl', what: 'a quick-profile study run on the build machine' },
+  {
+    path: 'artifacts/study/quick/results.jsonl',
+    what: 'the full re-run with the current method is pending; meanwhile, a quick-profile study run on the build machine',
+  },
 ];
 
 /** Committed results of single experiments, used for claims the main source does not test. */
@@ -43,31 +46,19 @@ interface Row {
   tone: 'holds' | 'fails' | 'depends' | 'untested';
 }
 
-/** A comparison in a line, both sides rounded alike to the size of the reference's mean. */
-function comparisonText(
-  c: ClaimComparison,
-  formatInterval: FormatInterval,
-  decimalsFor: (v: number) => number,
-): string {
-  const decimals = decimalsFor(c.reference.ci.mean);
-  return `${c.label}: ${c.subject.name} ${formatInterval(c.subject.ci, { decimals })} vs ${c.reference.name} ${formatInterval(c.reference.ci, { decimals })}`;
-}
-
-type FormatInterval = typeof import('../../lib/report/study-tables').formatInterval;
-
-function row(c: ClaimResult, tables: typeof import('../../lib/report/study-tables')): Row {
-  const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
-  const supporting = withData.filter((k) => k.outcome === 'supports');
-  const shown = supporting[0] ?? withData[0];
+function row(c: ClaimResult, describe: (k: ClaimComparison) => string): Row {
+  const deciding = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
+  const supporting = deciding.filter((k) => k.outcome === 'supports');
+  const shown = supporting[0] ?? deciding[0];
   const evidence = shown
-    ? `${supporting.length} of ${withData.length} comparisons support it. ${comparisonText(shown, tables.formatInterval, tables.decimalsFor)}`
-    : 'no comparison has enough data';
+    ? `${supporting.length} of ${deciding.length} deciding comparisons support it. ${describe(shown)}`
+    : 'no deciding comparison has enough paired seeds';
   const tone: Row['tone'] =
     c.verdict === 'holds'
       ? 'holds'
       : c.verdict === 'does not hold'
         ? 'fails'
-        : c.verdict === 'depends'
+        : c.verdict === 'depends' || c.verdict === 'inconclusive'
           ? 'depends'
           : 'untested';
   const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
@@ -87,21 +78,23 @@ export function writeScorecard(): string {
   if (!source) return `no results file (${SCORECARD_SOURCES.map((s) => s.path).join(', ')}): no scorecard`;
   // Loaded here, not at the top: the study library pulls in TensorFlow.js.
   const study = require('../../lib/study/index') as typeof import('../../lib/study/index');
-  const tables = require('../../lib/report/study-tables') as typeof import('../../lib/report/study-tables');
   const { header, runs } = study.loadResults(join(ROOT, source.path));
   const claims = study.scorecard(header.spec, runs);
-  const rows = claims.map((c) => row(c, tables));
+  const rows = claims.map((c) => row(c, study.describeComparison));
   const notes: string[] = [];
   for (const supplement of SCORECARD_SUPPLEMENTS) {
     if (!existsSync(join(ROOT, supplement.path))) continue;
     const extra = study.loadResults(join(ROOT, supplement.path));
-    study.scorecard(extra.header.spec, extra.runs).forEach((c, i) => {
-      if (claims[i].experiments.length > 0 || c.experiments.length === 0) return;
-      rows[i] = { ...row(c, tables), experiment: `${c.experiments.join(', ')} (${supplement.path})` };
+    for (const [i, c] of study.scorecard(extra.header.spec, extra.runs).entries()) {
+      if (claims[i].experiments.length > 0 || c.experiments.length === 0) continue;
+      rows[i] = {
+        ...row(c, study.describeComparison),
+        experiment: `${c.experiments.join(', ')} (${supplement.path})`,
+      };
       notes.push(
         `claim ${c.id} from ${supplement.what} (${supplement.path}: spec '${extra.header.specName}', ${extra.runs.length} runs, created ${extra.header.createdAt.slice(0, 10)})`,
       );
-    });
+    }
   }
   const data = {
     source: `${source.what} (${source.path}: spec '${header.specName}', ${runs.length} runs, created ${header.createdAt.slice(0, 10)})${notes.length ? `; ${notes.join('; ')}` : ''}`,

@@ -19,7 +19,8 @@ test('04-comparative-study: runs clean and shows its study figures with data', (
   assert.deepEqual(run.errors, []);
   assert.deepEqual(run.stderr, [], 'no stderr noise');
   const study = run.figures.filter((f) => !/in progress/.test(f.title ?? ''));
-  assert.ok(study.length >= 7, JSON.stringify(run.figures));
+  // Steps, loss AUC, test accuracy, gap, and a validation-curve figure per architecture (2 in smoke).
+  assert.ok(study.length >= 6, JSON.stringify(run.figures));
   for (const f of run.figures) assert.ok(f.tracesWithData > 0, `figure without data: ${JSON.stringify(f)}`);
   const text = notebookText(run.executed);
   assert.match(text, /backend tensorflow/);

@@ -26,11 +26,15 @@ test('05-claims-scorecard: runs clean and shows its study figures with data', ()
   const rich = notebookRichText(run.executed);
   assert.match(rich, /(Read|No committed full run:) \*\*\d+ runs\*\* of the `\w+`/, 'the source is Markdown');
   assert.equal(plotlyTables(run.executed), 0, 'the scorecard and the references are HTML tables');
-  const verdicts = [...rich.matchAll(/nl-badge-\w+"[^>]*>(holds|does not hold|depends|not tested)</g)].map(
-    (m) => m[1],
+  const verdicts = [
+    ...rich.matchAll(/nl-badge-\w+"[^>]*>(holds|does not hold|depends|inconclusive|not tested)</g),
+  ].map((m) => m[1]);
+  assert.equal(
+    verdicts.length,
+    9,
+    `one verdict badge per claim (8 claims and the mechanism, 9): ${verdicts.join(', ')}`,
   );
-  assert.equal(verdicts.length, 8, `one verdict badge per claim: ${verdicts.join(', ')}`);
-  for (let claim = 1; claim <= 8; claim++)
+  for (let claim = 1; claim <= 9; claim++)
     assert.match(rich, new RegExp(`<td data-label="#"[^>]*>${claim}</td>`), `claim ${claim} has a row`);
   assert.match(rich, /<details class="nl-details"><summary>all \d+ comparisons?/, 'comparisons fold away');
   assert.match(rich, /Wu &#38; He 2018/);

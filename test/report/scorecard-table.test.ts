@@ -57,8 +57,8 @@ test('scorecardTableFigure: one row per comparison, claim and verdict on its fir
         comparisonCol[row + i],
         k ? k.label : `no data (${c.experiments.join(', ') || 'no experiment'})`,
       );
-      assert.equal(outcomeCol[row + i], k ? k.outcome : '-');
-      if (k) assert.ok(bnCol[row + i].startsWith(k.subject.name));
+      assert.equal(outcomeCol[row + i], k ? `${k.outcome}${k.deciding ? '' : ' (shown)'}` : '-');
+      if (k) assert.ok(bnCol[row + i].startsWith(k.effectText), 'the effect with its interval');
       if (i > 0) assert.equal(claimCol[row + i], '', 'claim only on its first row');
       for (const col of table.cells.fill.color) assert.equal(col[row + i], VERDICT_COLORS[c.verdict]);
     }

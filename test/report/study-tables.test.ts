@@ -60,10 +60,10 @@ test('scorecardRows: one compact row per claim, verdict badge, comparisons folde
     assert.equal(verdict.badge, VERDICT_TONES[c.verdict]);
     if (c.dependsOn) assert.ok(c.dependsOn.startsWith(verdict.note!.replace(/^on /, '')), verdict.note);
     else assert.equal(verdict.note, undefined);
-    const withData = c.comparisons.filter((k) => k.outcome !== 'insufficient data');
+    const withData = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
     const supports = withData.filter((k) => k.outcome === 'supports').length;
     if (withData.length) {
-      assert.equal(decides.text, `${supports} of ${withData.length} comparisons support it`);
+      assert.equal(decides.text, `${supports} of ${withData.length} deciding comparisons support it`);
       assert.equal(decides.lines.length, 1);
       assert.match(decides.lines[0], supports ? /→ supports$/ : /→ /);
     }
@@ -75,14 +75,19 @@ test('scorecardRows: one compact row per claim, verdict badge, comparisons folde
   assert.equal(html.match(/<tr>/g)?.length, card.length + 1);
   assert.match(
     comparisonText(card.find((c) => c.comparisons.length)!.comparisons[0]),
-    /: batch .* vs \w+ .* → (supports|contradicts|inconclusive|insufficient data)$/,
+    /, batch vs \w+: .* \(n=\d+, (paired t|log-rank), adjusted p .*\) → (supports|opposite|equivalent|inconclusive|insufficient data)/,
   );
 });
 
 test('experimentRows, groupRows and referenceRows follow the data', async () => {
   const { spec, records } = await smokeStudy();
   const experiments = experimentRows(spec, records);
-  assert.equal(experiments.rows.length, spec.experiments.length);
+  assert.equal(
+    experiments.rows.length,
+    spec.experiments.length + 1,
+    'the tuning stage, then each experiment',
+  );
+  assert.equal(experiments.rows[0][0], 'tuning');
   assert.equal(
     experiments.rows.reduce((n, r) => n + Number(r[5]), 0),
     records.reduce((n, r) => n + r.experiments.length, 0),

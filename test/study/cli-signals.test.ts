@@ -16,7 +16,9 @@ import { loadResults } from '../../lib/study/store';
 
 const root = join(__dirname, '..', '..');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
-const planned = expandSpec(profileSpec('smoke')).runs.length;
+// Every run of the study: the tuning stage and the runs at tuned rates it plans.
+const initial = expandSpec(profileSpec('smoke'));
+const planned = initial.runs.length + initial.pending.length;
 
 function lines(path: string): number {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;

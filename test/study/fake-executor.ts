@@ -93,30 +93,58 @@ export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
       }
       const e = noise(config.seed, config.norm.length + config.arch.length);
       const tiny = config.batchSize < 8 && config.norm === 'batch';
-      const diverged = config.norm === 'none' && (config.initScale > 3 || config.learningRate > 1);
-      const test = diverged ? null : BASE_ACC[config.norm] - (tiny ? 0.1 : 0) + 0.01 * e;
+      const diverged =
+        config.norm === 'none' &&
+        ((config.initScale > 3 && config.initScale < 10) || config.learningRate > 1);
+      const collapsed = config.norm === 'none' && config.initScale >= 10;
+      // Accuracy peaks at lr 0.1 (0.3 without norm; linear scaling keeps the batch-32 rate) and
+      // falls off 20× faster without norm.
+      const lrPenalty =
+        Math.abs(
+          Math.log10((config.learningRate * 32) / config.batchSize / (config.norm === 'none' ? 0.3 : 0.1)),
+        ) * (config.norm === 'none' ? 0.2 : 0.01);
+      const test = diverged
+        ? null
+        : collapsed
+          ? 0.1
+          : BASE_ACC[config.norm] - (tiny ? 0.1 : 0) - lrPenalty + 0.01 * e;
       const steps = config.epochs * 10;
       return {
         metrics: {
           diverged,
+          collapsed,
+          chanceAccuracy: 0.1,
+          largestClassShare: diverged ? null : collapsed ? 1 : 0.12,
           divergedAtStep: diverged ? 3 : null,
           steps: diverged ? 3 : steps,
           stepsPerEpoch: 10,
           trainSeconds: 1 + e,
           medianStepMs: 10,
           samplesPerSecond: 1000,
-          stepsToTarget: diverged
-            ? null
-            : config.norm === 'batch'
-              ? 8 + Math.round(2 * e)
-              : 20 + Math.round(4 * e),
-          secondsToTarget: diverged ? null : config.norm === 'batch' ? 0.4 + 0.1 * e : 1 + 0.2 * e,
+          // Layer norm never reaches the target within the budget: its runs are censored.
+          stepsToTarget:
+            diverged || collapsed || config.norm === 'layer'
+              ? null
+              : config.norm === 'batch'
+                ? 8 + Math.round(2 * e)
+                : 20 + Math.round(4 * e),
+          secondsToTarget:
+            diverged || collapsed || config.norm === 'layer'
+              ? null
+              : config.norm === 'batch'
+                ? 0.4 + 0.1 * e
+                : 1 + 0.2 * e,
           lossAuc: diverged ? null : config.norm === 'batch' ? 0.5 + 0.05 * e : 0.8 + 0.05 * e,
-          lossRoughness: diverged ? null : 0.1 + 0.01 * e,
+          lossRoughness: diverged ? null : 0.1,
           epochsToPlateau: diverged ? null : config.epochs,
           bestValAccuracy: test,
           valAccuracy: test,
           testAccuracy: test,
+          testAccuracyPopulationStats:
+            config.populationStats && config.norm === 'batch' && test !== null
+              ? test + (tiny ? 0.05 : 0)
+              : null,
+          valCurve: test === null ? [] : [{ step: steps, accuracy: test }],
           trainAccuracy: test === null ? null : test + 0.02,
           trainTestGap: test === null ? null : 0.02,
         },

@@ -14,7 +14,9 @@ import { expandSpec } from '../../lib/study/spec';
 import { fakeExecutor } from './fake-executor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-load-or-run-'));
-const runs = expandSpec(profileSpec('smoke')).runs.length;
+const smokePlan = expandSpec(profileSpec('smoke'));
+// The tuning runs and every run at a tuned rate (planned once the tuning runs are done).
+const runs = smokePlan.runs.length + smokePlan.pending.length;
 
 test('loadOrRunStudy: no committed file → runs the profile live, then resumes it', async () => {
   const dir = tmp();

@@ -59,13 +59,13 @@ test('HTML report: scorecard rows, provenance, inline scripts only, escaped text
     specHash: expandSpec(spec).specHash,
     records,
     scorecard: card,
-    plannedRuns: expandSpec(spec).runs.length,
+    plannedRuns: expandSpec(spec, records).runs.length,
     provenance: { command: 'study --profile smoke' },
     plotlyJs: '/* plotly stand-in */',
   });
   assert.equal((html.match(/<tr>\n<td>/g) ?? []).length, 9, 'one body row per claim');
   assert.match(html, /&#60;b&#62;not bold&#60;\/b&#62;/);
-  assert.match(html, /45 of 45 planned/);
+  assert.match(html, /71 of 71 planned/);
   assert.match(html, /study --profile smoke/);
   assert.doesNotMatch(html, /<script[^>]+src=/);
   assert.equal((html.match(/Plotly\.newPlot\(/g) ?? []).length, 14);

@@ -20,7 +20,7 @@ import { useNativeBackend } from '../helpers/backend';
 useNativeBackend();
 
 test('smoke profile: real training, valid results file, every claim scored, no leaked tensors', {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   const spec = profileSpec('smoke');
   const out = mkdtempSync(join(tmpdir(), 'normlab-smoke-'));
@@ -33,7 +33,8 @@ test('smoke profile: real training, valid results file, every claim scored, no l
     onProgress: (p) => progress.push(p.done),
   });
   assert.equal(tf.memory().numTensors, baseline, 'tensors back to the baseline');
-  const planned = expandSpec(spec).runs.length;
+  const initial = expandSpec(spec);
+  const planned = initial.runs.length + initial.pending.length;
   assert.equal(result.executed, planned);
   assert.equal(Math.max(...progress), planned);
   const lines = readFileSync(result.resultsPath, 'utf8').trimEnd().split('\n');
@@ -53,7 +54,48 @@ test('smoke profile: real training, valid results file, every claim scored, no l
     'the synthetic task is learned',
   );
   const overhead = result.records.find((r) => r.config.kind === 'overhead');
-  assert.ok(overhead && 'timings' in overhead.metrics && overhead.metrics.timings.length === 3);
+  assert.ok(overhead && 'timings' in overhead.metrics && overhead.metrics.timings.length === 4);
+  // The tuning stage ran, and the runs at tuned rates took the tuning stage's choice.
+  const plan = expandSpec(spec, result.records);
+  assert.equal(plan.pending.length, 0);
+  assert.equal(
+    plan.tuned.length,
+    9,
+    'mlp: none, batch, layer, group, batch-renorm; vgg: none, batch, layer, instance',
+  );
+  const tuned = (arch: string, norm: string) =>
+    plan.tuned.find((p) => p.arch === arch && p.norm === norm)!.bestRate!;
+  for (const r of train.filter((r) => r.experiments.includes('headline')))
+    assert.equal(
+      r.config.learningRate,
+      tuned(r.config.arch, r.config.norm),
+      `${r.config.arch}/${r.config.norm}`,
+    );
+  // The batch-size experiment: rate scaled with the batch; batch norm also with population statistics.
+  const batchRuns = train.filter((r) => r.experiments.includes('batch'));
+  for (const r of batchRuns)
+    assert.ok(
+      Math.abs(r.config.learningRate - (tuned('mlp', r.config.norm) * r.config.batchSize) / 32) < 1e-12,
+    );
+  assert.ok(
+    batchRuns
+      .filter((r) => r.config.norm === 'batch' && !r.metrics.diverged)
+      .every((r) => r.metrics.testAccuracyPopulationStats !== null),
+    'population statistics evaluated for batch norm',
+  );
+  assert.ok(
+    batchRuns
+      .filter((r) => ['none', 'layer', 'group'].includes(r.config.norm))
+      .every((r) => r.metrics.testAccuracyPopulationStats === null),
+    'kinds without running statistics have none to recompute',
+  );
+  assert.ok(
+    train.every(
+      (r) =>
+        (typeof r.metrics.collapsed === 'boolean' && r.metrics.valCurve.length > 0 === !r.metrics.diverged) ||
+        r.metrics.diverged,
+    ),
+  );
   const card = scorecard(spec, result.records);
   assert.equal(card.length, 9);
   const probed = train.filter((r) => r.experiments.includes('mechanism'));
@@ -61,5 +103,9 @@ test('smoke profile: real training, valid results file, every claim scored, no l
   assert.ok(
     probed.every((r) => r.probes && r.probes.checkpoints.length === 3 && r.probes.activations.length >= 3),
   );
-  assert.ok(card.every((c) => ['holds', 'does not hold', 'depends', 'not tested'].includes(c.verdict)));
+  assert.ok(
+    card.every((c) =>
+      ['holds', 'does not hold', 'depends', 'inconclusive', 'not tested'].includes(c.verdict),
+    ),
+  );
 });

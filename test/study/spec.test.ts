@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { canonicalJson, stableHash } from '../../lib/study/hash';
 import { PROFILE_NAMES, profileSpec } from '../../lib/study/profiles';
-import { expandSpec, parseShard, runId, shardRuns, validateSpec } from '../../lib/study/spec';
+import {
+  expandSpec,
+  parseShard,
+  runId,
+  shardRuns,
+  type TrainRunConfig,
+  validateSpec,
+} from '../../lib/study/spec';
 import { loadSpecFile, parseSpecText } from '../../lib/study/spec-file';
+import type { RunRecord } from '../../lib/study/types';
 
 const minimal = {
   name: 't',
@@ -61,11 +69,14 @@ test('unknown profile lists the valid profiles; every profile validates', () => 
     assert.deepEqual([...claims].sort(), [1, 2, 3, 4, 5, 6, 7, 8, 9], `${p} covers every claim`);
   }
   const full = profileSpec('full');
-  const headline = full.experiments.find((e) => e.name === 'headline');
-  assert.ok(
-    headline && typeof headline.seeds === 'number' && headline.seeds >= 5,
-    'full has >= 5 seeds on the headline',
-  );
+  const headlines = full.experiments.filter((e) => e.claims.includes(1));
+  assert.ok(headlines.length >= 3, 'a headline experiment per architecture');
+  for (const e of headlines) {
+    const n = typeof e.seeds === 'number' ? e.seeds : e.seeds.length;
+    assert.ok(n >= (e.archs.includes('mlp') ? 10 : 5), `${e.name}: ${n} seeds`);
+  }
+  assert.equal(full.dataset.testSize, 10000, 'the official test set');
+  assert.ok(full.tuning && full.tuning.learningRates[0] <= 0.003 && full.tuning.learningRates.at(-1)! >= 1);
 });
 
 test('spec files: YAML and JSON load; malformed text is reported as such', () => {
@@ -146,4 +157,104 @@ test('shards are disjoint, deterministic and cover the plan', () => {
   assert.deepEqual(parseShard('1/4'), { index: 1, count: 4 });
   for (const bad of ['2/2', '1', 'a/b', '0/0'])
     assert.throws(() => parseShard(bad), /--shard must look like i\/n/);
+});
+
+const tunedSpec = {
+  name: 'tuned',
+  dataset: { source: 'synthetic', trainSize: 64, valSize: 16, testSize: 16 },
+  defaults: { learningRate: 'tuned', batchSize: 16 },
+  tuning: { learningRates: [0.01, 0.1, 1], seeds: [100] },
+  experiments: [
+    { name: 'headline', claims: [1], archs: ['mlp'], norms: ['none', 'batch'], seeds: 2 },
+    {
+      name: 'batch',
+      claims: [8],
+      archs: ['mlp'],
+      norms: ['batch', 'group'],
+      batchSizes: [4, 16],
+      lrScaling: 'linear',
+      seeds: 2,
+    },
+  ],
+};
+
+/** A finished record of a planned tuning run whose validation accuracy peaks at `best`. */
+function tuningRecord(id: string, config: TrainRunConfig, best: Record<string, number>): RunRecord {
+  const acc = config.learningRate === best[config.norm] ? 0.9 : 0.8;
+  return {
+    type: 'run',
+    id,
+    specHash: 'x',
+    experiments: ['tuning'],
+    config,
+    env: {} as RunRecord['env'],
+    startedAt: '',
+    finishedAt: '',
+    wallSeconds: 0,
+    metrics: {
+      diverged: false,
+      collapsed: false,
+      chanceAccuracy: 0.25,
+      largestClassShare: 0.3,
+      valAccuracy: acc,
+      testAccuracy: acc,
+    } as never,
+  };
+}
+
+test('tuned rates: evaluation runs wait for their tuning runs, then take the best validation rate, deterministically', () => {
+  const spec = validateSpec(tunedSpec);
+  const first = expandSpec(spec);
+  // 2 kinds of the headline + group of the batch experiment = 3 tuning targets x 3 rates x 1 seed.
+  assert.equal(first.runs.filter((r) => r.stage === 'tuning').length, 9);
+  assert.equal(first.runs.length, 9, 'nothing else is known before tuning');
+  assert.equal(first.pending.length, 2 * 2 + 2 * 2 * 2);
+  const best = { none: 0.01, batch: 1, group: 0.1 };
+  const records = first.runs.map((r) => tuningRecord(r.id, r.config as TrainRunConfig, best));
+  // Only batch norm's tuning finished: its runs are planned, the others still wait.
+  const partial = expandSpec(
+    spec,
+    records.filter((r) => (r.config as TrainRunConfig).norm === 'batch'),
+  );
+  assert.ok(partial.pending.every((p) => p.norm !== 'batch'));
+  const plan = expandSpec(spec, records);
+  assert.equal(plan.pending.length, 0);
+  const evaluation = plan.runs.filter((r) => r.stage === 'evaluation').map((r) => r.config as TrainRunConfig);
+  for (const c of evaluation) {
+    const scaled =
+      c.batchSize === 4 ? best[c.norm as keyof typeof best] * (4 / 16) : best[c.norm as keyof typeof best];
+    assert.equal(c.learningRate, scaled, `${c.norm} b${c.batchSize}: linear scaling from the tuned rate`);
+  }
+  assert.deepEqual(
+    plan.tuned.map((p) => [p.norm, p.bestRate]),
+    [
+      ['none', 0.01],
+      ['batch', 1],
+      ['group', 0.1],
+    ],
+  );
+  assert.deepEqual(expandSpec(spec, [...records].reverse()), plan, 'a resumed study makes the same plan');
+  // Shards: every run of one tuned arch x kind lands in the shard of its tuning runs.
+  for (const count of [2, 3]) {
+    const shardOf = new Map<string, number>();
+    for (let index = 0; index < count; index++)
+      for (const r of shardRuns(plan.runs, { index, count })) {
+        const key = `${r.config.arch}/${(r.config as TrainRunConfig).norm}`;
+        assert.equal(shardOf.get(key) ?? index, index, key);
+        shardOf.set(key, index);
+      }
+  }
+});
+
+test('tuning seeds must be disjoint from the evaluation seeds; a tuned rate needs a tuning section', () => {
+  assert.throws(
+    () => validateSpec({ ...tunedSpec, experiments: [{ ...tunedSpec.experiments[0], seeds: [0, 100] }] }),
+    /seed 100 is also a tuning seed: evaluation seeds must be disjoint from tuning.seeds/,
+  );
+  const { tuning: _, ...noTuning } = tunedSpec;
+  assert.throws(() => validateSpec(noTuning), /learning rate 'tuned' needs a tuning section/);
+  assert.throws(
+    () => validateSpec({ ...tunedSpec, experiments: [{ ...tunedSpec.experiments[0], name: 'tuning' }] }),
+    /'tuning' is the name of the tuning stage/,
+  );
 });

@@ -1,0 +1,65 @@
+/**
+ * Estimate a study profile's wall time on an idle machine from per-step times: walks the whole
+ * plan (tuning runs, and every evaluation run at a placeholder rate, since the tuned rates do not
+ * change the step counts) and adds up training steps and evaluation passes per architecture.
+ *
+ *   node --import tsx bench/study-budget.ts <profile> <mlp ms> <vgg ms> <resnet ms>
+ *
+ * The ms are the idle wall time of one training step at batch 128 averaged over the kinds; a step
+ * at batch b is taken to cost (0.15 + 0.85·b/128) of it (a fixed per-step share), and evaluating an
+ * example costs a third of training on it (forward only).
+ */
+import { profileSpec } from '../lib/study/profiles';
+import { expandSpec, type TrainRunConfig } from '../lib/study/spec';
+import type { RunRecord } from '../lib/study/types';
+
+const [profile = 'full', ...ms] = process.argv.slice(2);
+const stepMs: Record<string, number> = {
+  mlp: Number(ms[0] ?? 2),
+  vgg: Number(ms[1] ?? 30),
+  resnet: Number(ms[2] ?? 75),
+};
+const spec = profileSpec(profile);
+const first = expandSpec(spec);
+const fakeTuning = first.runs
+  .filter((r) => r.stage === 'tuning')
+  .map(
+    (r) =>
+      ({
+        id: r.id,
+        config: r.config,
+        metrics: { diverged: false, collapsed: false, chanceAccuracy: 0.1, valAccuracy: 0.5 },
+      }) as unknown as RunRecord,
+  );
+const plan = expandSpec(spec, fakeTuning);
+const seconds: Record<string, number> = {};
+const runs: Record<string, number> = {};
+let total = 0;
+for (const r of plan.runs) {
+  const c = r.config;
+  const perStep = stepMs[c.arch] * (0.15 + (0.85 * c.batchSize) / 128);
+  let s: number;
+  if (c.kind === 'overhead')
+    s = (c.norms.length * (c.rounds * (c.stepsPerRound + 1) + c.warmupSteps) * perStep) / 1000;
+  else {
+    const t = c as TrainRunConfig;
+    const steps = Math.floor(t.dataset.trainSize / t.batchSize) * t.epochs;
+    const evalExamples =
+      t.evalsPerEpoch * t.epochs * t.dataset.valSize +
+      t.dataset.trainSize +
+      t.dataset.valSize +
+      t.dataset.testSize;
+    s = (steps * perStep + ((evalExamples / 128) * stepMs[c.arch]) / 3) / 1000;
+  }
+  const key = `${r.experiments[0]} ${c.arch}`;
+  seconds[key] = (seconds[key] ?? 0) + s;
+  runs[key] = (runs[key] ?? 0) + 1;
+  total += s;
+}
+for (const k of Object.keys(seconds).sort())
+  console.log(
+    `${k.padEnd(26)} ${String(runs[k]).padStart(4)} runs ${(seconds[k] / 60).toFixed(1).padStart(6)} min`,
+  );
+console.log(
+  `${profile}: ${plan.runs.length} runs, about ${(total / 60).toFixed(0)} min at ${JSON.stringify(stepMs)} ms/step (batch 128, idle)`,
+);
