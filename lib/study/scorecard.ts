@@ -76,6 +76,36 @@ function failureNotes(records: ReturnType<typeof trainRecords>): string[] {
   });
 }
 
+/**
+ * Claim 1's resolution check, per architecture: the validation interval in steps against the
+ * median steps to target of the runs that reached it (the design asks for at most 5%).
+ */
+export function resolutionNotes(records: ReturnType<typeof trainRecords>): string[] {
+  const notes: string[] = [];
+  for (const arch of [...new Set(records.map((r) => r.config.arch))]) {
+    const runs = records.filter((r) => r.config.arch === arch);
+    const reached = runs
+      .map((r) => r.metrics.stepsToTarget)
+      .filter((s): s is number => s !== null)
+      .sort((a, b) => a - b);
+    const c = runs[0].config;
+    const interval = Math.max(1, Math.floor(runs[0].metrics.stepsPerEpoch / c.evalsPerEpoch));
+    if (reached.length === 0) {
+      notes.push(
+        `${arch}: validation every ${interval} steps; no run reached the target ${c.targetAccuracy}`,
+      );
+      continue;
+    }
+    const median = reached[Math.floor(reached.length / 2)];
+    const share = interval / median;
+    notes.push(
+      `${arch}: validation every ${interval} steps = ${(100 * share).toFixed(1)}% of the median steps to target ${median} ` +
+        `(${share <= 0.05 ? 'resolved within 5%' : 'coarser than the 5% the design asks for'}); ${reached.length}/${runs.length} runs reached ${c.targetAccuracy}`,
+    );
+  }
+  return notes;
+}
+
 /** The claim-7 sentence: whose cost is it? */
 function overheadVerdictNote(comparisons: readonly ClaimComparison[]): string[] {
   const notes: string[] = [];
@@ -155,6 +185,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
             { key: 'seconds', deciding: false },
           ],
         );
+        notes = resolutionNotes(runs);
         break;
       case 2:
         comparisons = headlineComparisons(

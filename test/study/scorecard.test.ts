@@ -201,6 +201,11 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   );
   const v = Object.fromEntries(card.map((c) => [c.id, c]));
   assert.equal(v[1].verdict, 'holds', v[1].explanation);
+  // Fake runs: 10 steps per epoch, 2 evaluations per epoch (every 5 steps), medians of 8-24 steps.
+  assert.match(
+    v[1].notes.join('\n'),
+    /mlp: validation every 5 steps = \d+\.\d% of the median steps to target \d+ \(coarser than the 5% the design asks for\)/,
+  );
   // Loss AUC is lower with batch norm, roughness identical: depends on the metric.
   assert.equal(v[2].verdict, 'depends', v[2].explanation);
   assert.match(v[2].dependsOn ?? '', /^metric: holds for loss AUC; not for loss roughness/);
