@@ -106,6 +106,56 @@ export function resolutionNotes(records: ReturnType<typeof trainRecords>): strin
   return notes;
 }
 
+/**
+ * The plateau check, per architecture × kind: the mean gain of validation accuracy over the last
+ * two epochs (the design asks the no-norm baseline for less than half a point).
+ */
+export function plateauNotes(records: ReturnType<typeof trainRecords>): string[] {
+  const keys = [...new Set(records.map((r) => `${r.config.arch}/${r.config.norm}`))].sort();
+  return keys.flatMap((key) => {
+    const gains = records
+      .filter((r) => `${r.config.arch}/${r.config.norm}` === key && r.history && !r.metrics.diverged)
+      .map((r) => r.history!.epochs.map((e) => e.valAccuracy))
+      .filter((v) => v.length >= 3 && v[v.length - 1] !== null && v[v.length - 3] !== null)
+      .map((v) => (v[v.length - 1] as number) - (v[v.length - 3] as number));
+    if (gains.length === 0) return [];
+    const mean = gains.reduce((a, b) => a + b, 0) / gains.length;
+    const baseline = key.endsWith('/none');
+    return [
+      `${key}: validation accuracy gained ${(100 * mean).toFixed(2)} points over the last two epochs (mean of ${gains.length} runs)` +
+        (baseline
+          ? mean < 0.005
+            ? ': at a plateau'
+            : ': still rising, not at a plateau (the design asks < 0.5)'
+          : ''),
+    ];
+  });
+}
+
+/** Claim 3's accuracy floors of the `full` profile (best kind's mean test accuracy). */
+export const ACCURACY_FLOORS: Readonly<Record<string, number>> = { mlp: 0.88, vgg: 0.91, resnet: 0.9 };
+
+/** Per architecture: the best kind's mean test accuracy against the `full` profile's floor. */
+export function floorNotes(records: ReturnType<typeof trainRecords>): string[] {
+  const notes: string[] = [];
+  for (const arch of [...new Set(records.map((r) => r.config.arch))]) {
+    const byKind = new Map<string, number[]>();
+    for (const r of records.filter((x) => x.config.arch === arch && x.metrics.testAccuracy !== null))
+      byKind.set(r.config.norm, [...(byKind.get(r.config.norm) ?? []), r.metrics.testAccuracy as number]);
+    const means = [...byKind].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length] as const);
+    if (!means.length) continue;
+    const [kind, best] = means.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const floor = ACCURACY_FLOORS[arch];
+    notes.push(
+      `${arch}: best kind ${kind}, mean test accuracy ${best.toFixed(3)}` +
+        (floor === undefined
+          ? ''
+          : ` (the full profile's floor ${floor}: ${best >= floor ? 'met' : 'not met'})`),
+    );
+  }
+  return notes;
+}
+
 /** The claim-7 sentence: whose cost is it? */
 function overheadVerdictNote(comparisons: readonly ClaimComparison[]): string[] {
   const notes: string[] = [];
@@ -197,6 +247,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
             { key: 'plateau', deciding: false },
           ],
         );
+        notes = plateauNotes(runs);
         break;
       case 3: {
         comparisons = headlineComparisons(
@@ -217,7 +268,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
             (arch) => profiles.find((p) => p.arch === arch && p.norm === 'none')?.bestRate ?? null,
           ),
         );
-        notes = failureNotes(runs);
+        notes = [...floorNotes(runs), ...failureNotes(runs)];
         break;
       }
       case 4:

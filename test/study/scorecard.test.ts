@@ -14,7 +14,7 @@ import {
 import { isCollapsed } from '../../lib/study/metrics';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
-import { scorecard } from '../../lib/study/scorecard';
+import { plateauNotes, scorecard } from '../../lib/study/scorecard';
 import { validateSpec } from '../../lib/study/spec';
 import { fakeExecutor } from './fake-executor';
 
@@ -210,6 +210,10 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   assert.equal(v[2].verdict, 'depends', v[2].explanation);
   assert.match(v[2].dependsOn ?? '', /^metric: holds for loss AUC; not for loss roughness/);
   assert.equal(v[3].verdict, 'holds', v[3].explanation);
+  assert.match(
+    v[3].notes.join('\n'),
+    /mlp: best kind batch, mean test accuracy 0\.8\d\d \(the full profile's floor 0\.88: not met\)/,
+  );
   assert.ok(
     v[3].comparisons.some((c) => !c.deciding && /shared rate/.test(c.label)),
     'the shared-rate view is shown',
@@ -236,4 +240,23 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   for (const c of card) assert.ok(c.rule.length > 0 && c.statement.length > 0);
   assert.ok(v[8].references.some((r) => r.values.BN === 0.347 && r.values.GN === 0.241));
   assert.ok(v[3].references.some((r) => r.values['2-conv+BN'] === 0.934));
+});
+
+test('plateau check: the gain over the last two epochs, flagged for the no-norm baseline', () => {
+  const run = (norm: string, acc: number[]) =>
+    ({
+      config: { arch: 'mlp', norm },
+      metrics: { diverged: false },
+      history: { epochs: acc.map((valAccuracy, i) => ({ epoch: i + 1, valAccuracy })) },
+    }) as never;
+  const notes = plateauNotes([
+    run('none', [0.8, 0.85, 0.86, 0.862]),
+    run('none', [0.8, 0.85, 0.858, 0.86]),
+    run('batch', [0.8, 0.83, 0.87, 0.89]),
+  ]);
+  assert.deepEqual(notes, [
+    'mlp/batch: validation accuracy gained 6.00 points over the last two epochs (mean of 1 runs)',
+    'mlp/none: validation accuracy gained 1.10 points over the last two epochs (mean of 2 runs): still rising, not at a plateau (the design asks < 0.5)',
+  ]);
+  assert.match(plateauNotes([run('none', [0.8, 0.86, 0.862, 0.864])])[0], /0\.40 points .*: at a plateau/);
 });
