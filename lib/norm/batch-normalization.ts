@@ -19,6 +19,7 @@ import {
   resolveInitializer,
   serializeObject,
 } from './layer-options';
+import { maskedMoments } from './masked-moments';
 import { NormalizationLayer } from './normalization-layer';
 import { checkInteger, checkMomentum, resolveAxis } from './validate';
 
@@ -78,9 +79,11 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * each of shape `[channels]`; `gamma` is absent when `scale` is false, `beta` when `center` is
  * false. Weight names (as in Keras): `gamma`, `beta`, `moving_mean`, `moving_variance`.
  *
- * Masking is not supported: the statistics span the batch (and time) positions a mask would
- * exclude, so a masked input is refused with an Error rather than silently counted (see
- * `NormalizationLayer`).
+ * Masking (Keras 3's behaviour): with a mask of the input's shape without the channel axis (as
+ * `tf.layers.masking` makes for `[N, T, C]` sequences), training takes the batch statistics, and
+ * updates the running ones, over the unmasked positions only; every position is then normalized
+ * with them, and the mask is passed on. Inference ignores the mask (the running statistics do not
+ * depend on the batch). Channels last only.
  *
  * Registered for serialization as `normlab>BatchNormalization` (its `className`), so it does not
  * replace tfjs' own `BatchNormalization`; a saved model.json names it so.
@@ -128,6 +131,8 @@ export class BatchNormalization extends NormalizationLayer {
       args.movingVarianceInitializer ?? 'ones',
       'movingVarianceInitializer',
     );
+    // Masked batches: statistics over the unmasked positions (maskedTraining), as Keras 3.
+    this.supportsMasking = true;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -158,6 +163,8 @@ export class BatchNormalization extends NormalizationLayer {
           normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
         );
       }
+      const mask = kwargs?.mask as tf.Tensor | undefined;
+      if (mask != null) return this.maskedTraining(x, mask);
       const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       const count = reducedCount(x.shape, axes);
       if (count < 2) {
@@ -192,6 +199,37 @@ export class BatchNormalization extends NormalizationLayer {
       this.movingVariance!.write(next.variance);
       return output;
     });
+  }
+
+  /**
+   * Training on a masked input (Keras 3's behaviour): the batch statistics and the running-stats
+   * update use the unmasked positions only ({@link maskedMoments}); every position is normalized.
+   * Channels last only. Call inside the layer's `tf.tidy`.
+   */
+  private maskedTraining(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+    const { channelAxis, channels, rank } = this.builtInput as BuiltChannels;
+    if (channelAxis !== rank - 1) {
+      throw new Error(
+        `BatchNormalization supports masks with channels-last input only (axis -1); got axis ${this.axis}`,
+      );
+    }
+    const { mean, variance, count } = maskedMoments(x, mask);
+    const { gamma, beta } = this.affineOrIdentity(channels);
+    const output = tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.affine.epsilon))), gamma),
+      beta,
+    );
+    const decay = decayFromMomentum(this.momentum, this.affine.convention);
+    const batchVariance =
+      this.runningVariance === 'unbiased'
+        ? tf.mul(variance, tf.div(count, tf.maximum(tf.sub(count, 1), 1)))
+        : variance;
+    const blend = (v: tf.LayerVariable, fresh: tf.Tensor): void => {
+      v.write(tf.add(tf.mul(v.read(), decay), tf.mul(fresh, 1 - decay)));
+    };
+    blend(this.movingMean!, mean);
+    blend(this.movingVariance!, batchVariance);
+    return output;
   }
 
   protected override layerConfig(): tf.serialization.ConfigDict {

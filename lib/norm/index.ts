@@ -88,6 +88,7 @@ export type {
   Regularizer,
   RegularizerSpec,
 } from './layer-options';
+export { type MaskedMoments, maskedMoments } from './masked-moments';
 export {
   NOISY_BN_DEFAULT_MAX_SCALE,
   NOISY_BN_DEFAULT_MAX_SHIFT,

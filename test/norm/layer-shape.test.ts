@@ -131,9 +131,8 @@ describe('masking', () => {
     }
   }
 
-  it('batch, instance and group norm do not claim it: a masked input is rejected, not miscounted', () => {
+  it('instance and group norm and batch renorm do not support it: a masked input is refused, not miscounted', () => {
     const layers = [
-      new BatchNormalization(),
       new BatchRenormalization(),
       new InstanceNormalization(),
       new GroupNormalization({ groups: 2 }),
@@ -141,6 +140,53 @@ describe('masking', () => {
     for (const layer of layers) {
       assert.throws(() => runMasked(layer), /does not support masking/, layer.getClassName());
     }
+  });
+
+  it('batch norm takes its training statistics over the unmasked positions only (Keras 3), and passes the mask on', () => {
+    const x = tf.tensor3d([
+      [
+        [1, 2, 3],
+        [50, -40, 9],
+        [2, 0, 1],
+        [70, 70, 70],
+        [3, 3, 1],
+        [0, 4, 2],
+      ],
+    ]);
+    const mask = tf.tensor2d([[1, 0, 1, 0, 1, 1]], undefined, 'bool');
+    const kept = tf.tensor3d([
+      [
+        [1, 2, 3],
+        [2, 0, 1],
+        [3, 3, 1],
+        [0, 4, 2],
+      ],
+    ]);
+    const masked = new BatchNormalization({ momentum: 0.5 });
+    const plain = new BatchNormalization({ momentum: 0.5 });
+    const y = masked.apply(x, { training: true, mask }) as tf.Tensor;
+    const want = plain.apply(kept, { training: true }) as tf.Tensor;
+    const got = tf.gather(y, [0, 2, 4, 5], 1);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]);
+    assert.ok(diff < 1e-5, `unmasked outputs: ${diff}`);
+    for (let i = 2; i < 4; i++) {
+      const a = masked.getWeights()[i].dataSync();
+      const b = plain.getWeights()[i].dataSync();
+      assert.ok(
+        a.every((v, j) => Math.abs(v - b[j]) < 1e-5),
+        `running statistic ${i}: ${a} vs ${b}`,
+      );
+    }
+    runMasked(new BatchNormalization()); // a masked model runs, the mask passed on
+    assert.throws(
+      () =>
+        tf.tidy(() => {
+          masked.apply(x, { training: true, mask: tf.ones([1, 5], 'bool') });
+        }),
+      /the mask must have the input's shape without the channel axis, \[1,6\]; got \[1,5\]/,
+    );
+    tf.dispose([x, mask, kept, y, want, got]);
+    for (const w of [...masked.weights, ...plain.weights]) w.dispose();
   });
 
   it('layer and RMS norm over the last axis pass the mask through; over all features they reject it', () => {
