@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { PACKAGE_ENTRIES } from '../../scripts/package/entry-points';
 import { ENTRY_POINTS, publicExports } from '../site/exports';
 import { importGraph, runtimeImports } from './import-graph';
 
@@ -31,6 +32,14 @@ describe('the browser-safe entry point', () => {
       graph.external.some((e) => e.specifier === '@tensorflow/tfjs'),
       'the layers import @tensorflow/tfjs',
     );
+  });
+
+  it("the README's copy instructions name every file the layers need outside lib/norm/", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const graph = importGraph(join(ROOT, BROWSER_ENTRY), ROOT);
+    const outside = graph.files.filter((f) => !f.startsWith('lib/norm/'));
+    const unnamed = outside.filter((f) => !readme.includes(`\`${f}\``));
+    assert.deepEqual(unnamed, [], 'README.md, "Copying the layers instead"');
   });
 
   it('the import walk does see Node imports (the lab entry has them)', () => {
@@ -61,6 +70,25 @@ describe('the browser-safe entry point', () => {
     assert.deepEqual(
       ENTRY_POINTS.map((e) => e.file),
       [BROWSER_ENTRY, LAB_ENTRY],
+    );
+  });
+
+  it('package.json and typedoc.json name the same entry points as scripts/package/entry-points.ts', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; import: string; require: string } | string>;
+    };
+    for (const entry of PACKAGE_ENTRIES) {
+      const key = entry.importName === 'normlab' ? '.' : `./${entry.importName.slice('normlab/'.length)}`;
+      assert.deepEqual(pkg.exports[key], {
+        types: `./${entry.types}`,
+        import: `./${entry.esm}`,
+        require: `./${entry.cjs}`,
+      });
+    }
+    const typedoc = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
+    assert.deepEqual(
+      typedoc.entryPoints,
+      PACKAGE_ENTRIES.map((e) => e.source),
     );
   });
 

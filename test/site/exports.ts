@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import ts from 'typescript';
+import { PACKAGE_ENTRIES } from '../../scripts/package/entry-points';
 import { ROOT } from './site-build';
 
 /** An entry point of the package: its source file, its import name and its API page. */
@@ -16,11 +17,12 @@ export interface EntryPoint {
   page: string;
 }
 
-/** normlab's entry points (typedoc.json's entryPoints, package.json's exports). */
-export const ENTRY_POINTS: readonly EntryPoint[] = [
-  { file: 'lib/norm/index.ts', importName: 'normlab', page: 'api/normlab.html' },
-  { file: 'lib/index.ts', importName: 'normlab/lab', page: 'api/normlab/lab.html' },
-];
+/** normlab's entry points (scripts/package/entry-points.ts). */
+export const ENTRY_POINTS: readonly EntryPoint[] = PACKAGE_ENTRIES.map((e) => ({
+  file: e.source,
+  importName: e.importName,
+  page: e.page,
+}));
 
 /** Every name exported by `file` (values and types), sorted. */
 export function publicExports(file: string): string[] {
