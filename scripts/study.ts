@@ -140,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option(
         '-p, --profile <name>',
-        'study profile (smoke: about a minute; quick: 10-20 minutes; full: about 2 hours on 2 idle cores; paper: a cluster)',
+        'study profile (smoke: about a minute; quick: about 11 minutes; full: about 2 hours on 2 idle cores; paper: a cluster)',
       )
         .choices([...PROFILE_NAMES])
         .default(DEFAULT_PROFILE),

@@ -211,9 +211,9 @@ export const QUICK_PROFILE: StudySpecInput = {
  * - `init` (claim 4): init scales 0.1–10 × MLP (10 seeds), VGG (5 seeds) × none/batch, proxy budget;
  * - `lr` (claim 5): the tuning grid × MLP and VGG × none/batch × seeds 100–104 (shares the tuning
  *   runs of seeds 100 and 101), proxy budget;
- * - `batch` (claim 8): VGG × none/batch/layer/group × batch 2/4/8/32/128 (rate scaled linearly
- *   from batch 128, 3 epochs on 2,000 images for every batch size) × 5 seeds, batch norm also with
- *   population statistics;
+ * - `batch` (claim 8): VGG × none/batch/layer/group/batch-renorm × batch 2/4/8/32/128 (rate scaled
+ *   linearly from batch 128, 4 epochs on 3,000 images for every batch size) × 5 seeds, batch norm
+ *   also with population statistics;
  * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 steps;
  * - `mechanism` (claim 9): VGG × none/batch/noisy-batch × 5 seeds at lr 0.05, 3 epochs on 2,000
  *   images, target 0.75, probed at 5 checkpoints.
@@ -316,8 +316,9 @@ export const FULL_PROFILE: StudySpecInput = {
       lrScaling: 'linear',
       populationStats: true,
       seeds: 5,
-      epochs: 3,
-      trainSize: 2000,
+      // Same epochs for every batch size: batch 128 gets 92 steps, batch 2 gets 6,000.
+      epochs: 4,
+      trainSize: 3000,
     },
     {
       name: 'overhead',
