@@ -51,6 +51,12 @@ function quietNativeLogs(): void {
  * @throws when the native backend cannot be loaded and the pure-JS fallback is not allowed; the
  *   message says how to install it.
  * @returns which backend now runs.
+ *
+ * @example
+ * ```ts
+ * const info = await initBackend(); // loads @tensorflow/tfjs-node, or says what to install
+ * console.log(describeBackend(info));
+ * ```
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const allowCpu = options.allowCpu ?? process.env.NORMLAB_ALLOW_CPU_BACKEND === '1';
@@ -77,7 +83,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   return backendInfo();
 }
 
-/** Describe the active backend without changing it. */
+/**
+ * Describe the active backend without changing it.
+ *
+ * @example
+ * ```ts
+ * const { backend, native } = backendInfo(); // 'tensorflow', true after initBackend()
+ * ```
+ */
 export function backendInfo(): BackendInfo {
   const backend = tf.getBackend();
   const info: BackendInfo = { backend, native: backend === 'tensorflow', tfjsVersion: tf.version_core };
@@ -89,7 +102,15 @@ export function backendInfo(): BackendInfo {
   return info;
 }
 
-/** One line for logs: `backend tensorflow (native TensorFlow 2.21.0, tfjs 4.22.0, node 20.x)`. */
+/**
+ * One line for logs: `backend tensorflow (native TensorFlow 2.21.0, tfjs 4.22.0, node 20.x)`.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * console.log(describeBackend()); // backend tensorflow (native TensorFlow 2.21.0, tfjs 4.22.0, node 20.20.2)
+ * ```
+ */
 export function describeBackend(info: BackendInfo = backendInfo()): string {
   const parts = [info.native ? `native TensorFlow ${info.tensorflowVersion ?? ''}`.trim() : 'pure JS'];
   parts.push(`tfjs ${info.tfjsVersion}`);

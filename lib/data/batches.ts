@@ -27,10 +27,9 @@ export function batchesPerEpoch(count: number, batchSize: number): number {
  *
  * @example
  * ```ts
- * const buffer = new BatchBuffer(train, 128);
- * const order = epochOrder(train.count, seed, 1);
- * buffer.fill(train, order, 0); // examples order[0..127]
- * const xs = tf.tensor4d(buffer.images, buffer.imageShape());
+ * const buffer = new BatchBuffer(data.train, 128);
+ * buffer.fill(data.train, null, 0); // the first 128 examples, in order
+ * const xs = tf.tensor4d(buffer.imageView(), buffer.imageShape());
  * ```
  */
 export class BatchBuffer {

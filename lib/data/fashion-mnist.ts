@@ -13,6 +13,11 @@ export const FASHION_MNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.a
 /**
  * Fashion-MNIST as the loader knows it. The SHA-256 sums are those of the official `.gz` files
  * (computed from the files of Debian's `dataset-fashion-mnist` package, which ships them unchanged).
+ *
+ * @example
+ * ```ts
+ * const data = await loadIdxDataset(FASHION_MNIST, { trainSize: 1000 }); // same as loadFashionMnist
+ * ```
  */
 export const FASHION_MNIST: IdxDatasetDescriptor = {
   name: 'fashion-mnist',
@@ -43,6 +48,11 @@ export const FASHION_MNIST: IdxDatasetDescriptor = {
 /**
  * MNIST (handwritten digits) as the loader knows it. No checksums are recorded, so MNIST is never
  * downloaded: give its directory (option `dir` or `$MNIST_DIR`) or put the files into the cache.
+ *
+ * @example
+ * ```ts
+ * console.log(MNIST.classNames); // ['0', '1', ..., '9']
+ * ```
  */
 export const MNIST: IdxDatasetDescriptor = {
   name: 'mnist',
@@ -75,6 +85,12 @@ export function loadFashionMnist(options: LoadDatasetOptions = {}): Promise<Imag
 /**
  * Load MNIST from IDX files with the same reader and splits as {@link loadFashionMnist}.
  * Search order: `options.dir` → `$MNIST_DIR` → `/usr/share/datasets/mnist` → the cache directory.
+ *
+ * @example
+ * ```ts
+ * const data = await loadMnist({ trainSize: 5000, testSize: 1000 });
+ * console.log(data.train.count, data.validation.count, data.test.count);
+ * ```
  */
 export function loadMnist(options: LoadDatasetOptions = {}): Promise<ImageDataset> {
   return loadIdxDataset(MNIST, options);

@@ -309,6 +309,11 @@ export async function locateIdxDataset(
 /**
  * Locate and load an MNIST-family dataset: pixels scaled to `[0, 1]`, a seeded validation split
  * taken out of the official training set, optional subsets.
+ *
+ * @example
+ * ```ts
+ * const data = await loadIdxDataset(FASHION_MNIST, { dir: '/data/fashion-mnist', download: false });
+ * ```
  */
 export async function loadIdxDataset(
   d: IdxDatasetDescriptor,

@@ -40,7 +40,14 @@ export function splitFromIdx(images: IdxArray, labels: IdxArray, numClasses = 10
   return { images: pixels, labels: out, count, height, width, channels, numClasses };
 }
 
-/** The examples of `split` at `indices`, in that order (copied). */
+/**
+ * The examples of `split` at `indices`, in that order (copied).
+ *
+ * @example
+ * ```ts
+ * const firstTen = selectExamples(data.test, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * ```
+ */
 export function selectExamples(split: ImageSplit, indices: ArrayLike<number>): ImageSplit {
   const size = split.height * split.width * split.channels;
   const images = new Float32Array(indices.length * size);
@@ -63,6 +70,11 @@ export function selectExamples(split: ImageSplit, indices: ArrayLike<number>): I
  * @param seed seed of the permutation. Default 0.
  * @param trainSize keep only the first this many of the remaining (permuted) examples, i.e. a seeded
  *   random subset; copies only what is kept. Default: all.
+ *
+ * @example
+ * ```ts
+ * const { train, validation } = validationSplit(data.train, 5000, 1); // seed 1
+ * ```
  */
 export function validationSplit(
   split: ImageSplit,
@@ -87,7 +99,14 @@ export function validationSplit(
   };
 }
 
-/** The first `count` examples of a split (a view, no copy), for subsets. */
+/**
+ * The first `count` examples of a split (a view, no copy), for subsets.
+ *
+ * @example
+ * ```ts
+ * const small = takeExamples(data.train, 512); // a quick experiment on 512 examples
+ * ```
+ */
 export function takeExamples(split: ImageSplit, count: number): ImageSplit {
   if (!Number.isInteger(count) || count < 0 || count > split.count) {
     throw new Error(`size must be an integer in [0, ${split.count}], got ${count}`);

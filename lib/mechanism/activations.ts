@@ -57,6 +57,11 @@ export function trackedLayerNames(model: tf.LayersModel): string[] {
  * @param xs - the images.
  * @param unit - the channel/unit index (default 0); must exist in every tracked layer.
  * @param probabilities - the quantiles (default 15th, 50th, 85th percentiles).
+ *
+ * @example
+ * ```ts
+ * const quantiles = unitInputQuantiles(model, xs); // per tracked layer: the 15th, 50th, 85th percentiles of unit 0's input
+ * ```
  */
 export function unitInputQuantiles(
   model: tf.LayersModel,

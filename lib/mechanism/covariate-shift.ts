@@ -66,6 +66,12 @@ export function gradientShift(g: ArrayLike<number>, gPrime: ArrayLike<number>): 
  * @param learningRate - η of the earlier layers' plain gradient step (the run's learning rate).
  * @param base - the loss and gradient at the current values, if already computed.
  * @returns the shift of each layer 1..k−1, and the base loss and gradient (for reuse).
+ *
+ * @example
+ * ```ts
+ * const objective = modelObjective(model, probeBatch(data.validation, 256, 1));
+ * const { shifts } = internalCovariateShift(objective, 0.1); // per layer: ‖G − G′‖ and cos(G, G′)
+ * ```
  */
 export function internalCovariateShift(
   objective: LayeredObjective,

@@ -70,6 +70,12 @@ export function parameterLayers(model: tf.LayersModel): ParameterLayers {
  *
  * @param model - a model of the zoo (logits out).
  * @param batch - the probe batch (kept by the caller).
+ *
+ * @example
+ * ```ts
+ * const objective = modelObjective(model, probeBatch(data.validation, 256, 1));
+ * const landscape = probeLandscape(objective, [0.05, 0.1, 0.2]); // loss and gradient along −∇L
+ * ```
  */
 export function modelObjective(model: tf.LayersModel, batch: ProbeBatch): LayeredObjective {
   const layers = parameterLayers(model);

@@ -35,6 +35,11 @@ export interface LossAndGradient {
  *
  * @param objective - the objective.
  * @param advancedLayers - passed to `objective.beforeEvaluation` (default 0).
+ *
+ * @example
+ * ```ts
+ * const { loss, gradients } = lossAndGradient(modelObjective(model, probeBatch(data.validation, 256, 1)));
+ * ```
  */
 export function lossAndGradient(objective: Objective, advancedLayers = 0): LossAndGradient {
   objective.beforeEvaluation?.(advancedLayers);

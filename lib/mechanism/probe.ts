@@ -30,6 +30,11 @@ export interface CheckpointProbe {
  * @param batch - the probe batch.
  * @param options - `learningRate` (η of the earlier layers' step), `stepSizes` (absolute η's of
  *   the landscape probe), `step` (training steps done, recorded as is).
+ *
+ * @example
+ * ```ts
+ * const probe = probeCheckpoint(model, probeBatch(data.validation, 256, 1), { learningRate: 0.1, stepSizes: [0.05, 0.1], step: 500 });
+ * ```
  */
 export function probeCheckpoint(
   model: tf.LayersModel,

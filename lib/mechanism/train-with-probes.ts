@@ -25,6 +25,11 @@ import { evenlySpacedSteps, type ProbeOptions, resolveProbeOptions } from './sch
  * @param split - the training split.
  * @param size - examples (at most the split's count).
  * @param seed - seed of the pick.
+ *
+ * @example
+ * ```ts
+ * const batch = probeBatch(data.validation, 256, 1); // the same 256 examples at every checkpoint
+ * ```
  */
 export function probeBatch(split: ImageSplit, size: number, seed: number): ProbeBatch {
   const n = Math.min(size, split.count);

@@ -10,7 +10,14 @@ import type { BlockContext } from './blocks';
 import { InitializerSource } from './init';
 import { ARCHITECTURES, type Architecture, type ModelSpec } from './types';
 
-/** Default width and depth per architecture. */
+/**
+ * Default width and depth per architecture.
+ *
+ * @example
+ * ```ts
+ * const { width, depth } = ARCH_DEFAULTS.vgg; // 16, 3
+ * ```
+ */
 export const ARCH_DEFAULTS: Record<Architecture, { width: number; depth: number }> = {
   mlp: { width: 256, depth: 2 },
   vgg: { width: 16, depth: 3 },
@@ -79,7 +86,15 @@ export function buildModel(spec: ModelSpec): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output, name: `${spec.arch}_${norm}${suffix}` });
 }
 
-/** Trainable parameters of a model (weights the optimizer updates; running statistics excluded). */
+/**
+ * Trainable parameters of a model (weights the optimizer updates; running statistics excluded).
+ *
+ * @example
+ * ```ts
+ * const model = buildModel({ arch: 'mlp', norm: 'batch' });
+ * console.log(countTrainableParams(model));
+ * ```
+ */
 export function countTrainableParams(model: tf.LayersModel): number {
   return model.trainableWeights.reduce(
     (sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
@@ -87,7 +102,15 @@ export function countTrainableParams(model: tf.LayersModel): number {
   );
 }
 
-/** A one-line description: `vgg/batch: 24,362 trainable parameters` (`vgg/group+ws: …` with weight standardization). */
+/**
+ * A one-line description: `vgg/batch: 24,362 trainable parameters` (`vgg/group+ws: …` with weight standardization).
+ *
+ * @example
+ * ```ts
+ * const spec: ModelSpec = { arch: 'resnet', norm: 'group', seed: 1 };
+ * console.log(describeModel(spec, buildModel(spec))); // resnet/group: N trainable parameters
+ * ```
+ */
 export function describeModel(spec: ModelSpec, model: tf.LayersModel): string {
   return `${spec.arch}/${spec.norm}${spec.weightStandardization ? '+ws' : ''}: ${countTrainableParams(model).toLocaleString('en-US')} trainable parameters`;
 }

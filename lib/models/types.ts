@@ -9,7 +9,14 @@ import type { NormKind } from '../norm/kinds';
 /** Architectures of the model zoo. */
 export type Architecture = 'mlp' | 'vgg' | 'resnet';
 
-/** The architectures, for validation and menus. */
+/**
+ * The architectures, for validation and menus.
+ *
+ * @example
+ * ```ts
+ * for (const arch of ARCHITECTURES) console.log(describeModel({ arch, norm: 'batch' }, buildModel({ arch, norm: 'batch' })));
+ * ```
+ */
 export const ARCHITECTURES: readonly Architecture[] = ['mlp', 'vgg', 'resnet'];
 
 /**

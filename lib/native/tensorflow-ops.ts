@@ -74,6 +74,13 @@ let nativeKernelsOn = nativeKernelsFromEnvironment();
  * rule the native paths out when debugging.
  *
  * @param enabled `true` to use native kernels where the backend has them, `false` for portable code.
+ *
+ * @example
+ * ```ts
+ * setNativeKernels(false); // compare with the portable tfjs code path
+ * const portable = await train(model, data, config);
+ * setNativeKernels(true);
+ * ```
  */
 export function setNativeKernels(enabled: boolean): void {
   nativeKernelsOn = enabled;
@@ -82,6 +89,12 @@ export function setNativeKernels(enabled: boolean): void {
 /**
  * Whether normlab's native kernels run now: switched on ({@link setNativeKernels}) and the active
  * backend is tfjs-node's `tensorflow` backend.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * console.log(nativeKernelsActive()); // true on tfjs-node
+ * ```
  */
 export function nativeKernelsActive(): boolean {
   return tensorflowOps() !== null;

@@ -33,6 +33,13 @@ export interface BatchNormTrainingResult {
  * @param epsilon `ε > 0`.
  * @param axis the channel axis (default `-1`).
  * @returns the output and the batch statistics (all new tensors, owned by the caller).
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([32, 8]);
+ * const { output, mean, variance } = batchNormTraining(x, tf.ones([8]), tf.zeros([8]), 1e-3);
+ * // output: zero mean, unit variance per channel; mean, variance: shape [8]
+ * ```
  */
 export function batchNormTraining(
   x: tf.Tensor,

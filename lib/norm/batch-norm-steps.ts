@@ -49,6 +49,13 @@ export function moments(x: tf.Tensor, axes: number[], keepDims = true): Moments 
  * @param mean `μ`, broadcastable against `x`.
  * @param variance `σ²`, broadcastable against `x`.
  * @param epsilon `ε > 0`, keeps the division finite when `σ² = 0`.
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([32, 8]);
+ * const { mean, variance } = moments(x, [0]);
+ * const xhat = normalize(x, mean, variance, 1e-3); // zero mean, unit variance per channel
+ * ```
  */
 export function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, epsilon: number): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))));
@@ -61,6 +68,11 @@ export function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, ep
  * @param xhat the standardized input.
  * @param gamma `γ`, broadcastable against `xhat`, or `null`.
  * @param beta `β`, broadcastable against `xhat`, or `null`.
+ *
+ * @example
+ * ```ts
+ * const y = scaleShift(xhat, tf.fill([8], 2), tf.fill([8], 0.5)); // y = 2·x̂ + 0.5 per channel
+ * ```
  */
 export function scaleShift(xhat: tf.Tensor, gamma: tf.Tensor | null, beta: tf.Tensor | null): tf.Tensor {
   return tf.tidy(() => {
@@ -140,6 +152,12 @@ export function updateRunningStats(
  * @param beta `β` of shape `[channels]`, or `null` (β = 0).
  * @param epsilon `ε > 0`.
  * @param axis the channel axis (default `-1`, channels last; then the backend's fused kernel runs).
+ *
+ * @example
+ * ```ts
+ * const running = { mean: tf.zeros([8]), variance: tf.ones([8]) };
+ * const y = normalizeWithRunningStats(tf.randomNormal([4, 8]), running, null, null, 1e-3); // inference mode
+ * ```
  */
 export function normalizeWithRunningStats(
   x: tf.Tensor,

@@ -24,7 +24,14 @@
 /** Which framework's meaning the hyper-parameters follow. See the module documentation. */
 export type Convention = 'keras' | 'pytorch';
 
-/** Every {@link Convention}. */
+/**
+ * Every {@link Convention}.
+ *
+ * @example
+ * ```ts
+ * for (const convention of CONVENTIONS) console.log(convention, CONVENTION_DEFAULTS[convention].momentum);
+ * ```
+ */
 export const CONVENTIONS: readonly Convention[] = Object.freeze(['keras', 'pytorch']);
 
 /** How the running variance is accumulated: the batch variance divided by `n` or by `n − 1`. */
@@ -42,7 +49,14 @@ export interface ConventionDefaults {
   readonly instanceAffine: boolean;
 }
 
-/** The defaults of each convention. */
+/**
+ * The defaults of each convention.
+ *
+ * @example
+ * ```ts
+ * const { momentum, epsilon } = CONVENTION_DEFAULTS.pytorch; // 0.1, 1e-5
+ * ```
+ */
 export const CONVENTION_DEFAULTS: Readonly<Record<Convention, ConventionDefaults>> = Object.freeze({
   keras: Object.freeze({ momentum: 0.99, epsilon: 1e-3, runningVariance: 'biased', instanceAffine: true }),
   pytorch: Object.freeze({

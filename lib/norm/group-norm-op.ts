@@ -30,6 +30,12 @@ import { groupStandardize } from './standardize';
  * @param beta `β`, shape `[C]` (zeros for no shift).
  * @param groups the number of groups; must divide `C`.
  * @param epsilon `ε > 0`.
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([2, 5, 5, 8]);
+ * const y = groupNormAffine(x, tf.ones([8]), tf.zeros([8]), 4, 1e-5); // 4 groups of 2 channels
+ * ```
  */
 export function groupNormAffine(
   x: tf.Tensor,

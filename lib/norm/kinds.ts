@@ -32,7 +32,14 @@ export type NormKind =
   | 'batch-renorm'
   | 'noisy-batch';
 
-/** Every {@link NormKind}, in the order above (handy for loops and for error messages). */
+/**
+ * Every {@link NormKind}, in the order above (handy for loops and for error messages).
+ *
+ * @example
+ * ```ts
+ * for (const kind of NORM_KINDS) console.log(kind, normLayer(kind).getClassName());
+ * ```
+ */
 export const NORM_KINDS: readonly NormKind[] = Object.freeze([
   'none',
   'batch',
@@ -44,7 +51,15 @@ export const NORM_KINDS: readonly NormKind[] = Object.freeze([
   'noisy-batch',
 ]);
 
-/** Whether `x` is one of {@link NORM_KINDS}. */
+/**
+ * Whether `x` is one of {@link NORM_KINDS}.
+ *
+ * @example
+ * ```ts
+ * const arg = process.argv[2];
+ * const layer = isNormKind(arg) ? normLayer(arg) : normLayer('batch');
+ * ```
+ */
 export function isNormKind(x: unknown): x is NormKind {
   return typeof x === 'string' && (NORM_KINDS as readonly string[]).includes(x);
 }

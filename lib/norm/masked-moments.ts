@@ -27,6 +27,13 @@ export interface MaskedMoments {
  * @param mask `[N, ...]`, the input's shape without the channel axis (Keras' mask layout), bool
  *   or 0/1.
  * @throws Error when the mask's shape is not the input's without its last axis.
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([2, 6, 4]);                    // [batch, time, channels]
+ * const mask = tf.tensor2d([[1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1]]); // padded steps are 0
+ * const { mean, variance } = maskedMoments(x, mask);         // each of shape [4]
+ * ```
  */
 export function maskedMoments(x: tf.Tensor, mask: tf.Tensor): MaskedMoments {
   const want = x.shape.slice(0, -1);

@@ -15,9 +15,23 @@ import { resolveAxis } from './validate';
 
 let noisyCount = 0;
 
-/** Default bound of the per-step shift: μ ~ U(−0.5, 0.5). */
+/**
+ * Default bound of the per-step shift: μ ~ U(−0.5, 0.5).
+ *
+ * @example
+ * ```ts
+ * const layer = new NoisyBatchNormalization({ maxShift: NOISY_BN_DEFAULT_MAX_SHIFT * 2 });
+ * ```
+ */
 export const NOISY_BN_DEFAULT_MAX_SHIFT = 0.5;
-/** Default bound of the per-step scale: σ ~ U(1, 1.5). */
+/**
+ * Default bound of the per-step scale: σ ~ U(1, 1.5).
+ *
+ * @example
+ * ```ts
+ * const layer = new NoisyBatchNormalization({ maxScale: NOISY_BN_DEFAULT_MAX_SCALE });
+ * ```
+ */
 export const NOISY_BN_DEFAULT_MAX_SCALE = 1.5;
 
 /** Options of {@link NoisyBatchNormalization}: batch norm's, plus the noise's. */
@@ -48,6 +62,11 @@ export interface NoiseDraw {
  * @param channels - the number of channels.
  * @param maxShift - bound of the shift (≥ 0).
  * @param maxScale - bound of the scale (≥ 1).
+ *
+ * @example
+ * ```ts
+ * const { shift, scale } = noisyBatchNormDraw(7, 0, 16, 0.5, 1.5); // seed 7, step 0, 16 channels
+ * ```
  */
 export function noisyBatchNormDraw(
   seed: number,

@@ -55,6 +55,12 @@ export interface NormalizationNaming {
  * group norm, batch renorm; see `checkedInput`) instead of silently
  * counting the masked positions; layers that normalize each position by itself (layer and RMS
  * norm over the last axis) set `supportsMasking` and pass the mask through unchanged.
+ *
+ * @example
+ * ```ts
+ * const layer = normLayer('group', { groups: 4 });
+ * if (layer instanceof NormalizationLayer) console.log(layer.affine.epsilon);
+ * ```
  */
 export abstract class NormalizationLayer extends tf.layers.Layer {
   /** ε, convention, center, scale and the γ/β initializers, regularizers and constraints. */

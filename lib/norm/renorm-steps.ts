@@ -46,6 +46,12 @@ export interface RenormLimits {
  *
  * @param step the number of training steps taken before this one, a scalar tensor.
  * @returns scalar limits (new tensors; call inside `tf.tidy`).
+ *
+ * @example
+ * ```ts
+ * const limits = renormLimits(tf.scalar(500), { rMin: 1 / 3, rMax: 3, dMax: 5 }, { warmupSteps: 0, rampSteps: 1000 });
+ * // halfway through the ramp: r in about [2/3, 2], |d| ≤ about 2.5
+ * ```
  */
 export function renormLimits(
   step: tf.Scalar,
@@ -89,6 +95,12 @@ export function renormLimits(
  * @param epsilon ε (for the floor of `σ`).
  * @param limits the clipping limits (see {@link renormLimits}).
  * @returns `r` and `d`, shape `[channels]` (new tensors; call inside `tf.tidy`).
+ *
+ * @example
+ * ```ts
+ * const { r, d } = renormCorrection(batchMean, batchStd, movingMean, movingStd, 1e-3, limits);
+ * // x̂ = ((x − μ_B) / σ_B)·r + d, with r and d treated as constants by the gradient
+ * ```
  */
 export function renormCorrection(
   batchMean: tf.Tensor,

@@ -58,6 +58,12 @@ export function standardize(x: tf.Tensor, axes: number[], epsilon: number): tf.T
  * @param x channels-last input of rank ≥ 2.
  * @param groups the number of groups; must divide `C`.
  * @param epsilon `ε > 0`.
+ *
+ * @example
+ * ```ts
+ * const x = tf.randomNormal([2, 5, 5, 8]);
+ * const xhat = groupStandardize(x, 4, 1e-5); // group norm without γ/β; groups = C is instance norm
+ * ```
  */
 export function groupStandardize(x: tf.Tensor, groups: number, epsilon: number): tf.Tensor {
   return tf.tidy(() => {

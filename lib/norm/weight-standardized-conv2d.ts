@@ -60,6 +60,12 @@ function pair(
  *
  * @param kernel the kernel, rank ≥ 2, output channels last.
  * @param epsilon ε > 0.
+ *
+ * @example
+ * ```ts
+ * const kernel = tf.randomNormal([3, 3, 16, 32]);
+ * const w = standardizeKernel(kernel, 1e-5); // each of the 32 filters: zero mean, unit variance
+ * ```
  */
 export function standardizeKernel(kernel: tf.Tensor, epsilon: number): tf.Tensor {
   const axes: number[] = [];

@@ -131,6 +131,11 @@ export function show(figure: Figure, options: ShowOptions = {}): string | undefi
  *
  * @param html - the fragment.
  * @param text - what to print outside notebooks. Default the HTML.
+ *
+ * @example
+ * ```ts
+ * showHtml('<b>done</b>', 'done'); // HTML in a notebook, the text elsewhere
+ * ```
  */
 export function showHtml(html: string, text?: string): void {
   const tslab = tslabModule();

@@ -178,6 +178,11 @@ export function cellText(cell: HtmlTableCell): string {
  *
  * @param columns - header labels, or {@link HtmlTableColumn}s.
  * @param rows - the cells ({@link HtmlTableCell}).
+ *
+ * @example
+ * ```ts
+ * console.log(plainTable(['kind', 'accuracy'], [['batch', '0.87'], ['group', '0.85']]));
+ * ```
  */
 export function plainTable(
   columns: readonly (string | HtmlTableColumn)[],

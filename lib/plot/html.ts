@@ -130,6 +130,11 @@ figures.forEach(function (fig, i) {
  * Write {@link standaloneHtml} to a file (directories created as needed). Node only.
  *
  * @returns the absolute path written.
+ *
+ * @example
+ * ```ts
+ * writeFiguresHtml('artifacts/figures.html', [barsWithCI(series), { heading: 'Curves', figure: curvesWithBands(bands) }]);
+ * ```
  */
 export function writeFiguresHtml(
   path: string,

@@ -36,6 +36,12 @@ export interface ImageGridOptions {
  * @param height - image height, ≥ 1.
  * @param width - image width, ≥ 1.
  * @throws when `pixels` does not hold a whole number of images.
+ *
+ * @example
+ * ```ts
+ * const { train } = await loadFashionMnist({ trainSize: 16 });
+ * show(imageGrid(train.images.subarray(0, 16 * 784), 28, 28, { columns: 8 }));
+ * ```
  */
 export function imageGrid(
   pixels: ArrayLike<number>,

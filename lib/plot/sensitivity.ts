@@ -173,7 +173,17 @@ export function sensitivityFigure(series: SensitivitySeries[], options: Sensitiv
   return { data, layout };
 }
 
-/** {@link sensitivityFigure} with batch size on a log₂ axis (ticks at the swept sizes). */
+/**
+ * {@link sensitivityFigure} with batch size on a log₂ axis (ticks at the swept sizes).
+ *
+ * @example
+ * ```ts
+ * show(batchSizeSensitivity([
+ *   { name: 'batch norm', kind: 'batch', points: [{ x: 2, mean: 0.31 }, { x: 16, mean: 0.8 }, { x: 64, mean: 0.85 }] },
+ *   { name: 'group norm', kind: 'group', points: [{ x: 2, mean: 0.78 }, { x: 16, mean: 0.8 }, { x: 64, mean: 0.82 }] },
+ * ]));
+ * ```
+ */
 export function batchSizeSensitivity(series: SensitivitySeries[], options: SensitivityOptions = {}): Figure {
   const fig = sensitivityFigure(series, { xTitle: 'batch size', yTitle: 'test accuracy', ...options });
   const sizes = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
@@ -183,7 +193,14 @@ export function batchSizeSensitivity(series: SensitivitySeries[], options: Sensi
   return fig;
 }
 
-/** {@link sensitivityFigure} with the learning rate on a log axis. */
+/**
+ * {@link sensitivityFigure} with the learning rate on a log axis.
+ *
+ * @example
+ * ```ts
+ * show(learningRateSensitivity([{ name: 'batch norm', kind: 'batch', points: [{ x: 0.01, mean: 0.8 }, { x: 0.3, mean: 0.85 }, { x: 3, mean: null, diverged: 3 }] }]));
+ * ```
+ */
 export function learningRateSensitivity(
   series: SensitivitySeries[],
   options: SensitivityOptions = {},
@@ -194,6 +211,11 @@ export function learningRateSensitivity(
 /**
  * Initialization-scale robustness: the metric against the multiplier of the initial weights'
  * standard deviation (log axis), with the share of diverged runs underneath (always shown).
+ *
+ * @example
+ * ```ts
+ * show(initScaleRobustness([{ name: 'none', kind: 'none', points: [{ x: 0.1, mean: 0.1 }, { x: 1, mean: 0.84 }, { x: 10, mean: 0.1 }] }]));
+ * ```
  */
 export function initScaleRobustness(series: SensitivitySeries[], options: SensitivityOptions = {}): Figure {
   return sensitivityFigure(series, {

@@ -12,6 +12,11 @@ import type * as tf from '@tensorflow/tfjs';
  *
  * @param maxChannels - read only the first channels. Default: all.
  * @throws when the tensor is a scalar.
+ *
+ * @example
+ * ```ts
+ * const [c0, c1] = channelValues(tf.randomNormal([8, 28, 28, 16]), 2); // the first two channels' values
+ * ```
  */
 export function channelValues(t: tf.Tensor, maxChannels?: number): Float32Array[] {
   if (t.rank < 1) throw new Error('channelValues: the tensor must have rank ≥ 1 (channels on the last axis)');

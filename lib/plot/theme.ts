@@ -27,6 +27,11 @@ export const PLOT_NORM_KINDS: readonly PlotNormKind[] = [
  * One colour per normalization kind (hex), readable on light and dark backgrounds and
  * distinguishable with the common colour-vision deficiencies (an Okabe–Ito-like set):
  * none grey, batch blue, layer amber, instance green, group magenta, noisy batch vermilion.
+ *
+ * @example
+ * ```ts
+ * const trace = { type: 'scatter', y: [1, 2], line: { color: NORM_KIND_COLORS.batch } };
+ * ```
  */
 export const NORM_KIND_COLORS: Readonly<Record<PlotNormKind, string>> = {
   none: '#8c8c8c',

@@ -49,6 +49,11 @@ function errorLine(c: BatchSizeCurve, name: string, color: string, dash?: 'dash'
  * largest to the smallest, as in Wu & He's Figure 1.
  *
  * @param options - `experiment` (default `batch`), `title`.
+ *
+ * @example
+ * ```ts
+ * show(batchSizeErrorFigure(study.records));
+ * ```
  */
 export function batchSizeErrorFigure(
   records: readonly RunRecord[],

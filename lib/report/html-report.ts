@@ -29,7 +29,14 @@ function scriptJson(value: unknown): string {
 
 let plotlyCache: string | undefined;
 
-/** The minified plotly.js bundle of the installed `plotly.js-dist-min` package. */
+/**
+ * The minified plotly.js bundle of the installed `plotly.js-dist-min` package.
+ *
+ * @example
+ * ```ts
+ * const html = `<script>${inlinePlotlySource()}</script>`; // works offline
+ * ```
+ */
 export function inlinePlotlySource(): string {
   plotlyCache ??= readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
   return plotlyCache;
@@ -163,7 +170,15 @@ ${plots}
 `;
 }
 
-/** Write {@link studyReportHtml} to a file. */
+/**
+ * Write {@link studyReportHtml} to a file.
+ *
+ * @example
+ * ```ts
+ * // input: the spec, its hash, the records, the scorecard and the planned run count
+ * writeStudyReport('artifacts/report.html', input);
+ * ```
+ */
 export function writeStudyReport(path: string, input: StudyReportInput): void {
   writeFileSync(path, studyReportHtml(input));
 }

@@ -24,6 +24,11 @@ const byNormOrder = (a: string, b: string) =>
 /**
  * The probed runs of the experiments testing claim 9 (from the spec when given, else every
  * probed run), sorted by norm kind and seed.
+ *
+ * @example
+ * ```ts
+ * const runs = probedRecords(study.records, study.spec); // the claim-9 runs that carry probes
+ * ```
  */
 export function probedRecords(records: readonly RunRecord[], spec?: StudySpec): ProbedRecord[] {
   const experiments = spec?.experiments.filter((e) => (e.claims as number[]).includes(9)).map((e) => e.name);
@@ -49,6 +54,11 @@ export interface PercentileFigureOptions {
  * Ioffe & Szegedy's Figure 1 for each kind: the median of the tracked unit's input (its ReLU's
  * input) over training, with the band between the lowest and highest tracked quantiles (15th and
  * 85th percentiles by default), for one seed's run per kind.
+ *
+ * @example
+ * ```ts
+ * show(activationPercentilesFigure(probedRecords(study.records, study.spec)));
+ * ```
  */
 export function activationPercentilesFigure(
   runs: readonly ProbedRecord[],
@@ -114,6 +124,11 @@ function measureAt(c: ProbedRecord['probes']['checkpoints'][number], measure: Ch
  * @param runs - probed runs ({@link probedRecords}).
  * @param measure - which measure.
  * @param options - `title`, `logY` (default true for β-smoothness, gradient change and loss range).
+ *
+ * @example
+ * ```ts
+ * show(checkpointMeasureFigure(probedRecords(study.records, study.spec), 'relativeShift', { logY: true }));
+ * ```
  */
 export function checkpointMeasureFigure(
   runs: readonly ProbedRecord[],
@@ -159,6 +174,11 @@ export function checkpointMeasureFigure(
 /**
  * Training loss per step (bucket means of the mini-batch loss, noise included for noisy batch
  * norm), per kind, mean across seeds with a 95% CI band.
+ *
+ * @example
+ * ```ts
+ * show(mechanismLossFigure(probedRecords(study.records, study.spec)));
+ * ```
  */
 export function mechanismLossFigure(runs: readonly ProbedRecord[], options: { title?: string } = {}): Figure {
   const series: BandSeries[] = [];

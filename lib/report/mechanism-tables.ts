@@ -22,6 +22,12 @@ const interval = (values: number[], floor?: number): string =>
  * never reached it counts at its planned steps), test accuracy, and the probe summaries of
  * `summarizeProbes` (gradient shift, cos(G, G′), β-smoothness, gradient change, loss range,
  * activation drift).
+ *
+ * @example
+ * ```ts
+ * const { columns, rows } = mechanismSummaryRows(probedRecords(study.records, study.spec));
+ * showTable(columns, rows);
+ * ```
  */
 export function mechanismSummaryRows(runs: readonly ProbedRecord[]): TableRows {
   const kinds = [...new Set(runs.map((r) => r.config.norm))];
@@ -96,7 +102,15 @@ export interface MechanismClaim {
   explanation: string;
 }
 
-/** One row per comparison of claim 9's rule: what it tests, the numbers, the outcome (for claim 9). */
+/**
+ * One row per comparison of claim 9's rule: what it tests, the numbers, the outcome (for claim 9).
+ *
+ * @example
+ * ```ts
+ * const claim9 = scorecard(study.spec, study.records).find((c) => c.id === 9);
+ * if (claim9) showTable(...Object.values(mechanismVerdictRows(claim9)) as [never, never]);
+ * ```
+ */
 export function mechanismVerdictRows(verdict: MechanismClaim): TableRows {
   return {
     columns: [
@@ -115,7 +129,15 @@ export function mechanismVerdictRows(verdict: MechanismClaim): TableRows {
   };
 }
 
-/** The verdict in Markdown: `**Claim 9 … : does not hold.** <why>`. */
+/**
+ * The verdict in Markdown: `**Claim 9 … : does not hold.** <why>`.
+ *
+ * @example
+ * ```ts
+ * const claim9 = scorecard(study.spec, study.records).find((c) => c.id === 9);
+ * if (claim9) showMarkdown(mechanismVerdictMarkdown(claim9));
+ * ```
+ */
 export function mechanismVerdictMarkdown(verdict: MechanismClaim): string {
   const why = verdict.verdict === 'depends' ? (verdict.dependsOn ?? '') : verdict.explanation.split('. ')[0];
   const label = verdict.verdict === 'depends' ? 'undecided' : verdict.verdict;

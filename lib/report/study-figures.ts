@@ -78,6 +78,11 @@ export const STUDY_METRIC_LABELS: Readonly<Record<AggregatedMetric, string>> = {
  * @param records - run records.
  * @param metric - the metric, e.g. `testAccuracy`.
  * @param options - `experiment` (default `headline`), `title`.
+ *
+ * @example
+ * ```ts
+ * show(metricBarsFigure(study.records, 'testAccuracy', { experiment: 'headline' }));
+ * ```
  */
 export function metricBarsFigure(
   records: readonly RunRecord[],
@@ -116,6 +121,11 @@ export function metricBarsFigure(
 /**
  * Validation accuracy per epoch, one line per norm kind with a 95% CI band across seeds, for one
  * architecture of an experiment (from the runs' compact histories).
+ *
+ * @example
+ * ```ts
+ * show(validationCurvesFigure(study.records, 'vgg'));
+ * ```
  */
 export function validationCurvesFigure(
   records: readonly RunRecord[],
@@ -209,6 +219,11 @@ function lineWithCI(
 /**
  * Test accuracy against a swept factor (init scale, learning rate), one line per (arch, norm),
  * log-scaled x, 95% CI error bars; diverged runs count as chance accuracy (0.1).
+ *
+ * @example
+ * ```ts
+ * show(sweepFigure(study.records, 'learningRate'));
+ * ```
  */
 export function sweepFigure(
   records: readonly RunRecord[],
@@ -246,7 +261,14 @@ export function sweepFigure(
   };
 }
 
-/** Test accuracy against batch size, one line per (arch, norm), log-scaled x, 95% CI error bars. */
+/**
+ * Test accuracy against batch size, one line per (arch, norm), log-scaled x, 95% CI error bars.
+ *
+ * @example
+ * ```ts
+ * show(batchSizeFigure(study.records));
+ * ```
+ */
 export function batchSizeFigure(
   records: readonly RunRecord[],
   options: { experiment?: string | string[]; title?: string } = {},
@@ -278,6 +300,11 @@ export function batchSizeFigure(
 /**
  * Time per training step relative to no normalization (paired, interleaved timing), bars per
  * architecture and norm kind with 95% CI; a dashed line at 1.
+ *
+ * @example
+ * ```ts
+ * show(overheadFigure(study.records));
+ * ```
  */
 export function overheadFigure(records: readonly RunRecord[], options: { title?: string } = {}): Figure {
   const summaries = summarizeOverhead(records);
@@ -411,7 +438,14 @@ export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): S
   return out;
 }
 
-/** Row colours of {@link scorecardTableFigure} by verdict (translucent, readable on light and dark). */
+/**
+ * Row colours of {@link scorecardTableFigure} by verdict (translucent, readable on light and dark).
+ *
+ * @example
+ * ```ts
+ * const background = VERDICT_COLORS.holds;
+ * ```
+ */
 export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
   holds: 'rgba(0, 158, 115, 0.18)',
   'does not hold': 'rgba(213, 94, 0, 0.18)',

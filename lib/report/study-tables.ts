@@ -35,7 +35,15 @@ export const VERDICT_TONES: Readonly<Record<Verdict, BadgeTone>> = {
   'not tested': 'neutral',
 };
 
-/** Significant decimals for a mean of this size: 0 from 100 up, 1 from 10, else 3. */
+/**
+ * Significant decimals for a mean of this size: 0 from 100 up, 1 from 10, else 3.
+ *
+ * @example
+ * ```ts
+ * decimalsFor(0.873); // 3
+ * decimalsFor(152); // 0
+ * ```
+ */
 export function decimalsFor(value: number): number {
   const size = Math.abs(value);
   return size >= 100 ? 0 : size >= 10 ? 1 : 3;
@@ -46,6 +54,11 @@ export function decimalsFor(value: number): number {
  * there is a single value and `–` for none. With `floor` (e.g. 0 for times and counts), an interval
  * end below it is shown at the floor and marked `≥`: a time cannot be negative, and Student's t
  * interval of a small skewed sample can reach below 0.
+ *
+ * @example
+ * ```ts
+ * formatInterval(meanCI([0.84, 0.86, 0.85])); // '0.850 [0.825, 0.875]'
+ * ```
  */
 export function formatInterval(ci: MeanCI, options: { floor?: number; decimals?: number } = {}): string {
   if (ci.n === 0 || !Number.isFinite(ci.mean)) return '–';
@@ -60,12 +73,24 @@ export function formatInterval(ci: MeanCI, options: { floor?: number; decimals?:
 /**
  * One comparison on one line: `label: effect [95% CI] (n, test, adjusted p, p_eq) → outcome`
  * (`describeComparison` in lib/study/decision.ts), marked `(shown)` when it does not decide.
+ *
+ * @example
+ * ```ts
+ * for (const c of scorecard(study.spec, study.records)[0].comparisons) console.log(comparisonText(c));
+ * ```
  */
 export function comparisonText(c: ClaimComparison): string {
   return `${c.deciding ? '' : '(shown) '}${describeComparison(c)}`;
 }
 
-/** Columns of {@link scorecardRows}. */
+/**
+ * Columns of {@link scorecardRows}.
+ *
+ * @example
+ * ```ts
+ * showTable(SCORECARD_COLUMNS, scorecardRows(scorecard(study.spec, study.records)));
+ * ```
+ */
 export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
   { label: '#', nowrap: true },
   { label: 'claim', minWidth: '9em' },
@@ -125,6 +150,12 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
 /**
  * The experiments of a spec, after its tuning stage when it has one: name, claims (the tuning
  * stage: its rates), architectures, norm kinds, seeds, and runs found in `records`.
+ *
+ * @example
+ * ```ts
+ * const { columns, rows } = experimentRows(study.spec, study.records);
+ * showTable(columns, rows);
+ * ```
  */
 export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): TableRows {
   return {
@@ -162,7 +193,15 @@ export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): 
   };
 }
 
-/** Published reference points: source, setting, values, unit, claims. */
+/**
+ * Published reference points: source, setting, values, unit, claims.
+ *
+ * @example
+ * ```ts
+ * const { columns, rows } = referenceRows(referencesFor(8));
+ * showTable(columns, rows);
+ * ```
+ */
 export function referenceRows(points: readonly ReferencePoint[]): TableRows {
   return {
     columns: [

@@ -18,7 +18,14 @@ import {
   type TrainRunMetrics,
 } from './types';
 
-/** Names of the numeric train-run metrics that are aggregated. */
+/**
+ * Names of the numeric train-run metrics that are aggregated.
+ *
+ * @example
+ * ```ts
+ * for (const metric of AGGREGATED_METRICS) show(metricBarsFigure(study.records, metric));
+ * ```
+ */
 export const AGGREGATED_METRICS = [
   'stepsToTarget',
   'secondsToTarget',
@@ -41,6 +48,11 @@ export type TrainRecord = RunRecord & { metrics: TrainRunMetrics; config: TrainR
 
 /**
  * The train records of a list, optionally only those of one experiment or of any of several.
+ *
+ * @example
+ * ```ts
+ * const headline = trainRecords(study.records, 'headline');
+ * ```
  */
 export function trainRecords(
   records: readonly RunRecord[],
@@ -117,6 +129,11 @@ export function metricValues(records: readonly TrainRecord[], metric: Aggregated
  *
  * @param records - run records (overhead records are ignored).
  * @param level - CI level, default 0.95.
+ *
+ * @example
+ * ```ts
+ * for (const g of summarizeGroups(study.records)) console.log(g.point, formatCI(g.metrics.testAccuracy));
+ * ```
  */
 export function summarizeGroups(records: readonly RunRecord[], level = 0.95): GroupSummary[] {
   const groups = new Map<string, TrainRecord[]>();

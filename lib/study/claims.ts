@@ -10,13 +10,34 @@ import type { ClaimId } from './spec-schema';
 /** A claim's verdict. */
 export type Verdict = 'holds' | 'does not hold' | 'depends' | 'inconclusive' | 'not tested';
 
-/** Family-wise significance level of each claim's tests (Holm-corrected inside the claim). */
+/**
+ * Family-wise significance level of each claim's tests (Holm-corrected inside the claim).
+ *
+ * @example
+ * ```ts
+ * console.log(`tests at the ${ALPHA} level, Holm-corrected`);
+ * ```
+ */
 export const ALPHA = 0.05;
 
-/** Seeds (pairs) a comparison needs to decide a verdict. */
+/**
+ * Seeds (pairs) a comparison needs to decide a verdict.
+ *
+ * @example
+ * ```ts
+ * const enoughSeeds = seeds >= MIN_DECIDING_SEEDS;
+ * ```
+ */
 export const MIN_DECIDING_SEEDS = 5;
 
-/** Equivalence margins, on each metric's comparison scale. */
+/**
+ * Equivalence margins, on each metric's comparison scale.
+ *
+ * @example
+ * ```ts
+ * const equivalent = Math.abs(diff) < MARGINS.accuracy; // within ±1 point
+ * ```
+ */
 export const MARGINS = {
   /** Accuracies (test accuracy, worst accuracy, accuracy drop): ±1 point. */
   accuracy: 0.01,
@@ -40,7 +61,14 @@ export interface ClaimDefinition {
   rule: string;
 }
 
-/** The claims. */
+/**
+ * The claims.
+ *
+ * @example
+ * ```ts
+ * for (const id of CLAIM_IDS) console.log(id, CLAIMS[id].title);
+ * ```
+ */
 export const CLAIMS: Readonly<Record<ClaimId, ClaimDefinition>> = {
   1: {
     title: 'Speeds up training',

@@ -255,7 +255,14 @@ export function decideComparisons(
 const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : 'n/a');
 const pText = (x: number) => (Number.isFinite(x) ? (x < 0.001 ? x.toExponential(1) : x.toFixed(3)) : 'n/a');
 
-/** One comparison in plain words: label, effect, adjusted p-values, outcome (and power when inconclusive). */
+/**
+ * One comparison in plain words: label, effect, adjusted p-values, outcome (and power when inconclusive).
+ *
+ * @example
+ * ```ts
+ * for (const c of scorecard(study.spec, study.records)[0].comparisons) console.log(describeComparison(c));
+ * ```
+ */
 export function describeComparison(c: ClaimComparison): string {
   const eq = Number.isFinite(c.pEquivalence) ? `, p_eq ${pText(c.pEquivalenceAdjusted)}` : '';
   const power = c.outcome === 'inconclusive' && Number.isFinite(c.power) ? `, power ${pct(c.power)}` : '';

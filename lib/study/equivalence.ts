@@ -48,6 +48,12 @@ export interface EquivalenceTest {
  * @param upper - upper bound.
  * @param alpha - level, default 0.05.
  * @throws when `lower >= upper`.
+ *
+ * @example
+ * ```ts
+ * const diffs = [0.004, -0.002, 0.001, 0.003, -0.001];
+ * const { equivalent } = pairedTost(diffs, -0.01, 0.01); // within ±1 point?
+ * ```
  */
 export function pairedTost(
   diffs: readonly number[],
@@ -128,6 +134,11 @@ export function pairedTost(
  * 2,000 intervals; accurate to about 1e-6).
  *
  * @returns a probability in [0, 1]; `NaN` when n < 2 or sd is not finite; 1 when sd is 0 and effect ≠ 0.
+ *
+ * @example
+ * ```ts
+ * pairedTPower(5, 0.02, 0.01); // power of 5 pairs to detect a 1-point difference at sd 2 points
+ * ```
  */
 export function pairedTPower(n: number, sd: number, effect: number, alpha = 0.05): number {
   if (n < 2 || !Number.isFinite(sd)) return Number.NaN;

@@ -150,6 +150,12 @@ export async function loadOrRunStudy(options: LoadOrRunStudyOptions = {}): Promi
  * from <file> (created <date>)`, a line about records that failed the store's checks if any,
  * followed by each provenance file under a `--- <path> ---` line;
  * for a live run, `no committed full run: <n> runs of the '<name>' profile from <file>`.
+ *
+ * @example
+ * ```ts
+ * const study = await loadOrRunStudy();
+ * console.log(describeStudySource(study));
+ * ```
  */
 export function describeStudySource(study: LoadedStudy): string {
   const n = study.records.length;
@@ -168,7 +174,15 @@ export function describeStudySource(study: LoadedStudy): string {
   return lines.join('\n');
 }
 
-/** What a live run did, in one line: `<n> runs trained now, <m> found in <file>; <s> s`. */
+/**
+ * What a live run did, in one line: `<n> runs trained now, <m> found in <file>; <s> s`.
+ *
+ * @example
+ * ```ts
+ * const run = await runStudy({ spec: profileSpec('smoke'), outDir: 'results/smoke', executor: trainingExecutor() });
+ * console.log(describeStudyRun(run));
+ * ```
+ */
 export function describeStudyRun(run: RunStudyResult): string {
   return `${run.executed} runs trained now, ${run.skipped} found in ${run.resultsPath}; ${run.wallSeconds.toFixed(0)} s`;
 }

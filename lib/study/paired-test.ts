@@ -78,6 +78,12 @@ export function pairedTTestOfDiffs(diffs: readonly number[], level = 0.95): Pair
  * The paired t-test of `a` against `b`, pair `i` being `(a[i], b[i])`.
  *
  * @throws when the two samples have different lengths.
+ *
+ * @example
+ * ```ts
+ * const withBn = [0.86, 0.85, 0.87], without = [0.83, 0.84, 0.84]; // same seeds
+ * const { meanDiff, p } = pairedTTest(withBn, without);
+ * ```
  */
 export function pairedTTest(a: readonly number[], b: readonly number[], level = 0.95): PairedTest {
   if (a.length !== b.length)

@@ -188,6 +188,11 @@ export function tuningConfigs(spec: StudySpec, arch: Architecture, norm: NormKin
  * The learning-rate profile of every tuning target whose tuning runs are all finished.
  *
  * @param records - finished run records (any order; others are ignored).
+ *
+ * @example
+ * ```ts
+ * for (const t of tunedProfiles(study.spec, study.records)) console.log(t);
+ * ```
  */
 export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): LearningRateProfile[] {
   const byId = new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
@@ -216,6 +221,12 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): L
  *
  * @param spec - a validated spec.
  * @param records - finished runs (to resolve tuned rates); default none.
+ *
+ * @example
+ * ```ts
+ * const plan = expandSpec(profileSpec('quick'));
+ * console.log(plan.runs.length, 'runs');
+ * ```
  */
 export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []): StudyPlan {
   const d = spec.defaults;

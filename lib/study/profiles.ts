@@ -21,12 +21,26 @@
  */
 import { type StudySpec, type StudySpecInput, validateSpec } from './spec';
 
-/** Profile names. */
+/**
+ * Profile names.
+ *
+ * @example
+ * ```ts
+ * for (const name of PROFILE_NAMES) console.log(name, expandSpec(profileSpec(name)).runs.length);
+ * ```
+ */
 export const PROFILE_NAMES = ['smoke', 'quick', 'full', 'paper'] as const;
 /** A profile name. */
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** The default profile. */
+/**
+ * The default profile.
+ *
+ * @example
+ * ```ts
+ * const spec = profileSpec(DEFAULT_PROFILE); // 'quick'
+ * ```
+ */
 export const DEFAULT_PROFILE: ProfileName = 'quick';
 
 /**

@@ -56,7 +56,14 @@ export interface ClaimResult {
 const fmt = (x: number | null | undefined, digits = 3) =>
   x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 
-/** `mean [lo, hi] (n=..)` of a CI. */
+/**
+ * `mean [lo, hi] (n=..)` of a CI.
+ *
+ * @example
+ * ```ts
+ * formatCI(meanCI([0.84, 0.86, 0.85])); // '0.850 [0.825, 0.875] (n=3)'
+ * ```
+ */
 export function formatCI(ci: MeanCI, digits = 3): string {
   return Number.isFinite(ci.lo)
     ? `${ci.mean.toFixed(digits)} [${ci.lo.toFixed(digits)}, ${ci.hi.toFixed(digits)}] (n=${ci.n})`

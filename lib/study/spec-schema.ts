@@ -42,6 +42,11 @@ export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
  * The claims, by number: the article's eight claims about batch norm, and claim 9, its explanation
  * ("batch norm works by reducing internal covariate shift"). The site's "Study design" page says
  * what each means and how it is decided.
+ *
+ * @example
+ * ```ts
+ * for (const id of CLAIM_IDS) console.log(id, referencesFor(id).length);
+ * ```
  */
 export const CLAIM_IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 /** A claim number. */

@@ -171,6 +171,11 @@ export interface MeanCI {
  *   diverged run makes the interval non-finite rather than silently vanishing; filter first if
  *   that is not wanted.
  * @param level - confidence level, default 0.95.
+ *
+ * @example
+ * ```ts
+ * const { mean, lo, hi } = meanCI([0.84, 0.86, 0.85]); // 95% t-interval
+ * ```
  */
 export function meanCI(values: readonly number[], level = 0.95): MeanCI {
   const n = values.length;

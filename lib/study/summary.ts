@@ -16,6 +16,11 @@ import type { ClaimResult } from './scorecard';
  * @param card - the scorecard ({@link scorecard}).
  * @param options - `comparisons`: include each comparison line (default true); `notes`: include the
  *   per-group numbers (default false).
+ *
+ * @example
+ * ```ts
+ * console.log(formatScorecard(scorecard(study.spec, study.records)));
+ * ```
  */
 export function formatScorecard(
   card: readonly ClaimResult[],

@@ -47,6 +47,11 @@ export function kaplanMeier(observations: readonly TimeToEvent[]): KaplanMeierSt
  * The Kaplan–Meier median: the first event time where the estimated survival drops to 0.5 or
  * below; `null` when it never does (more than half the runs never reached the target: the median
  * is beyond the budget).
+ *
+ * @example
+ * ```ts
+ * kaplanMeierMedian([{ time: 100, event: true }, { time: 150, event: true }, { time: 400, event: false }]); // 150
+ * ```
  */
 export function kaplanMeierMedian(observations: readonly TimeToEvent[]): number | null {
   const step = kaplanMeier(observations).find((s) => s.survival <= 0.5 + 1e-12);
@@ -77,6 +82,11 @@ export interface LogRankTest {
  * The log-rank test of two groups of time-to-event observations: at each distinct event time
  * with `n` at risk (`n_A` in A) and `d` events, `E_A += d·n_A/n` and
  * `V += d·(n_A/n)(1 − n_A/n)(n − d)/(n − 1)`; `χ² = (O_A − E_A)²/V` with 1 df.
+ *
+ * @example
+ * ```ts
+ * const { p } = logRankTest(stepsWithBn, stepsWithout); // [{ time, event }] per run; event false = never reached
+ * ```
  */
 export function logRankTest(a: readonly TimeToEvent[], b: readonly TimeToEvent[]): LogRankTest {
   const all = [...a, ...b];

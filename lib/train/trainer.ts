@@ -297,6 +297,15 @@ export async function train(
 /**
  * One training step on the batch in `buffer`: forward in training mode, softmax cross-entropy,
  * backward, update. Returns a kept `[loss, accuracy]` tensor (mini-batch values before the update).
+ *
+ * @example
+ * ```ts
+ * const optimizer = tf.train.sgd(0.1);
+ * const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+ * const buffer = new BatchBuffer(data.train, 64);
+ * buffer.fill(data.train, null, 0); // the first 64 examples
+ * const [loss, accuracy] = trainStep(model, optimizer, vars, buffer, 10).arraySync();
+ * ```
  */
 export function trainStep(
   model: tf.LayersModel,
