@@ -5,7 +5,7 @@
  * @module
  */
 import { seriesColorOf } from './curves';
-import { themedAxis, themedLayout } from './theme';
+import { THEME_FONT_COLOR, themedAxis, themedLayout } from './theme';
 import type { Figure, PlotTrace } from './types';
 import { finiteList, finiteOrNull, formatPlotNumber } from './values';
 
@@ -118,6 +118,8 @@ export function barsWithCI(series: BarSeries[], options: BarsOptions = {}): Figu
         type: 'data',
         symmetric: false,
         ...errorHalfWidths(s.values, s.lower, s.upper),
+        // Mid grey, not Plotly's default #444 that vanishes on a dark page.
+        color: THEME_FONT_COLOR,
         thickness: 1.5,
         width: 4,
       };

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fitLayoutToWidth, legendEntries } from './fit-width';
 import { writeFiguresHtml } from './html';
 import {
   type HtmlTableCell,
@@ -86,11 +87,17 @@ export function slugify(text: string): string {
   return slug || 'figure';
 }
 
-/** The figure as the JSON object Jupyter's Plotly renderer takes (`data`, `layout`, `config`). */
+/** The width notebook figures are fitted to: JupyterLab's output area in a 1280 px window. */
+export const NOTEBOOK_FIGURE_WIDTH = 860;
+
+/**
+ * The figure as the JSON object Jupyter's Plotly renderer takes (`data`, `layout`, `config`), its
+ * text fitted to {@link NOTEBOOK_FIGURE_WIDTH} (long titles wrap instead of being cut).
+ */
 export function plotlyBundle(figure: Figure): Figure {
   return {
     data: figure.data,
-    layout: figure.layout,
+    layout: fitLayoutToWidth(figure.layout, NOTEBOOK_FIGURE_WIDTH, legendEntries(figure.data)),
     config: { responsive: true, displaylogo: false, ...figure.config },
   };
 }

@@ -125,6 +125,8 @@ export function imageGrid(
         showline: false,
         ticks: '',
         scaleanchor: 'y',
+        // Explicit ranges: the grid's aspect ratio is known, so a chart can size itself to its width.
+        range: [-0.5, gridW - 0.5],
       }),
       yaxis: themedAxis(undefined, {
         showticklabels: false,
@@ -132,7 +134,7 @@ export function imageGrid(
         zeroline: false,
         showline: false,
         ticks: '',
-        autorange: 'reversed',
+        range: [gridH - 0.5, -0.5],
       }),
       annotations,
     }),

@@ -10,6 +10,7 @@
 export * from './bars';
 export * from './curves';
 export * from './display';
+export * from './fit-width';
 export * from './heatmaps';
 export * from './histograms';
 export * from './html';

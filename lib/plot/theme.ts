@@ -150,7 +150,10 @@ export function themedAxis(title?: string, overrides: PlotAxis = {}): PlotAxis {
     automargin: true,
   };
   if (title !== undefined) axis.title = { text: title };
-  return { ...axis, ...overrides };
+  // Log axes: one labelled tick per decade. Plotly's default labels the digits between decades too
+  // when the range is short, which shows as stray "8 9" before 0.1 and 1.
+  const log = overrides.type === 'log' && overrides.tickvals === undefined && overrides.dtick === undefined;
+  return { ...axis, ...(log ? { dtick: 1 } : {}), ...overrides };
 }
 
 /**

@@ -145,6 +145,8 @@ export interface PlotAxis {
   tickformat?: string;
   tickvals?: PlotValues;
   ticktext?: string[];
+  /** Distance between ticks; on a log axis `1` is one tick per decade. */
+  dtick?: number | string;
   showticklabels?: boolean;
   /** Tick marks: `''` (none), `outside`, `inside`. */
   ticks?: '' | 'outside' | 'inside';
@@ -167,6 +169,8 @@ export interface PlotAnnotation {
   xanchor?: 'left' | 'center' | 'right' | 'auto';
   yanchor?: 'top' | 'middle' | 'bottom' | 'auto';
   align?: 'left' | 'center' | 'right';
+  /** Draw it. Default true. */
+  visible?: boolean;
 }
 
 /** A shape drawn on the figure (rectangles for the axis diagrams, reference lines). */
@@ -187,7 +191,18 @@ export interface PlotShape {
 
 /** The layout: titles, axes, legend, colours, size, annotations and shapes. */
 export interface PlotLayout {
-  title?: { text: string; font?: PlotFont; x?: number; xanchor?: 'left' | 'center' | 'right' };
+  title?: {
+    text: string;
+    font?: PlotFont;
+    x?: number;
+    xanchor?: 'left' | 'center' | 'right';
+    /** Vertical position; with `yref: 'container'`, 1 is the chart's top edge. */
+    y?: number;
+    yref?: 'container' | 'paper';
+    yanchor?: 'top' | 'middle' | 'bottom' | 'auto';
+    /** Space between the title and its anchor, px. */
+    pad?: { t?: number; b?: number; l?: number; r?: number };
+  };
   xaxis?: PlotAxis;
   yaxis?: PlotAxis;
   /** Further x axes of subplots: `xaxis2`, `xaxis3`... */

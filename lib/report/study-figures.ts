@@ -11,6 +11,7 @@ import {
   normKindLabel,
   PLOT_NORM_KINDS,
   THEME_CONFIG,
+  THEME_FONT_COLOR,
   themedAxis,
   themedLayout,
   withAlpha,
@@ -51,7 +52,8 @@ function ciErrorBars(
     array: cis.map((c) => (c ? finite(c.hi - c.mean) : null)),
     arrayminus: cis.map((c) => (c ? finite(c.mean - c.lo) : null)),
     visible: true,
-    ...(color ? { color } : {}),
+    // The series' colour, else mid grey (Plotly's default #444 vanishes on a dark page).
+    color: color ?? THEME_FONT_COLOR,
   };
 }
 
@@ -91,7 +93,15 @@ export function metricBarsFigure(
 ): Figure {
   const runs = trainRecords(records, options.experiment ?? 'headline');
   const groups = summarizeGroups(runs);
-  const archs = [...new Set(groups.map((g) => g.point.arch))];
+  const allArchs = [...new Set(groups.map((g) => g.point.arch))];
+  // An architecture without a single value (e.g. no run reached the target) gets no empty slot;
+  // the title says which ones are left out and why.
+  const archs = allArchs.filter((a) =>
+    groups.some((g) => g.point.arch === a && Number.isFinite(g.metrics[metric].mean)),
+  );
+  const missing = allArchs.filter((a) => !archs.includes(a));
+  const why =
+    metric === 'stepsToTarget' || metric === 'secondsToTarget' ? 'no run reached the target' : 'no data';
   const norms = [...new Set(groups.map((g) => g.point.norm))].sort(byNormOrder);
   const data: PlotTrace[] = norms.map((norm) => {
     const cis = archs.map(
@@ -109,11 +119,15 @@ export function metricBarsFigure(
   });
   return {
     data,
-    layout: themedLayout(options.title ?? `${STUDY_METRIC_LABELS[metric]} (mean, 95% CI)`, {
-      barmode: 'group',
-      xaxis: themedAxis('architecture'),
-      yaxis: themedAxis(STUDY_METRIC_LABELS[metric]),
-    }),
+    layout: themedLayout(
+      (options.title ?? `${STUDY_METRIC_LABELS[metric]} (mean, 95% CI)`) +
+        (missing.length ? `<br><sup>not shown: ${missing.join(', ')} (${why})</sup>` : ''),
+      {
+        barmode: 'group',
+        xaxis: themedAxis('architecture'),
+        yaxis: themedAxis(STUDY_METRIC_LABELS[metric]),
+      },
+    ),
     config: { ...THEME_CONFIG },
   };
 }
