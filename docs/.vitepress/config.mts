@@ -3,13 +3,15 @@
  * `npm run docs:build` (scripts/docs/build.ts); this config only reads their sidebars when present.
  *
  * Environment: DOCS_BASE sets the base path (default `/`; for GitHub Pages project sites `/repo/`);
- * DOCS_OUT_DIR the output folder (default docs/.vitepress/dist).
+ * DOCS_OUT_DIR the output folder (default docs/.vitepress/dist); NORMLAB_REPO_URL the repository
+ * the navigation and Quick start link to (see repo-url.ts for the default).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { rewriteNotebookLinks } from './notebook-links';
+import { repositoryUrl } from './repo-url';
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +45,7 @@ const guide: DefaultTheme.SidebarItem[] = [
 ];
 
 const base = normalizeBase(process.env.DOCS_BASE);
+const repo = repositoryUrl();
 const notebookItems = readSidebar('notebooks/sidebar.json');
 const apiItems = readSidebar('api/typedoc-sidebar.json');
 
@@ -63,6 +66,19 @@ export default defineConfig({
     math: true,
     config(md) {
       md.use(rewriteNotebookLinks);
+      // A line break inside a paragraph becomes a space, not a newline: Vue's template compiler
+      // drops whitespace that holds a newline between two elements, which glued
+      // "**features:**⏎**layer norm**" into "features:layer norm".
+      md.renderer.rules.softbreak = () => ' ';
+      // The placeholder NORMLAB_REPO_URL in pages (the clone command of Quick start) is the repository.
+      md.core.ruler.push('normlab-repo-url', (state) => {
+        for (const token of state.tokens) {
+          if (token.type === 'fence' || token.type === 'code_block')
+            token.content = token.content.replaceAll('NORMLAB_REPO_URL', repo);
+          for (const child of token.children ?? [])
+            child.content = child.content.replaceAll('NORMLAB_REPO_URL', repo);
+        }
+      });
     },
   },
   themeConfig: {
@@ -78,6 +94,7 @@ export default defineConfig({
       '/notebooks/': [{ text: 'Notebooks', link: '/notebooks/', items: notebookItems }],
       '/api/': [{ text: 'API reference', link: '/api/', items: apiItems }],
     },
+    socialLinks: [{ icon: 'github', link: repo, ariaLabel: 'the repository' }],
     search: { provider: 'local' },
     outline: { level: [2, 3] },
     footer: { message: 'normlab: normalization on TensorFlow.js. MIT licence.' },
