@@ -6,8 +6,13 @@
  * failed request and no HTTP error; internal links and their anchors resolve; every notebook page
  * draws each of its charts with data; the playground reacts to its controls; the API reference has
  * one page per entry point (lib/norm/index.ts, lib/index.ts) listing exactly its exports; charts
- * stay readable in dark mode. Screenshots of the key pages go to artifacts/screenshots/
- * (git-ignored).
+ * stay readable in dark mode; every content page reads at 1280 px and at 390 px (a phone), light
+ * and dark (test/site/layout-probe.ts: no clipped equations, no overflowing tables, no overlapping
+ * or cut chart titles, readable verdict badges); the site's chrome (repository link, API tables,
+ * playground on a phone). Screenshots of the key pages go to artifacts/screenshots/ (git-ignored).
+ *
+ * Chromium runs with visible (classic) scrollbars, so that "scrolls with a visible scrollbar" can
+ * be measured; Playwright's default hides them.
  *
  * The site is built by scripts/docs/build.ts (notebooks: `reuse` their executed copies, executing
  * only missing ones; set NORMLAB_DOCS_NOTEBOOKS=fresh to re-execute stale ones) unless a build
@@ -19,7 +24,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { repositoryUrl } from '../../docs/.vitepress/repo-url';
 import { ENTRY_POINTS, publicExports } from './exports';
+import { type LayoutReport, layoutProbe } from './layout-probe';
 import { ensureSite, ROOT, TEST_BASE, TEST_DIST } from './site-build';
 import { type StaticSite, serveStatic } from './static-server';
 
@@ -125,6 +132,7 @@ before(async () => {
   site = await serveStatic(TEST_DIST, TEST_BASE);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    ignoreDefaultArgs: ['--hide-scrollbars'],
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -450,5 +458,111 @@ describe('the built site', () => {
       assert.ok(existsSync(file));
     }
     await page.close();
+  });
+
+  test('every content page reads at 1280 px and 390 px, light and dark', async () => {
+    const notebookPages = readdirSync(join(ROOT, 'docs', 'notebooks'))
+      .filter((f) => f.endsWith('.md') && f !== 'index.md')
+      .map((f) => `notebooks/${f.replace(/\.md$/, '.html')}`);
+    const apiPages = ENTRY_POINTS.map((e) => e.page);
+    const pages = [
+      '',
+      ...['installation', 'algorithm', 'choosing', 'reproducing', 'cluster'].map((g) => `guide/${g}.html`),
+      'playground.html',
+      ...notebookPages,
+      ...(apiPages.length ? apiPages : ['api/']),
+    ];
+    const problems: string[] = [];
+    // Colour changes no layout: pages without charts, tables of text or badges are checked in
+    // light mode only, the others in both modes.
+    const colourful = new Set<string>();
+    let checked = 0;
+    for (const mode of ['light', 'dark'] as const) {
+      for (const [width, height] of [
+        [1280, 900],
+        [390, 844],
+      ]) {
+        const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: mode });
+        const page = await ctx.newPage();
+        for (const path of pages) {
+          if (mode === 'dark' && !colourful.has(path)) continue;
+          const loadProblems: string[] = [];
+          await visit(page, path, loadProblems, !path.startsWith('api/'));
+          // Charts refit their text when they first see their width.
+          await page.waitForTimeout(300);
+          const report = (await page.evaluate(layoutProbe(width >= 960))) as LayoutReport;
+          checked += 1;
+          const { charts, badges } = report.counted;
+          if (charts + badges > 0 || (await page.locator('.normlab-table, .scorecard').count()) > 0)
+            colourful.add(path);
+          for (const p of [...loadProblems, ...report.problems])
+            problems.push(`${path || '(home)'} at ${width} px, ${mode}: ${p}`);
+          const name = (path || 'home')
+            .replace(/\.html$/, '')
+            .replace(/[/]/g, '-')
+            .replace(/-$/, '');
+          await page.screenshot({
+            path: join(SHOTS, `layout-${name}-${width}-${mode}.png`),
+            fullPage: width < 960,
+          });
+        }
+        await ctx.close();
+      }
+    }
+    console.log(`${checked} page views checked (${pages.length} pages, ${colourful.size} also in dark mode)`);
+    assert.deepEqual(problems, [], 'every page reads at both widths in both modes');
+  });
+
+  test('site chrome: repository link, API tables, the choosing guide, the playground on a phone', async () => {
+    const repo = repositoryUrl();
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    await visit(page, '', problems);
+    const clone = (await page.locator('.vp-doc div[class*="language-"] code').first().textContent()) ?? '';
+    assert.ok(clone.includes(`git clone ${repo} normlab`), `Quick start clones the repository: ${clone}`);
+    assert.ok(!clone.includes('<this repository>'));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const navLinks = await page
+      .locator('.VPNavBar a[href]')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    assert.ok(
+      navLinks.includes(repo) || navLinks.includes(`${repo}/`),
+      `the navigation links the repository ${repo}: ${navLinks.join(', ')}`,
+    );
+
+    await visit(page, 'guide/choosing.html', problems);
+    const prose = (await page.locator('.vp-doc').textContent()) ?? '';
+    assert.match(prose, /features: layer norm/, 'a line break between two bold phrases stays a space');
+    assert.doesNotMatch(prose, /\S\*\*|:\w+ norm\./);
+
+    await visit(page, ENTRY_POINTS[0].page, problems);
+    const headers = await page.locator('.vp-doc th').allTextContents();
+    assert.ok(headers.includes('Description'), 'API tables have a description column');
+    assert.ok(
+      !headers.includes('Default value'),
+      'no "Default value" column (it said "undefined" for every property)',
+    );
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await visit(page, 'playground.html', problems);
+    await page.waitForSelector('.playground[data-status="ready"]', { timeout: 60_000 });
+    const strips = await page.locator('.tensor-strip').count();
+    const bars = await page.locator('.tensor-strip [data-testid="colour-bar"]').count();
+    assert.ok(strips > 0 && bars === strips, `every map strip has a colour bar (${bars} of ${strips})`);
+    await page.evaluate(() => window.scrollTo(0, 1500));
+    await page.waitForTimeout(200);
+    const covered = await page.locator('.pg-controls').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const visible = Math.max(0, Math.min(r.bottom, window.innerHeight) - Math.max(r.top, 0));
+      return visible / window.innerHeight;
+    });
+    assert.ok(
+      covered <= 0.25,
+      `after scrolling, the playground's controls cover ${(covered * 100).toFixed(0)}% of a phone screen (≤ 25%)`,
+    );
+    await page.screenshot({ path: join(SHOTS, 'playground-phone.png') });
+    assert.deepEqual(problems, []);
+    await ctx.close();
   });
 });
