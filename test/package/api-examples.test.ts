@@ -9,13 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import ts from 'typescript';
 import { PACKAGE_ENTRIES } from '../../scripts/package/entry-points';
 
 const ROOT = join(__dirname, '..', '..');
+// node_modules/.cache does not exist in a fresh clone.
+mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const work = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'normlab-examples-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
