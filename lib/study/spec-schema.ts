@@ -35,8 +35,6 @@ export type StudyDatasetName = (typeof STUDY_DATASETS)[number];
 
 /** Experiment kinds: `train` trains each grid point; `overhead` times steps, alternating norms. */
 export const EXPERIMENT_KINDS = ['train', 'overhead'] as const;
-/** An experiment kind. */
-export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
 
 /**
  * The claims, by number: the article's eight claims about batch norm, and claim 9, its explanation
