@@ -13,6 +13,8 @@ export * from './html-report';
 export * from './live-study';
 export * from './mechanism-figures';
 export * from './mechanism-tables';
+export * from './metric-figures';
+export * from './scorecard-table-figure';
 export * from './study-figures';
 export * from './study-source';
 export * from './study-tables';

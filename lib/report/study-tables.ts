@@ -16,7 +16,7 @@ import type { StudySpec } from '../study/spec';
 import type { MeanCI } from '../study/stats';
 import { TUNING_EXPERIMENT } from '../study/tuning';
 import type { RunRecord } from '../study/types';
-import { STUDY_METRIC_LABELS } from './study-figures';
+import { STUDY_METRIC_LABELS } from './metric-figures';
 
 /** Columns and rows, ready for `htmlTable(columns, rows)` or `showTable(columns, rows)`. */
 export interface TableRows {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { metricBarsFigure } from '../../lib/report/study-figures';
+import { metricBarsFigure } from '../../lib/report/metric-figures';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
 import type { RunRecord } from '../../lib/study/types';

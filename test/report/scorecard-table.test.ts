@@ -7,7 +7,7 @@ import {
   SCORECARD_TABLE_COLUMNS,
   scorecardTableFigure,
   VERDICT_COLORS,
-} from '../../lib/report/study-figures';
+} from '../../lib/report/scorecard-table-figure';
 import { profileSpec } from '../../lib/study/profiles';
 import { runStudy } from '../../lib/study/runner';
 import { type ClaimResult, scorecard } from '../../lib/study/scorecard';
