@@ -36,7 +36,6 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
-import { seededRandom } from '../lib/data/random';
 import type { ImageSplit } from '../lib/data/types';
 import { buildModel } from '../lib/models/build';
 import { ARCHITECTURES, type Architecture } from '../lib/models/types';
@@ -44,6 +43,7 @@ import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
 import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
+import { randomSplit } from './random-split';
 import { runReferenceScript } from './reference-python';
 
 interface Options {
@@ -95,16 +95,6 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-/** Random images and labels, like Fashion-MNIST's shapes. */
-function randomSplit(count: number): ImageSplit {
-  const rand = seededRandom(1);
-  const images = new Float32Array(count * 784);
-  for (let i = 0; i < images.length; i++) images[i] = rand();
-  const labels = Int32Array.from({ length: count }, () => Math.floor(rand() * 10));
-  return { images, labels, count, height: 28, width: 28, channels: 1, numClasses: 10 };
-}
-
-/** Per-step ms of our trainer: `train()` over warmup + steps steps (warm-up steps dropped). */
 /** Wall ms of each timed step and CPU ms (all threads of this process) per timed step. */
 interface Timing {
   ms: number[];

@@ -45,12 +45,12 @@
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
-import { seededRandom } from '../lib/data/random';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
+import { randomSplit } from './random-split';
 import { runReferenceScript } from './reference-python';
 import { buildTwin, TWIN_MODELS, type TwinModel } from './twin-models';
 
@@ -99,15 +99,6 @@ function parseArgs(argv: string[]): Options {
   };
   if (o.samples % o.batch !== 0) throw new Error(`--samples must be a multiple of --batch (${o.batch})`);
   return o;
-}
-
-/** Random 28×28×1 images in [0, 1) and random labels. */
-function randomSplit(count: number): ImageSplit {
-  const rand = seededRandom(1);
-  const images = new Float32Array(count * 784);
-  for (let i = 0; i < images.length; i++) images[i] = rand();
-  const labels = Int32Array.from({ length: count }, () => Math.floor(rand() * 10));
-  return { images, labels, count, height: 28, width: 28, channels: 1, numClasses: 10 };
 }
 
 /** Samples/s of each timed pass, by the wall clock and by this process' CPU time (all threads). */
