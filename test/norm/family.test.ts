@@ -21,23 +21,12 @@ import {
   WeightStandardizedConv2D,
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
+import { rng } from '../helpers/random';
 
 useNativeBackend();
 
 const STEP = 1e-2;
 const TOLERANCE = 2e-3;
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normals(next: () => number, n: number, scale = 1, shift = 0): number[] {
   const out: number[] = [];

@@ -1,0 +1,15 @@
+/**
+ * A small deterministic generator (mulberry32, unmixed seed) for the finite-difference tests'
+ * inputs and directions. Kept apart from lib/data's `seededRandom`, which mixes its seed first, so
+ * that these tests keep the inputs their tolerances were checked on.
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
