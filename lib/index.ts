@@ -230,6 +230,7 @@ export {
   describeStudySource,
   type EffectScale,
   type EquivalenceTest,
+  type ExperimentFilter,
   expandSpec,
   formatCI,
   formatReferenceValues,

@@ -14,7 +14,7 @@ import { trainingExecutor } from '../lib/study/execute';
 import { mergeResults } from '../lib/study/merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
 import { repairResults } from '../lib/study/repair';
-import { resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
+import { checkExperimentFilter, resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
 import { scorecard } from '../lib/study/scorecard';
 import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
 import { loadSpecFile } from '../lib/study/spec-file';
@@ -35,6 +35,8 @@ interface CliOptions {
   details?: boolean;
   wait?: boolean;
   repair?: boolean;
+  onlyExperiments?: string[];
+  skipExperiments?: string[];
 }
 
 /** Lines that failed the store's checks, one per line of output (at most 10). */
@@ -149,6 +151,14 @@ async function main(argv: string[]): Promise<void> {
     .option('-o, --out <dir>', 'output directory (default: results/<profile or spec name>)')
     .option('--shard <i/n>', 'run only shard i of n (0-based), writing results.shard-i-of-n.jsonl')
     .option('--merge <files...>', 'merge shard results files (same spec) into <out>/results.jsonl and report')
+    .option(
+      '--only-experiments <names...>',
+      'run only these experiments of the spec (tuning names the tuning stage); the rest stays for a later invocation',
+    )
+    .option(
+      '--skip-experiments <names...>',
+      'run every experiment but these (e.g. overhead, to time it alone later)',
+    )
     .option('--report-only', 'do not train: summarize <out>/results.jsonl and write the report')
     .option('--data-dir <dir>', 'directory of the Fashion-MNIST .gz files (default: the loader search order)')
     .option('--no-download', 'never download the dataset')
@@ -223,6 +233,9 @@ async function main(argv: string[]): Promise<void> {
   const maxRuns = o.maxRuns === undefined ? undefined : Number(o.maxRuns);
   if (maxRuns !== undefined && !(Number.isInteger(maxRuns) && maxRuns >= 0))
     throw new Error(`--max-runs must be an integer >= 0, got '${o.maxRuns}'`);
+  const experiments =
+    o.onlyExperiments || o.skipExperiments ? { only: o.onlyExperiments, skip: o.skipExperiments } : undefined;
+  if (experiments) checkExperimentFilter(spec, experiments);
   checkOutDir(outDir);
   const info = await initBackend();
   const plan = expandSpec(spec);
@@ -231,6 +244,8 @@ async function main(argv: string[]): Promise<void> {
       `the rest at fixed or tuned rates; spec ${plan.specHash}) on ${describeBackend(info)}`,
   );
   if (shard) console.log(`shard ${shard.index}/${shard.count}`);
+  if (experiments?.only) console.log(`only the experiments ${experiments.only.join(', ')}`);
+  if (experiments?.skip) console.log(`every experiment but ${experiments.skip.join(', ')}`);
   for (const s of plan.skipped)
     console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
   const display = progressDisplay();
@@ -248,6 +263,7 @@ async function main(argv: string[]): Promise<void> {
       spec,
       outDir,
       shard,
+      experiments,
       maxRuns,
       executor: trainingExecutor({
         dataDir: o.dataDir,

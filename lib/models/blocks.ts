@@ -59,6 +59,10 @@ export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
     epsilon: ctx.epsilon,
     groups: ctx.groups,
     momentum: ctx.bnMomentum,
+    // Batch renorm's own statistics (its r and d corrections) follow the same momentum as the
+    // moving statistics: with the layer's default 0.99 they still weigh their initial values 40%
+    // after the 92 steps of the study's shortest runs, and the corrections are then wrong.
+    renormMomentum: ctx.bnMomentum,
     convention: 'keras' as const,
     // Only noisy batch norm reads it: a different noise sequence per layer, fixed by the model seed.
     noiseSeed: deriveSeed(ctx.seed, 7919 + ctx.normCount),

@@ -34,8 +34,8 @@ function positiveInt(name: string, value: number): number {
  *
  * @param spec architecture, norm kind, init scale (default 1), seed (default 0), input shape
  *   (default `[28, 28, 1]`), classes (10), width/depth (per {@link ARCH_DEFAULTS}), groups (4),
- *   batch norm momentum (0.9, Keras meaning = PyTorch 0.1), ε (1e-5), weight-standardized
- *   convolutions (false).
+ *   batch norm momentum (0.9, Keras meaning = PyTorch 0.1; batch renorm uses it for its
+ *   renormalization statistics too), ε (1e-5), weight-standardized convolutions (false).
  * @throws on an unknown architecture or norm kind, a bad size, `instance` with `mlp`, or
  *   `groups` not dividing a channel count; the message names the option and the allowed values.
  * @example

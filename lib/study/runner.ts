@@ -14,6 +14,7 @@ import type { RunConfig } from './run-config';
 import { estimatedCost, shardRuns } from './shard';
 import type { StudySpec } from './spec-schema';
 import { type LockHolder, loadResults, lockResults, openResults, type QuarantineReport } from './store';
+import { TUNING_EXPERIMENT } from './tuning';
 import type { CompactHistory, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
 
 /** What executing one run yields. */
@@ -76,6 +77,13 @@ export interface RunStudyOptions {
   outDir: string;
   /** Run only this shard (`index` 0-based, `count` shards). Default: all runs. */
   shard?: { index: number; count: number };
+  /**
+   * Run only the runs of some experiments (`only`) or all but some (`skip`), by experiment name
+   * (`tuning` names the tuning stage). A run shared by several experiments is selected when any
+   * of its experiments is. Used to time the `overhead` experiment alone on an idle machine while
+   * the rest runs in concurrent shards. Default: every experiment.
+   */
+  experiments?: ExperimentFilter;
   /** Executes the runs. Required: pass `trainingExecutor()` from lib/study/execute.ts for real training. */
   executor: RunExecutor;
   /** Called after each finished run and during runs (throttled by the executor's step reports). */
@@ -129,6 +137,57 @@ export interface RunStudyResult {
   staleLock?: LockHolder;
 }
 
+/** Which experiments a study invocation runs: {@link RunStudyOptions.experiments}. */
+export interface ExperimentFilter {
+  /** Only these experiments. */
+  only?: readonly string[];
+  /** Every experiment but these. */
+  skip?: readonly string[];
+}
+
+/**
+ * Check an experiment filter against a spec: every name must be one of its experiments or
+ * `tuning`.
+ *
+ * @throws naming the option, the unknown names and the allowed ones.
+ * @example
+ * ```ts
+ * checkExperimentFilter(profileSpec('full'), { skip: ['overhead'] });
+ * ```
+ */
+export function checkExperimentFilter(spec: StudySpec, filter: ExperimentFilter): void {
+  const allowed = [TUNING_EXPERIMENT, ...spec.experiments.map((e) => e.name)];
+  for (const [option, names] of [
+    ['--only-experiments', filter.only],
+    ['--skip-experiments', filter.skip],
+  ] as const) {
+    const unknown = (names ?? []).filter((n) => !allowed.includes(n));
+    if (unknown.length > 0)
+      throw new Error(
+        `${option}: unknown experiment(s) ${unknown.map((n) => `'${n}'`).join(', ')} of spec '${spec.name}'; ` +
+          `allowed: ${allowed.join(', ')}`,
+      );
+  }
+}
+
+/**
+ * Whether a run belongs to the experiments a filter selects.
+ *
+ * @example
+ * ```ts
+ * selectedByFilter({ experiments: ['overhead'] }, { skip: ['overhead'] }); // false
+ * ```
+ */
+export function selectedByFilter(
+  run: { experiments: readonly string[] },
+  filter?: ExperimentFilter,
+): boolean {
+  if (!filter) return true;
+  if (filter.only && !run.experiments.some((e) => filter.only?.includes(e))) return false;
+  if (filter.skip && run.experiments.every((e) => filter.skip?.includes(e))) return false;
+  return true;
+}
+
 /** File name of the results of a shard (or of the whole study). */
 export function resultsFileName(shard?: { index: number; count: number }): string {
   return shard ? `results.shard-${shard.index}-of-${shard.count}.jsonl` : 'results.jsonl';
@@ -169,8 +228,15 @@ async function runOpened(
   const { started, resultsPath, writer } = opened;
   const planNow = (): StudyPlan =>
     expandSpec(options.spec, [...writer.runs, ...siblingRecords(options.outDir, resultsPath, options.shard)]);
-  const mine = <T extends { shardKey: number }>(xs: readonly T[]): T[] =>
-    options.shard ? shardRuns(xs, options.shard) : [...xs];
+  if (options.experiments) checkExperimentFilter(options.spec, options.experiments);
+  const mine = <
+    T extends { shardKey: number } & ({ experiments: readonly string[] } | { experiment: string }),
+  >(
+    xs: readonly T[],
+  ): T[] =>
+    (options.shard ? shardRuns(xs, options.shard) : [...xs]).filter((r) =>
+      selectedByFilter('experiments' in r ? r : { experiments: [r.experiment] }, options.experiments),
+    );
   let plan = planNow();
   const resumed = mine(plan.runs).filter((r) => writer.finished.has(r.id)).length;
   const shardText = options.shard ? `${options.shard.index}/${options.shard.count}` : undefined;
@@ -182,7 +248,7 @@ async function runOpened(
   // Stage by stage: run what the plan knows, then re-plan (finished tuning runs fix the tuned
   // rates of waiting evaluation runs), until a pass adds nothing.
   for (;;) {
-    selected = options.shard ? shardRuns(plan.runs, options.shard) : plan.runs;
+    selected = mine(plan.runs);
     const todo = selected.filter((r) => !writer.finished.has(r.id));
     const total = selected.length + mine(plan.pending).length;
     let done = selected.length - todo.length;

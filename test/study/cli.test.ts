@@ -197,7 +197,9 @@ test('--help lists every option', () => {
     '--max-runs',
     '--wait',
     '--repair',
+    '--only-experiments',
+    '--skip-experiments',
   ])
     assert.ok(r.stdout.includes(opt), opt);
-  assert.match(r.stdout, /choices: "smoke", "quick", "full"/);
+  assert.match(r.stdout, /choices: "smoke",\s+"quick",\s+"full"/);
 });

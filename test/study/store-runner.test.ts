@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { mergeResults } from '../../lib/study/merge';
 import { profileSpec } from '../../lib/study/profiles';
 import { validateResultsRecord } from '../../lib/study/results-schema';
-import { runStudy, type StudyProgress } from '../../lib/study/runner';
+import { checkExperimentFilter, runStudy, type StudyProgress } from '../../lib/study/runner';
 import { expandSpec, validateSpec } from '../../lib/study/spec';
 import { loadResults, openResults } from '../../lib/study/store';
 import { fakeExecutor } from './fake-executor';
@@ -164,6 +164,48 @@ test('shards 0/2 and 1/2 merged give the same runs as an unsharded study', async
   );
   // Merging again (output included) is idempotent.
   assert.equal(mergeResults([s0.resultsPath, s1.resultsPath, merged.outPath], merged.outPath).runs, b.length);
+});
+
+test('overhead alone, then two shards skipping it, merged: the whole plan, each run once', async () => {
+  const dir = tmp();
+  const calls: string[] = [];
+  const alone = await runStudy({
+    spec,
+    outDir: dir,
+    experiments: { only: ['overhead'] },
+    executor: fakeExecutor(calls),
+  });
+  assert.ok(alone.executed > 0);
+  assert.ok(
+    loadResults(alone.resultsPath).runs.every((r) => r.experiments.includes('overhead')),
+    'only the overhead runs',
+  );
+  const shards = [];
+  for (const index of [0, 1])
+    shards.push(
+      await runStudy({
+        spec,
+        outDir: dir,
+        shard: { index, count: 2 },
+        experiments: { skip: ['overhead'] },
+        executor: fakeExecutor(calls),
+      }),
+    );
+  for (const s of shards) {
+    assert.equal(s.pending, 0);
+    assert.ok(loadResults(s.resultsPath).runs.every((r) => !r.experiments.includes('overhead')));
+  }
+  const merged = mergeResults(
+    shards.map((s) => s.resultsPath),
+    alone.resultsPath,
+  );
+  assert.equal(merged.missing, 0, 'the overhead runs already in results.jsonl are kept');
+  assert.equal(merged.duplicates, 0);
+  assert.equal(new Set(calls).size, calls.length, 'no run trained twice');
+  assert.throws(
+    () => checkExperimentFilter(spec, { skip: ['overheads'] }),
+    /--skip-experiments: unknown experiment\(s\) 'overheads' of spec 'smoke'; allowed: tuning, headline/,
+  );
 });
 
 test('merge refuses files of different specs, listing each', async () => {
