@@ -1,0 +1,77 @@
+/**
+ * The facts of a results file for its PROVENANCE.md, read from the run records themselves:
+ * commits and whether the trees were clean, spec, runs against the plan, backend and versions,
+ * machine, when it ran, wall time (per invocation: shards that ran side by side overlap), load
+ * averages and thread settings. Prints a Markdown table.
+ *
+ *   node --import tsx scripts/study-provenance.ts results/full/results.jsonl
+ */
+import { expandSpec } from '../lib/study/spec';
+import { loadResults } from '../lib/study/store';
+import type { RunRecord } from '../lib/study/types';
+
+const fmtDuration = (seconds: number): string => {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min ${s} s`;
+};
+const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+const span = (runs: readonly RunRecord[]): [number, number] => [
+  Math.min(...runs.map((r) => Date.parse(r.startedAt))),
+  Math.max(...runs.map((r) => Date.parse(r.finishedAt))),
+];
+
+function main(path: string): void {
+  const { header, runs } = loadResults(path);
+  const plan = expandSpec(header.spec, runs);
+  const planned = plan.runs.length + plan.pending.length;
+  const commits = [
+    ...new Set(runs.map((r) => `${r.env.commit ?? 'unknown'}${r.env.dirty ? ' (dirty)' : ''}`)),
+  ];
+  const [first, last] = span(runs);
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const set = Object.entries(r.env.threads ?? {}).filter(([, v]) => v !== 'default');
+    const threads = set.length ? set.map(([k, v]) => `${k}=${v}`).join(' ') : 'default thread settings';
+    const key = `${r.shard ? `shard ${r.shard}` : 'unsharded'}, ${threads}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const loads = runs.flatMap((r) => (r.env.loadAverageStart ? [r.env.loadAverageStart[0]] : []));
+  const sorted = [...loads].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const e = runs[0].env;
+  const rows: [string, string][] = [
+    ['commit', commits.map((c) => `\`${c}\``).join(', ')],
+    [
+      'spec',
+      `'${header.specName}', hash \`${header.specHash}\` (the header line holds the whole validated spec)`,
+    ],
+    ['runs', `${runs.length} of ${planned}`],
+    [
+      'backend',
+      `\`${e.backend}\` (TensorFlow ${e.tensorflowVersion ?? '?'} C library), tfjs ${e.tfjsVersion}, Node.js ${e.nodeVersion}`,
+    ],
+    ['machine', `${e.cpuCount} × ${e.cpu}, ${e.platform}`],
+    ['started', utc(first)],
+    ['finished', utc(last)],
+    ['wall time, first start to last finish', fmtDuration((last - first) / 1000)],
+    ['sum of the runs’ own wall times', fmtDuration(runs.reduce((s, r) => s + r.wallSeconds, 0))],
+    ...[...groups].map(([key, rs]): [string, string] => {
+      const [a, b] = span(rs);
+      return [key, `${rs.length} runs, ${utc(a)} to ${utc(b)} (${fmtDuration((b - a) / 1000)})`];
+    }),
+    ...(sorted.length === 0
+      ? []
+      : [
+          [
+            'load average (1 min) at run start',
+            `median ${q(0.5).toFixed(2)}, 5th–95th percentile ${q(0.05).toFixed(2)}–${q(0.95).toFixed(2)}, max ${sorted[sorted.length - 1].toFixed(2)}`,
+          ] as [string, string],
+        ]),
+  ];
+  console.log('| what | value |\n| --- | --- |');
+  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+}
+
+main(process.argv[2] ?? 'results/full/results.jsonl');
