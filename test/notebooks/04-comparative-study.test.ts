@@ -29,7 +29,7 @@ test('04-comparative-study: runs clean and shows its study figures with data', (
   if (existsSync(join(__dirname, '..', '..', 'results', 'full', 'PROVENANCE.md')))
     assert.match(
       rich,
-      /### Provenance of results\/full\/results\.jsonl\n\n\| what \| value \|/,
+      /### Provenance of results\/full\/results\.jsonl\n[\s\S]*?\n\| what \| value \|\n\| --- \| --- \|\n\| commit \|/,
       'PROVENANCE.md as Markdown',
     );
   assert.equal(plotlyTables(run.executed), 0, 'tables of text are HTML tables, not Plotly tables');
