@@ -50,6 +50,33 @@ function ciErrorBars(
   };
 }
 
+type MeanInterval = { mean: number; lo: number; hi: number };
+
+/**
+ * Grouped bars: one trace per kind over the x categories, each bar a mean with its 95% CI error
+ * bar (a missing value leaves a gap); `format` is the hover's d3 number format and `unit` follows it.
+ */
+function kindBars(
+  norms: readonly string[],
+  xs: readonly string[],
+  valueOf: (norm: string, x: string) => MeanInterval | undefined,
+  format: string,
+  unit = '',
+): PlotTrace[] {
+  return norms.map((norm) => {
+    const cis = xs.map((x) => valueOf(norm, x));
+    return {
+      type: 'bar',
+      name: normKindLabel(norm),
+      x: [...xs],
+      y: cis.map((c) => (c ? finite(c.mean) : null)),
+      marker: { color: normKindColor(norm) },
+      error_y: ciErrorBars(cis),
+      hovertemplate: `%{x} ${norm}: %{y:${format}}${unit}<extra></extra>`,
+    };
+  });
+}
+
 /** Labels and axis titles of the metrics a bar figure can show. */
 export const STUDY_METRIC_LABELS: Readonly<Record<AggregatedMetric, string>> = {
   stepsToTarget: 'steps to target accuracy',
@@ -96,20 +123,12 @@ export function metricBarsFigure(
   const why =
     metric === 'stepsToTarget' || metric === 'secondsToTarget' ? 'no run reached the target' : 'no data';
   const norms = [...new Set(groups.map((g) => g.point.norm))].sort(byNormOrder);
-  const data: PlotTrace[] = norms.map((norm) => {
-    const cis = archs.map(
-      (a) => groups.find((g) => g.point.arch === a && g.point.norm === norm)?.metrics[metric],
-    );
-    return {
-      type: 'bar',
-      name: normKindLabel(norm),
-      x: archs,
-      y: cis.map((c) => (c ? finite(c.mean) : null)),
-      marker: { color: normKindColor(norm) },
-      error_y: ciErrorBars(cis),
-      hovertemplate: `%{x} ${norm}: %{y:.4g}<extra></extra>`,
-    };
-  });
+  const data = kindBars(
+    norms,
+    archs,
+    (norm, a) => groups.find((g) => g.point.arch === a && g.point.norm === norm)?.metrics[metric],
+    '.4g',
+  );
   return {
     data,
     layout: themedLayout(
@@ -317,20 +336,13 @@ export function overheadFigure(records: readonly RunRecord[], options: { title?:
   const summaries = summarizeOverhead(records);
   const archs = [...new Set(summaries.map((s) => `${s.arch} @ ${s.batchSize}`))];
   const norms = [...new Set(summaries.map((s) => s.norm))].filter((n) => n !== 'none').sort(byNormOrder);
-  const data: PlotTrace[] = norms.map((norm) => {
-    const cis = archs.map(
-      (a) => summaries.find((s) => `${s.arch} @ ${s.batchSize}` === a && s.norm === norm)?.ratio,
-    );
-    return {
-      type: 'bar',
-      name: normKindLabel(norm),
-      x: archs,
-      y: cis.map((c) => (c ? finite(c.mean) : null)),
-      marker: { color: normKindColor(norm) },
-      error_y: ciErrorBars(cis),
-      hovertemplate: `%{x} ${norm}: %{y:.3f}× none<extra></extra>`,
-    };
-  });
+  const data = kindBars(
+    norms,
+    archs,
+    (norm, a) => summaries.find((s) => `${s.arch} @ ${s.batchSize}` === a && s.norm === norm)?.ratio,
+    '.3f',
+    '× none',
+  );
   return {
     data,
     layout: themedLayout(
