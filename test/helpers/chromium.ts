@@ -1,18 +1,24 @@
 /**
  * Test helper: Debian's Chromium (never a downloaded browser) driven by playwright-core, launched
- * the way the site's browser test launches it.
+ * with the same arguments for every browser test.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
 
 /** The browser binary: `$NORMLAB_CHROMIUM` or Debian's `/usr/bin/chromium`. */
 export const CHROMIUM = process.env.NORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Launch headless Chromium; fails with setup's instructions when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launch headless Chromium; fails with setup's instructions when it is not installed. `options`
+ * adds playwright launch options (the site test keeps scrollbars: `ignoreDefaultArgs`).
+ */
+export async function launchChromium(
+  options: Omit<LaunchOptions, 'executablePath' | 'args'> = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (npm run setup -- --browser)`);
   return chromium.launch({
+    ...options,
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',

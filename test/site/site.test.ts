@@ -23,14 +23,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { repositoryUrl } from '../../docs/.vitepress/repo-url';
+import { launchChromium } from '../helpers/chromium';
 import { ENTRY_POINTS, publicExports } from './exports';
 import { type LayoutReport, layoutProbe } from './layout-probe';
 import { ensureSite, ROOT, TEST_BASE, TEST_DIST } from './site-build';
 import { type StaticSite, serveStatic } from './static-server';
 
-const CHROMIUM = process.env.NORMLAB_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'artifacts', 'screenshots');
 
 interface PageReport {
@@ -123,25 +123,11 @@ function relativePath(pathname: string): string {
 }
 
 before(async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `no Chromium at ${CHROMIUM}: install Debian's chromium (npm run setup -- --browser)`,
-  );
+  // The browser first: a missing Chromium fails before the site is built.
+  browser = await launchChromium({ ignoreDefaultArgs: ['--hide-scrollbars'] });
   const { reused } = ensureSite();
   console.log(`site: ${reused ? 'reused a fresh build' : 'built'} in ${TEST_DIST}`);
   site = await serveStatic(TEST_DIST, TEST_BASE);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    ignoreDefaultArgs: ['--hide-scrollbars'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   mkdirSync(SHOTS, { recursive: true });
 });
