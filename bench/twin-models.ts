@@ -5,12 +5,13 @@
  * - `cnn`: conv 32 → conv 64 (3×3, same padding, ReLU, 2×2 max-pool) → dense 128 → dense 10;
  * - `-bn`: batch norm after every hidden conv/dense layer (which then has no bias).
  *
- * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'` and the zoo's
- * `ReLU` layer) and `builtin` (tfjs-layers' own `batchNormalization` and `reLU`).
+ * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'`, the zoo's
+ * `ReLU` and `MaxPooling2D` layers) and `builtin` (tfjs-layers' own `batchNormalization`, `reLU` and `maxPooling2d`).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { MaxPooling2D } from '../lib/models/max-pooling';
 import { ReLU } from '../lib/models/relu';
 import { normLayer } from '../lib/norm/factory';
 
@@ -45,7 +46,8 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256)
     for (const [i, filters] of [32, 64].entries()) {
       const conv = { filters, kernelSize: 3, padding: 'same' as const, useBias: !bn };
       hidden(tf.layers.conv2d(i === 0 ? { ...conv, inputShape: [28, 28, 1] } : conv));
-      layers.push(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+      const pool = { poolSize: 2, strides: 2 };
+      layers.push(flavour === 'normlab' ? new MaxPooling2D(pool) : tf.layers.maxPooling2d(pool));
     }
     layers.push(tf.layers.flatten());
     hidden(tf.layers.dense({ units: 128, useBias: !bn }));

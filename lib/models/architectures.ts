@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type BlockContext, convNorm, denseNormRelu, logits, relu, type Sym } from './blocks';
+import { MaxPooling2D } from './max-pooling';
 
 /** Sizes of an architecture. */
 export interface ArchSizes {
@@ -44,7 +45,7 @@ export function vgg(ctx: BlockContext, input: Sym, sizes: ArchSizes): Sym {
   let x = input;
   for (const channels of vggChannels(sizes.width, sizes.depth)) {
     x = relu(convNorm(ctx, x, channels));
-    x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as Sym;
+    x = new MaxPooling2D({ poolSize: 2, strides: 2 }).apply(x) as Sym;
   }
   x = tf.layers.flatten().apply(x) as Sym;
   return logits(ctx, x, sizes.numClasses);

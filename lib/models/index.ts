@@ -10,5 +10,6 @@ export * from './architectures';
 export * from './blocks';
 export * from './build';
 export * from './init';
+export * from './max-pooling';
 export * from './relu';
 export * from './types';

@@ -56,6 +56,8 @@ export interface TensorflowOps {
   float32Type(name: string): OpAttr;
   /** A shape attribute. */
   shape(name: string, dims: readonly number[]): OpAttr;
+  /** An integer or integer-list attribute (strides, kernel sizes). */
+  ints(name: string, values: number | readonly number[]): OpAttr;
 }
 
 /** `NORMLAB_NATIVE_KERNELS=0` in the environment (Node only) starts with native kernels off. */
@@ -124,6 +126,7 @@ export function tensorflowOps(): TensorflowOps | null {
     string: (name, value) => ({ name, type: b.TF_ATTR_STRING, value }),
     float32Type: (name) => ({ name, type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }),
     shape: (name, dims) => ({ name, type: b.TF_ATTR_SHAPE, value: [...dims] }),
+    ints: (name, values) => ({ name, type: b.TF_ATTR_INT, value: typeof values === 'number' ? values : [...values] }),
   };
   cached = { backend, ops };
   return ops;

@@ -139,3 +139,23 @@ export function checkRank(
     );
   }
 }
+
+/**
+ * A size option (kernel, window, strides) as a pair of integers ≥ 1: one number `n` means `[n, n]`.
+ *
+ * @param value the option as given (`undefined` takes `fallback`).
+ * @param fallback the default, one number.
+ * @param name the option's name, for the error.
+ */
+export function checkPair(
+  value: number | [number, number] | undefined,
+  fallback: number,
+  name: string,
+): [number, number] {
+  const v = value ?? fallback;
+  const p: number[] = Array.isArray(v) ? v : [v, v];
+  if (p.length !== 2 || !p.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(`${name} must be an integer >= 1 or a pair of them; got ${JSON.stringify(value)}`);
+  }
+  return [p[0], p[1]];
+}

@@ -16,7 +16,7 @@ import {
   singleShape,
 } from './layer-options';
 import { standardize } from './standardize';
-import { checkBoolean, checkEpsilon, checkRank } from './validate';
+import { checkBoolean, checkEpsilon, checkPair, checkRank } from './validate';
 
 /** Options of {@link WeightStandardizedConv2D} (plus tfjs' own layer options). */
 export interface WeightStandardizedConv2DArgs extends BaseLayerArgs {
@@ -36,20 +36,6 @@ export interface WeightStandardizedConv2DArgs extends BaseLayerArgs {
   kernelInitializer?: InitializerSpec;
   /** Initializer of the bias. Default `'zeros'`. */
   biasInitializer?: InitializerSpec;
-}
-
-/** A size option as a pair of integers ≥ 1. */
-function pair(
-  value: number | [number, number] | undefined,
-  fallback: number,
-  name: string,
-): [number, number] {
-  const v = value ?? fallback;
-  const p: number[] = Array.isArray(v) ? v : [v, v];
-  if (p.length !== 2 || !p.every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new Error(`${name} must be an integer >= 1 or a pair of them; got ${JSON.stringify(value)}`);
-  }
-  return [p[0], p[1]];
 }
 
 /**
@@ -131,8 +117,8 @@ export class WeightStandardizedConv2D extends tf.layers.Layer {
     }
     this.filters = args.filters;
     if (args.kernelSize === undefined) throw new Error('kernelSize is required (an integer >= 1 or a pair)');
-    this.kernelSize = pair(args.kernelSize, 1, 'kernelSize');
-    this.strides = pair(args.strides, 1, 'strides');
+    this.kernelSize = checkPair(args.kernelSize, 1, 'kernelSize');
+    this.strides = checkPair(args.strides, 1, 'strides');
     const padding = args.padding ?? 'valid';
     if (padding !== 'valid' && padding !== 'same') {
       throw new Error(`padding must be 'valid' or 'same'; got ${JSON.stringify(args.padding)}`);
