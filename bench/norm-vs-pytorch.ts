@@ -63,11 +63,11 @@ function timeLayer(kind: NormKind, x: tf.Tensor, dy: tf.Tensor, reps: number, na
   for (let i = 0; i < reps + 2; i++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    // tfjs-node runs every op eagerly and synchronously: the gradients are computed when
+    // `gradients` returns. (No read-back: copying the [64, 28, 28, 32] gradient into JavaScript
+    // would add a memory copy PyTorch's side does not make.)
     tf.tidy(() => {
-      const { grads } = tf
-        .engine()
-        .gradients(() => layer.apply(x, { training: true }) as tf.Tensor, [x, ...params], dy);
-      grads[0].dataSync(); // tfjs-node runs ops synchronously; this only makes sure the work is done
+      tf.engine().gradients(() => layer.apply(x, { training: true }) as tf.Tensor, [x, ...params], dy);
     });
     const cpu = process.cpuUsage(cpu0);
     if (i >= 2) {

@@ -27,13 +27,18 @@ interface Executing {
 async function main(): Promise<void> {
   console.log(describeBackend(await initBackend()));
   const name = option('model', 'cnn-bn') as TwinModel;
-  if (!TWIN_MODELS.includes(name)) throw new Error(`--model must be one of ${TWIN_MODELS.join(', ')}, got ${name}`);
+  if (!TWIN_MODELS.includes(name))
+    throw new Error(`--model must be one of ${TWIN_MODELS.join(', ')}, got ${name}`);
   const steps = Number(option('steps', '30'));
   const rand = seededRandom(1);
   const split: ImageSplit = {
     images: Float32Array.from({ length: 64 * 784 }, () => rand()),
     labels: Int32Array.from({ length: 64 }, () => Math.floor(rand() * 10)),
-    count: 64, height: 28, width: 28, channels: 1, numClasses: 10,
+    count: 64,
+    height: 28,
+    width: 28,
+    channels: 1,
+    numClasses: 10,
   };
   const model = buildTwin(name, 'normlab');
   const buffer = new BatchBuffer(split, 64);
@@ -69,9 +74,13 @@ async function main(): Promise<void> {
   backend.executeMultipleOutputs = multiple;
   const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const inOps = rows.reduce((s, [, e]) => s + e.ms, 0) / steps;
-  console.log(`${name}: ${wall.toFixed(2)} ms/step, ${inOps.toFixed(2)} ms in ops, ${(wall - inOps).toFixed(2)} ms outside`);
+  console.log(
+    `${name}: ${wall.toFixed(2)} ms/step, ${inOps.toFixed(2)} ms in ops, ${(wall - inOps).toFixed(2)} ms outside`,
+  );
   for (const [op, e] of rows)
-    console.log(`${op.padEnd(32)}${(e.ms / steps).toFixed(3).padStart(10)} ms${(e.n / steps).toFixed(0).padStart(6)} calls`);
+    console.log(
+      `${op.padEnd(32)}${(e.ms / steps).toFixed(3).padStart(10)} ms${(e.n / steps).toFixed(0).padStart(6)} calls`,
+    );
   disposeOptimizer(optimizer);
   model.dispose();
 }

@@ -11,8 +11,8 @@
  *
  * Contenders:
  * - `fit`: tfjs-layers' own `batchNormalization` and `reLU`, trained by `model.fit`;
- * - `normlab`: `normLayer('batch', { convention: 'pytorch' })`, the zoo's `ReLU`, `train()`, with
- *   the native TensorFlow kernels (lib/native) on;
+ * - `normlab`: `normLayer('batch', { convention: 'pytorch' })`, the zoo's `ReLU` and
+ *   `MaxPooling2D`, `train()`, with the native TensorFlow kernels (lib/native) on;
  * - `portable` (with `--portable`): the same with `setNativeKernels(false)` (the pre-native code);
  * - `torch`: PyTorch 2.13 eager, 2 threads, channels_last CNN, in the reference venv (`.venv-ref` in
  *   the project root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`).
@@ -38,9 +38,13 @@
  * backward: about 18 Reshape ops per step), the accuracy (5 ops) and the per-op cost itself, which
  * only graph execution of the whole step would remove (tfjs-node has none).
  *
- * Also tried: TensorFlow's MaxPoolWithArgmax / MaxPoolGradWithArgmax for the CNN's pooling
- * (MaxPoolGrad is the largest kernel of the CNN step): not faster on this CPU, and its int64 argmax
- * makes tfjs-node print a warning on every call; tfjs' max pooling stays.
+ * The CNN step (bench/op-profile.ts): TensorFlow's `MaxPoolGrad` was its largest kernel, about a
+ * quarter of the step, because its CPU kernel searches every window again. The zoo's
+ * `MaxPooling2D` (lib/models/max-pooling.ts) runs oneDNN's pooling instead, which records where
+ * each maximum was: its gradient is a scatter, 3.3 → 0.2 ms on [64, 28, 28, 32], and the CNN step
+ * went from 19.4 to 14.0 ms. Tried before that and dropped: TensorFlow's MaxPoolWithArgmax /
+ * MaxPoolGradWithArgmax (its forward pass costs what the backward saves, and its int64 argmax makes
+ * tfjs-node print a warning on every call).
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';

@@ -126,7 +126,11 @@ export function tensorflowOps(): TensorflowOps | null {
     string: (name, value) => ({ name, type: b.TF_ATTR_STRING, value }),
     float32Type: (name) => ({ name, type: b.TF_ATTR_TYPE, value: b.TF_FLOAT }),
     shape: (name, dims) => ({ name, type: b.TF_ATTR_SHAPE, value: [...dims] }),
-    ints: (name, values) => ({ name, type: b.TF_ATTR_INT, value: typeof values === 'number' ? values : [...values] }),
+    ints: (name, values) => ({
+      name,
+      type: b.TF_ATTR_INT,
+      value: typeof values === 'number' ? values : [...values],
+    }),
   };
   cached = { backend, ops };
   return ops;

@@ -59,12 +59,12 @@ type MeanInterval = { mean: number; lo: number; hi: number };
 function kindBars(
   norms: readonly string[],
   xs: readonly string[],
-  valueOf: (norm: string, x: string) => MeanInterval | undefined,
+  cellOf: (norm: string, x: string) => MeanInterval | undefined,
   format: string,
   unit = '',
 ): PlotTrace[] {
   return norms.map((norm) => {
-    const cis = xs.map((x) => valueOf(norm, x));
+    const cis = xs.map((x) => cellOf(norm, x));
     return {
       type: 'bar',
       name: normKindLabel(norm),

@@ -218,10 +218,10 @@ export const QUICK_PROFILE: StudySpecInput = {
  * - tuning stage: every architecture × kind over 0.003–1 in half decades, tuning seeds 100 and
  *   101, on a 5,000-image, 3-epoch proxy budget (a limitation: `paper` tunes at the full budget);
  * - `headline-mlp` (claims 1, 2, 3, 6): MLP × none/batch/layer/group × 10 seeds, 10 epochs,
- *   target 0.88, validation 3 times per epoch;
- * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 5 validations per epoch;
+ *   target 0.88, 5 validations per epoch;
+ * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 8 validations per epoch;
  * - `headline-resnet`: ResNet × all five kinds × 5 seeds on 25,000 images, 10 epochs (at 8 the
- *   no-norm pilot still gained 0.82 points over its last two), target 0.88, 5 validations per epoch;
+ *   no-norm pilot still gained 0.82 points over its last two), target 0.88, 6 validations per epoch;
  * - `init` (claim 4): init scales 0.1–10 × MLP (10 seeds), VGG (5 seeds) × none/batch, proxy budget;
  * - `lr` (claim 5): the tuning grid × MLP and VGG × none/batch × seeds 100–104 (shares the tuning
  *   runs of seeds 100 and 101), proxy budget;
@@ -264,7 +264,7 @@ export const FULL_PROFILE: StudySpecInput = {
       norms: ['none', 'batch', 'layer', 'group'],
       seeds: 10,
       epochs: 10,
-      evalsPerEpoch: 4,
+      evalsPerEpoch: 5,
     },
     {
       name: 'headline-vgg',
@@ -274,7 +274,7 @@ export const FULL_PROFILE: StudySpecInput = {
       seeds: 5,
       epochs: 8,
       targetAccuracy: 0.9,
-      evalsPerEpoch: 5,
+      evalsPerEpoch: 8,
     },
     {
       name: 'headline-resnet',
@@ -284,7 +284,7 @@ export const FULL_PROFILE: StudySpecInput = {
       seeds: 5,
       trainSize: 25000,
       epochs: 10,
-      evalsPerEpoch: 5,
+      evalsPerEpoch: 6,
     },
     {
       name: 'init-mlp',

@@ -1,6 +1,6 @@
 /**
  * A whole training run agrees between the native kernels (fused batch norm, softmax cross-entropy,
- * ReluGrad, ResourceApplyMomentum) and the portable path: the same per-step losses and the same
+ * ReluGrad, ResourceApplyMomentum, oneDNN's max pooling) and the portable path: the same per-step losses and the same
  * weights, running statistics included, for MLP and VGG models with and without batch norm;
  * nothing is left behind.
  *
