@@ -6,11 +6,13 @@
  * - `-bn`: batch norm after every hidden conv/dense layer (which then has no bias).
  *
  * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'`, the zoo's
- * `ReLU` and `MaxPooling2D` layers) and `builtin` (tfjs-layers' own `batchNormalization`, `reLU` and `maxPooling2d`).
+ * `Conv2D`, `Dense`, `ReLU` and `MaxPooling2D` layers) and `builtin` (tfjs-layers' own `conv2d`, `dense`, `batchNormalization`, `reLU` and `maxPooling2d`).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { Conv2D } from '../lib/models/conv2d';
+import { Dense } from '../lib/models/dense';
 import { MaxPooling2D } from '../lib/models/max-pooling';
 import { ReLU } from '../lib/models/relu';
 import { normLayer } from '../lib/norm/factory';
@@ -33,6 +35,8 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256)
   const norm = (): tf.layers.Layer =>
     flavour === 'normlab' ? normLayer('batch', { convention: 'pytorch' }) : tf.layers.batchNormalization();
   const relu = (): tf.layers.Layer => (flavour === 'normlab' ? new ReLU() : tf.layers.reLU());
+  const dense = (args: { units: number; useBias?: boolean }): tf.layers.Layer =>
+    flavour === 'normlab' ? new Dense(args) : tf.layers.dense(args);
   const layers: tf.layers.Layer[] = [];
   const hidden = (layer: tf.layers.Layer): void => {
     layers.push(layer);
@@ -41,17 +45,18 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256)
   };
   if (name.startsWith('mlp')) {
     layers.push(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-    for (const units of [mlpWidth, mlpWidth]) hidden(tf.layers.dense({ units, useBias: !bn }));
+    for (const units of [mlpWidth, mlpWidth]) hidden(dense({ units, useBias: !bn }));
   } else {
     for (const [i, filters] of [32, 64].entries()) {
-      const conv = { filters, kernelSize: 3, padding: 'same' as const, useBias: !bn };
-      hidden(tf.layers.conv2d(i === 0 ? { ...conv, inputShape: [28, 28, 1] } : conv));
+      const options = { filters, kernelSize: 3, padding: 'same' as const, useBias: !bn };
+      const conv = i === 0 ? { ...options, inputShape: [28, 28, 1] } : options;
+      hidden(flavour === 'normlab' ? new Conv2D(conv) : tf.layers.conv2d(conv));
       const pool = { poolSize: 2, strides: 2 };
       layers.push(flavour === 'normlab' ? new MaxPooling2D(pool) : tf.layers.maxPooling2d(pool));
     }
     layers.push(tf.layers.flatten());
-    hidden(tf.layers.dense({ units: 128, useBias: !bn }));
+    hidden(dense({ units: 128, useBias: !bn }));
   }
-  layers.push(tf.layers.dense({ units: 10 }));
+  layers.push(dense({ units: 10 }));
   return tf.sequential({ layers });
 }

@@ -4,11 +4,13 @@
  *
  * @module
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
+import { Conv2D } from './conv2d';
+import { Dense } from './dense';
 import type { InitializerSource } from './init';
 import { ReLU } from './relu';
 
@@ -88,17 +90,17 @@ export function convNorm(ctx: BlockContext, x: Sym, filters: number, kernelSize 
     useBias: useBias(ctx.norm),
     kernelInitializer: ctx.init.he(),
   };
-  const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : tf.layers.conv2d(options);
+  const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : new Conv2D(options);
   return applyNorm(ctx, conv.apply(x) as Sym, filters);
 }
 
 /** dense (no bias when normalized) → norm → ReLU. */
 export function denseNormRelu(ctx: BlockContext, x: Sym, units: number): Sym {
-  const dense = tf.layers.dense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
+  const dense = new Dense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
   return relu(applyNorm(ctx, dense.apply(x) as Sym, units));
 }
 
 /** The logits layer: dense with bias, Glorot × initScale. */
 export function logits(ctx: BlockContext, x: Sym, numClasses: number): Sym {
-  return tf.layers.dense({ units: numClasses, kernelInitializer: ctx.init.glorot() }).apply(x) as Sym;
+  return new Dense({ units: numClasses, kernelInitializer: ctx.init.glorot() }).apply(x) as Sym;
 }

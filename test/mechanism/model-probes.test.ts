@@ -13,6 +13,7 @@ import { quantiles } from '../../lib/mechanism/quantiles';
 import { summarizeProbes } from '../../lib/mechanism/summary';
 import { probeBatch, trainWithProbes } from '../../lib/mechanism/train-with-probes';
 import { buildModel } from '../../lib/models/build';
+import { Dense } from '../../lib/models/dense';
 import type { NormKind } from '../../lib/norm/kinds';
 import { NoisyBatchNormalization } from '../../lib/norm/noisy-batch-normalization';
 import { train } from '../../lib/train/trainer';
@@ -145,7 +146,7 @@ describe('mechanism probes on zoo models', () => {
   it("tracks the quantiles of the unit's input to its ReLU", () => {
     // MLP without normalization: the first ReLU's input is flatten(x)·W + b.
     const m = model('none', 'mlp');
-    const dense = m.layers.find((l) => l.getClassName() === 'Dense')!;
+    const dense = m.layers.find((l) => l instanceof Dense)!;
     const xs = tf.tensor4d(data.train.images.subarray(0, 20 * 64), [20, 8, 8, 1]);
     const want = tf.tidy(() => {
       const [kernel, bias] = dense.getWeights();

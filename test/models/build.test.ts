@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, countTrainableParams, describeModel } from '../../lib/models/build';
+import { Conv2D } from '../../lib/models/conv2d';
 import { ARCHITECTURES } from '../../lib/models/types';
 import { NORM_KINDS } from '../../lib/norm/kinds';
 import { useNativeBackend } from '../helpers/backend';
@@ -36,7 +37,7 @@ test('every architecture × norm kind builds and maps images to 10 logits', () =
 test('no bias in a conv/dense layer followed by a normalization, a bias without one', () => {
   const biases = (norm: 'none' | 'batch') =>
     buildModel({ arch: 'vgg', norm })
-      .layers.filter((l) => l.getClassName() === 'Conv2D')
+      .layers.filter((l) => l instanceof Conv2D)
       .map((l) => (l.getConfig() as { useBias: boolean }).useBias);
   assert.deepEqual(biases('batch'), [false, false, false]);
   assert.deepEqual(biases('none'), [true, true, true]);
@@ -63,7 +64,7 @@ test('the ResNet has residual additions and a projection shortcut', () => {
   const classes = model.layers.map((l) => l.getClassName());
   assert.equal(classes.filter((c) => c === 'Add').length, 3);
   const kernels = model.layers
-    .filter((l) => l.getClassName() === 'Conv2D')
+    .filter((l) => l instanceof Conv2D)
     .map((l) => (l.getConfig() as { kernelSize: number[] }).kernelSize[0]);
   assert.equal(kernels.filter((k) => k === 1).length, 2);
   model.dispose();
