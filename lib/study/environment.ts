@@ -23,6 +23,12 @@ function git(args: string[], cwd: string): string | undefined {
   }
 }
 
+/**
+ * What counts towards `dirty`: the whole tree but `results/`, where studies write their own output
+ * (a study writing into a committed results folder would otherwise mark its own runs dirty).
+ */
+export const SOURCE_PATHSPEC = ['.', ':(exclude)results'] as const;
+
 let cached: RunEnvironment | undefined;
 
 /** The 1-, 5- and 15-minute load averages, rounded to 0.01. */
@@ -54,7 +60,9 @@ export function runEnvironment(projectDir: string = join(__dirname, '..', '..'))
   if (!cached) {
     const cpuList = cpus();
     const commit = git(['rev-parse', 'HEAD'], projectDir);
-    const status = commit ? git(['status', '--porcelain', '--untracked-files=no'], projectDir) : undefined;
+    const status = commit
+      ? git(['status', '--porcelain', '--untracked-files=no', '--', ...SOURCE_PATHSPEC], projectDir)
+      : undefined;
     cached = {
       backend,
       tfjsVersion: b.tfjsVersion,
