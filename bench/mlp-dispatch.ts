@@ -18,11 +18,11 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
-import { seededRandom } from '../lib/data/random';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { trainStep } from '../lib/train/trainer';
+import { randomSplit } from './random-split';
 import { buildTwin, type TwinModel } from './twin-models';
 
 function arg(name: string, fallback: number): number {
@@ -106,16 +106,7 @@ async function main(): Promise<void> {
   console.log(describeBackend(await initBackend()));
   const rounds = arg('rounds', 7);
   const steps = arg('steps', 10);
-  const rand = seededRandom(1);
-  const split: ImageSplit = {
-    images: Float32Array.from({ length: 64 * 784 }, () => rand()),
-    labels: Int32Array.from({ length: 64 }, () => Math.floor(rand() * 10)),
-    count: 64,
-    height: 28,
-    width: 28,
-    channels: 1,
-    numClasses: 10,
-  };
+  const split = randomSplit(64);
   const loadStart = loadavg()[0];
   const variants: Variant[] = [];
   for (const name of ['mlp', 'mlp-bn'] as const)

@@ -14,14 +14,17 @@
  * [--kinds batch,layer,...] [--shapes conv,dense]`. The reference venv is `.venv-ref` in the project
  * root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`.
  *
- * Findings (Nov 2026, 2 shared vCPUs, load average ~20, `--rounds 5`, CPU ms): TensorFlow's fused
- * batch norm (lib/native) takes normlab's batch norm on 64×28×28×32 from 7.7 to 4.2 ms, ahead of
- * PyTorch's 4.7 ms. Instance and RMS norm are ahead of PyTorch's too; PyTorch's layer and group
- * norm are 2–4× faster, and on dense 64×256 features PyTorch is 3–6× faster for every kind (per-op
- * dispatch dominates such small tensors). TensorFlow has no fused kernel for layer, instance or
- * group norm; running them through FusedBatchNormV3 would need the batch axis folded into the
- * channels (a transpose of the whole tensor each way), so they keep their closed-form portable
- * paths (lib/norm/core.ts).
+ * Findings (26 Nov 2026, 2 vCPUs, otherwise idle, load average 2.5, `--rounds 5`, wall ms):
+ * TensorFlow's fused batch norm (lib/native) takes normlab's batch norm on 64×28×28×32 from 4.5
+ * (portable) to 1.2 ms, ahead of PyTorch's 2.4 ms. Instance and RMS norm are a little ahead of
+ * PyTorch's too; PyTorch's layer and group norm are 3.5–6× faster, and on dense 64×256 features
+ * PyTorch is 2–3× faster for every kind but batch (per-op dispatch dominates such small tensors).
+ * TensorFlow has no fused kernel for layer, instance or group norm; running them through
+ * FusedBatchNormV3 would need the batch axis folded into the channels (a transpose of the whole
+ * tensor each way), so they keep their closed-form portable paths (lib/norm/standardize.ts,
+ * lib/norm/group-norm-op.ts). Until 26 Nov 2026 each repetition also read the input gradient back
+ * into JavaScript (about 2 ms on 64×28×28×32, a copy PyTorch's side does not make); earlier
+ * numbers include it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

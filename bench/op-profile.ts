@@ -8,10 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
-import { seededRandom } from '../lib/data/random';
-import type { ImageSplit } from '../lib/data/types';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { trainStep } from '../lib/train/trainer';
+import { randomSplit } from './random-split';
 import { buildTwin, TWIN_MODELS, type TwinModel } from './twin-models';
 
 function option(name: string, fallback: string): string {
@@ -30,16 +29,7 @@ async function main(): Promise<void> {
   if (!TWIN_MODELS.includes(name))
     throw new Error(`--model must be one of ${TWIN_MODELS.join(', ')}, got ${name}`);
   const steps = Number(option('steps', '30'));
-  const rand = seededRandom(1);
-  const split: ImageSplit = {
-    images: Float32Array.from({ length: 64 * 784 }, () => rand()),
-    labels: Int32Array.from({ length: 64 }, () => Math.floor(rand() * 10)),
-    count: 64,
-    height: 28,
-    width: 28,
-    channels: 1,
-    numClasses: 10,
-  };
+  const split = randomSplit(64);
   const model = buildTwin(name, 'normlab');
   const buffer = new BatchBuffer(split, 64);
   buffer.fill(split, null, 0);

@@ -33,10 +33,10 @@
  * run TensorFlow's fused batch norm (forward with the running-statistics update, and gradient: one
  * op each instead of about a dozen), its softmax cross-entropy (loss and gradient in one op),
  * ReluGrad and ResourceApplyMomentum (the update in place, one op per variable instead of four),
- * taking the MLP + BN step from 187 to 73 TensorFlow ops and the MLP from 101 to 63. What remains
- * is mostly tfjs-layers' dense layer (its fused matMul reshapes to 3-D and back, forward and
- * backward: about 18 Reshape ops per step), the accuracy (5 ops) and the per-op cost itself, which
- * only graph execution of the whole step would remove (tfjs-node has none).
+ * taking the MLP + BN step from 187 to 73 TensorFlow ops and the MLP from 101 to 63 (and, with the
+ * zoo's `Dense` layer below, to 56 and 48). What remains is mostly the matrix products' reshapes to
+ * 3-D and back, the accuracy (5 ops) and the per-op cost itself, which only graph execution of the
+ * whole step would remove (tfjs-node has none).
  *
  * The CNN step (bench/op-profile.ts): TensorFlow's `MaxPoolGrad` was its largest kernel, about a
  * quarter of the step, because its CPU kernel searches every window again. The zoo's
@@ -44,7 +44,12 @@
  * each maximum was: its gradient is a scatter, 3.3 → 0.2 ms on [64, 28, 28, 32], and the CNN step
  * went from 19.4 to 14.0 ms. Tried before that and dropped: TensorFlow's MaxPoolWithArgmax /
  * MaxPoolGradWithArgmax (its forward pass costs what the backward saves, and its int64 argmax makes
- * tfjs-node print a warning on every call).
+ * tfjs-node print a warning on every call). Next, tfjs-layers' conv2d and dense compute their
+ * input's gradient even for the first layer, where the input is the data (their fused ops have one
+ * custom gradient for every input): the zoo's `Conv2D` and `Dense` (lib/models) use tfjs' per-input
+ * gradients instead, 14.0 → 12.1 ms. Tried and dropped: TensorFlow's `BiasAdd` / `BiasAddGrad` for
+ * the biases (0.03–0.08 ms faster per layer than tfjs' broadcast add and sum, and the sum's order
+ * changes the last bits).
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
