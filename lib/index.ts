@@ -81,15 +81,23 @@ export {
   trainWithProbes,
   unitInputQuantiles,
 } from './mechanism/index';
-// Models.
+// Models, and the zoo's fast layers (per-input gradients, oneDNN max pooling, ReluGrad).
 export {
   ARCH_DEFAULTS,
   ARCHITECTURES,
   type Architecture,
   buildModel,
+  Conv2D,
+  type Conv2DArgs,
   countTrainableParams,
+  Dense,
+  type DenseArgs,
   describeModel,
+  MaxPooling2D,
+  type MaxPooling2DArgs,
   type ModelSpec,
+  ReLU,
+  type ReLUArgs,
 } from './models/index';
 // Native fast paths (tfjs-node's fused kernels): the switch.
 export { nativeKernelsActive, setNativeKernels } from './native/index';

@@ -34,8 +34,8 @@ export const reluFastGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad(
 );
 
 /**
- * ReLU as a layer, `y = max(x, 0)`, with the cheaper gradient of {@link reluFastGrad}. Registered
- * as `normlab>ReLU`, so models that use it save and load.
+ * ReLU as a layer, `y = max(x, 0)`, with the cheaper gradient of `reluFastGrad` (this module).
+ * Registered as `normlab>ReLU`, so models that use it save and load.
  *
  * @example
  * ```ts
