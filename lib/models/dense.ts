@@ -14,7 +14,7 @@ import {
   singleInput,
   singleShape,
 } from '../norm/layer-options';
-import { checkBoolean, checkRank } from '../norm/validate';
+import { checkBoolean } from '../norm/validate';
 
 /** Options of {@link Dense} (plus tfjs' own layer options). */
 export interface DenseArgs extends BaseLayerArgs {
@@ -82,7 +82,6 @@ export class Dense extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = singleShape(inputShape, 'Dense');
-    checkRank(shape, 2, 'Dense', 'batch, features');
     if (shape.length !== 2) {
       throw new Error(`Dense expects a rank-2 input (batch, features), flattened first; got [${shape}]`);
     }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type MaxPoolSpec, nativeMaxPool } from '../native/max-pool';
 import { type BaseLayerArgs, defaultLayerName, singleInput, singleShape } from '../norm/layer-options';
-import { checkPair, checkRank } from '../norm/validate';
+import { checkPadding, checkPair, checkRank, windowOutputSize } from '../norm/validate';
 
 /** Options of {@link MaxPooling2D} (plus tfjs' own layer options). */
 export interface MaxPooling2DArgs extends BaseLayerArgs {
@@ -56,11 +56,7 @@ export class MaxPooling2D extends tf.layers.Layer {
     super({ ...args, name: args.name ?? defaultLayerName('normlab_max_pooling2d') });
     this.poolSize = checkPair(args.poolSize, 2, 'poolSize');
     this.strides = args.strides === undefined ? this.poolSize : checkPair(args.strides, 1, 'strides');
-    const padding = args.padding ?? 'valid';
-    if (padding !== 'valid' && padding !== 'same') {
-      throw new Error(`padding must be 'valid' or 'same'; got ${JSON.stringify(args.padding)}`);
-    }
-    this.padding = padding;
+    this.padding = checkPadding(args.padding);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -70,12 +66,9 @@ export class MaxPooling2D extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [n, h, w, c] = singleShape(inputShape, 'MaxPooling2D');
-    const out = (size: number | null, i: 0 | 1): number | null => {
-      if (size == null) return null;
-      const s = this.strides[i];
-      return this.padding === 'same' ? Math.ceil(size / s) : Math.ceil((size - this.poolSize[i] + 1) / s);
-    };
-    return [n, out(h, 0), out(w, 1), c];
+    const size = (s: number | null, i: 0 | 1) =>
+      windowOutputSize(s, this.poolSize[i], this.strides[i], this.padding);
+    return [n, size(h, 0), size(w, 1), c];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -69,6 +69,7 @@ export {
   decayFromMomentum,
   type RunningVarianceKind,
 } from './conventions';
+export type { ConvolutionArgs } from './convolution-layer';
 // One layer by kind name.
 export { type NormLayerOptions, normLayer } from './factory';
 export type { FeatureAxes } from './feature-axes';

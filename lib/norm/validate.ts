@@ -159,3 +159,31 @@ export function checkPair(
   }
   return [p[0], p[1]];
 }
+
+/**
+ * A padding option: `'valid'` (the default) or `'same'`, TensorFlow's padding rules.
+ *
+ * @param value the option as given (`undefined` takes `'valid'`).
+ */
+export function checkPadding(value: string | undefined): 'valid' | 'same' {
+  const padding = value ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new Error(`padding must be 'valid' or 'same'; got ${JSON.stringify(value)}`);
+  }
+  return padding;
+}
+
+/**
+ * The output length along one axis of a sliding window (convolution or pooling) under
+ * TensorFlow's padding rules: `ceil(size / stride)` with `'same'`,
+ * `ceil((size − window + 1) / stride)` with `'valid'`; `null` for an unknown size.
+ */
+export function windowOutputSize(
+  size: number | null,
+  window: number,
+  stride: number,
+  padding: 'valid' | 'same',
+): number | null {
+  if (size == null) return null;
+  return padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - window + 1) / stride);
+}
