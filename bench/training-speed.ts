@@ -6,7 +6,8 @@
  * with batch norm after every hidden layer. Random 28×28×1 input, batch 64, SGD lr 0.01 momentum
  * 0.9, softmax cross-entropy. Per model and contender: 1 warm-up pass, then 3 timed passes of 4,096
  * samples; a round's samples/s is the median pass; the table gives the median over 3 rounds, run
- * interleaved (round r times every contender on every model before round r + 1 starts), so load
+ * interleaved (round r times every contender on every model before round r + 1 starts; odd rounds
+ * take the models in reverse order), so load
  * changes on the shared machine hit all contenders alike.
  *
  * Contenders:
@@ -182,12 +183,12 @@ async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options
   return rates;
 }
 
-/** PyTorch's passes for every model, in one process. */
-function timeTorch(o: Options): { version: string; rates: Map<TwinModel, Rates> } {
+/** PyTorch's passes for every model of `order`, in that order, in one process. */
+function timeTorch(o: Options, order: TwinModel[]): { version: string; rates: Map<TwinModel, Rates> } {
   const lines = runReferenceScript(
     'pytorch-training-speed.py',
     [
-      ...['--models', o.models.join(','), '--batch', String(o.batch)],
+      ...['--models', order.join(','), '--batch', String(o.batch)],
       ...['--samples', String(o.samples), '--passes', String(o.passes), '--threads', String(o.torchThreads)],
     ],
     o.torchThreads,
@@ -289,7 +290,10 @@ async function main(): Promise<void> {
   };
   let torchVersion = 'PyTorch skipped (--no-torch)';
   for (let r = 0; r < o.rounds; r++) {
-    for (const m of o.models) {
+    // Odd rounds run the models in reverse order, on both sides, so that no model always runs
+    // first (a process' first model can run on a colder machine).
+    const order = r % 2 === 0 ? o.models : [...o.models].reverse();
+    for (const m of order) {
       if (o.fit) add('fit', m, await timeFit(m, xs, ys, o));
       if (o.portable) add('portable', m, await timeNormlab(m, split, o, false));
       add('normlab', m, await timeNormlab(m, split, o, true));
@@ -297,7 +301,7 @@ async function main(): Promise<void> {
     }
     if (o.torch) {
       try {
-        const torch = timeTorch(o);
+        const torch = timeTorch(o, order);
         torchVersion = torch.version;
         for (const [m, rates] of torch.rates) add('torch', m, rates);
       } catch (error) {

@@ -5,7 +5,8 @@
  * - `cnn`: conv 32 → conv 64 (3×3, same padding, ReLU, 2×2 max-pool) → dense 128 → dense 10;
  * - `-bn`: batch norm after every hidden conv/dense layer (which then has no bias).
  *
- * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'`, the zoo's
+ * Two flavours: `normlab` (normlab's `BatchNormalization` with `convention: 'pytorch'` and its own
+ * `activation: 'relu'` (the ReLU fused into the batch-norm kernel), the zoo's
  * `Conv2D`, `Dense`, `ReLU` and `MaxPooling2D` layers) and `builtin` (tfjs-layers' own `conv2d`, `dense`, `batchNormalization`, `reLU` and `maxPooling2d`).
  *
  * @module
@@ -32,16 +33,18 @@ export type TwinFlavour = 'normlab' | 'builtin';
  */
 export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256): tf.LayersModel {
   const bn = name.endsWith('-bn');
-  const norm = (): tf.layers.Layer =>
-    flavour === 'normlab' ? normLayer('batch', { convention: 'pytorch' }) : tf.layers.batchNormalization();
   const relu = (): tf.layers.Layer => (flavour === 'normlab' ? new ReLU() : tf.layers.reLU());
   const dense = (args: { units: number; useBias?: boolean }): tf.layers.Layer =>
     flavour === 'normlab' ? new Dense(args) : tf.layers.dense(args);
   const layers: tf.layers.Layer[] = [];
   const hidden = (layer: tf.layers.Layer): void => {
     layers.push(layer);
-    if (bn) layers.push(norm());
-    layers.push(relu());
+    if (!bn) layers.push(relu());
+    // normlab's batch norm takes the ReLU as its own activation (fused into its kernel on
+    // tfjs-node); tfjs' built-in layer is followed by tfjs' ReLU layer.
+    else if (flavour === 'normlab')
+      layers.push(normLayer('batch', { convention: 'pytorch', activation: 'relu' }));
+    else layers.push(tf.layers.batchNormalization(), relu());
   };
   if (name.startsWith('mlp')) {
     layers.push(tf.layers.flatten({ inputShape: [28, 28, 1] }));

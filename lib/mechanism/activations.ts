@@ -2,12 +2,15 @@
  * Activation-distribution tracking (Ioffe & Szegedy 2015, Figure 1): quantiles of one unit's input
  * to its nonlinearity, per layer, as training goes on. In the zoo's models every hidden layer is
  * conv/dense → norm → ReLU, so the tracked value is what the ReLU receives: the normalized (and,
- * for noisy batch norm, noised) pre-activation, or the raw one without normalization.
+ * for noisy batch norm, noised) pre-activation, or the raw one without normalization. Batch norm
+ * carries its ReLU as its own `activation` (one fused kernel); there the tracked value is the
+ * layer's output before its activation (`BatchNormalization.preActivation`).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
 import { ReLU } from '../models/relu';
+import { BatchNormalization } from '../norm/batch-normalization';
 import { IOFFE_PERCENTILES, quantiles } from './quantiles';
 
 /** Quantiles of one unit's input in each tracked layer at one moment of training. */
@@ -20,12 +23,45 @@ export interface ActivationSnapshot {
 
 const probeModels = new WeakMap<tf.LayersModel, { model: tf.LayersModel; names: string[] }>();
 
+/** Whether `layer` is a batch norm that applies a ReLU itself. */
+function withOwnRelu(layer: tf.layers.Layer): layer is BatchNormalization {
+  return layer instanceof BatchNormalization && layer.activation === 'relu';
+}
+
 /**
- * The layers whose input is tracked: every ReLU layer of the model (normlab's {@link ReLU} or
- * tfjs' `ReLU`), by name, in model order.
+ * The layers whose ReLU input is tracked: every ReLU layer of the model (normlab's {@link ReLU} or
+ * tfjs' `ReLU`) and every batch norm with `activation: 'relu'`, by name, in model order.
  */
 export function nonlinearityLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((l) => l instanceof ReLU || l.getClassName() === 'ReLU');
+  return model.layers.filter((l) => l instanceof ReLU || l.getClassName() === 'ReLU' || withOwnRelu(l));
+}
+
+/**
+ * A probe-only layer (never saved) that gives a batch norm's output before its activation: the
+ * same layer object, so the same weights.
+ */
+class PreActivationView extends tf.layers.Layer {
+  constructor(private readonly norm: BatchNormalization) {
+    super({ name: `${norm.name}_pre_activation`, trainable: false });
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    return this.norm.preActivation(inputs, kwargs);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getClassName(): string {
+    return 'PreActivationView';
+  }
+}
+
+/** What the ReLU after (or inside) `layer` receives, as a symbolic tensor of `layer`'s model. */
+function reluInput(layer: tf.layers.Layer): tf.SymbolicTensor {
+  if (withOwnRelu(layer)) return new PreActivationView(layer).apply(layer.input) as tf.SymbolicTensor;
+  return layer.input as tf.SymbolicTensor;
 }
 
 /** A model sharing `model`'s layers whose outputs are the inputs of its ReLUs (built once). */
@@ -35,7 +71,7 @@ function preActivationModel(model: tf.LayersModel): { model: tf.LayersModel; nam
     const relus = nonlinearityLayers(model);
     if (relus.length === 0) throw new Error('the model has no ReLU layer whose input could be tracked');
     cached = {
-      model: tf.model({ inputs: model.inputs, outputs: relus.map((l) => l.input as tf.SymbolicTensor) }),
+      model: tf.model({ inputs: model.inputs, outputs: relus.map(reluInput) }),
       names: relus.map((l) => l.name),
     };
     probeModels.set(model, cached);

@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { type BlockContext, convNorm, denseNormRelu, logits, relu, type Sym } from './blocks';
+import { type BlockContext, convNorm, convNormRelu, denseNormRelu, logits, relu, type Sym } from './blocks';
 import { MaxPooling2D } from './max-pooling';
 
 /** Sizes of an architecture. */
@@ -44,7 +44,7 @@ export function vggChannels(width: number, depth: number): number[] {
 export function vgg(ctx: BlockContext, input: Sym, sizes: ArchSizes): Sym {
   let x = input;
   for (const channels of vggChannels(sizes.width, sizes.depth)) {
-    x = relu(convNorm(ctx, x, channels));
+    x = convNormRelu(ctx, x, channels);
     x = new MaxPooling2D({ poolSize: 2, strides: 2 }).apply(x) as Sym;
   }
   x = tf.layers.flatten().apply(x) as Sym;
@@ -53,7 +53,7 @@ export function vgg(ctx: BlockContext, input: Sym, sizes: ArchSizes): Sym {
 
 function basicBlock(ctx: BlockContext, x: Sym, channels: number, strides: number): Sym {
   const inChannels = x.shape[x.shape.length - 1] as number;
-  let y = relu(convNorm(ctx, x, channels, 3, strides));
+  let y = convNormRelu(ctx, x, channels, 3, strides);
   y = convNorm(ctx, y, channels, 3, 1);
   const shortcut = strides !== 1 || inChannels !== channels ? convNorm(ctx, x, channels, 1, strides) : x;
   return relu(tf.layers.add().apply([y, shortcut]) as Sym);
@@ -61,7 +61,7 @@ function basicBlock(ctx: BlockContext, x: Sym, channels: number, strides: number
 
 /** Small ResNet-style CNN with three stages of basic residual blocks. */
 export function resnet(ctx: BlockContext, input: Sym, sizes: ArchSizes): Sym {
-  let x = relu(convNorm(ctx, input, sizes.width));
+  let x = convNormRelu(ctx, input, sizes.width);
   [1, 2, 4].forEach((factor, stage) => {
     for (let b = 0; b < sizes.depth; b++) {
       x = basicBlock(ctx, x, sizes.width * factor, stage > 0 && b === 0 ? 2 : 1);

@@ -1,11 +1,14 @@
 /**
  * The building blocks the zoo's architectures share: a linear/conv layer followed by a
- * normalization and a ReLU, in the conventional order conv → norm → ReLU.
+ * normalization and a ReLU, in the conventional order conv → norm → ReLU. With batch norm the ReLU
+ * is the norm layer's own `activation` (one fused kernel on tfjs-node), with every other kind a
+ * separate layer.
  *
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
+import type { NormActivation } from '../norm/activation';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
@@ -47,8 +50,18 @@ export function useBias(norm: NormKind): boolean {
   return norm === 'none';
 }
 
-/** The normalization layer of a block (identity for `none` is skipped entirely). */
-export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
+/**
+ * The normalization layer of a block (identity for `none` is skipped entirely). With
+ * `activation: 'relu'` a ReLU follows: inside batch norm's layer (fused into its kernel on
+ * tfjs-node), a {@link relu} layer after any other kind.
+ */
+export function applyNorm(
+  ctx: BlockContext,
+  x: Sym,
+  channels: number,
+  activation: NormActivation = 'linear',
+): Sym {
+  if (activation === 'relu' && ctx.norm !== 'batch') return relu(applyNorm(ctx, x, channels));
   if (ctx.norm === 'none') return x;
   if (ctx.norm === 'group' && channels % ctx.groups !== 0) {
     throw new Error(
@@ -68,6 +81,7 @@ export function applyNorm(ctx: BlockContext, x: Sym, channels: number): Sym {
     convention: 'keras' as const,
     // Only noisy batch norm reads it: a different noise sequence per layer, fixed by the model seed.
     noiseSeed: deriveSeed(ctx.seed, 7919 + ctx.normCount),
+    activation,
   };
   return normLayer(ctx.norm, options).apply(x) as Sym;
 }
@@ -79,9 +93,16 @@ export function relu(x: Sym): Sym {
 
 /**
  * conv k×k (same padding, no bias when normalized; weight-standardized when
- * `ctx.weightStandardization`) → norm.
+ * `ctx.weightStandardization`) → norm, then a ReLU when `activation` is `'relu'`.
  */
-export function convNorm(ctx: BlockContext, x: Sym, filters: number, kernelSize = 3, strides = 1): Sym {
+export function convNorm(
+  ctx: BlockContext,
+  x: Sym,
+  filters: number,
+  kernelSize = 3,
+  strides = 1,
+  activation: NormActivation = 'linear',
+): Sym {
   const options = {
     filters,
     kernelSize,
@@ -91,13 +112,18 @@ export function convNorm(ctx: BlockContext, x: Sym, filters: number, kernelSize 
     kernelInitializer: ctx.init.he(),
   };
   const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : new Conv2D(options);
-  return applyNorm(ctx, conv.apply(x) as Sym, filters);
+  return applyNorm(ctx, conv.apply(x) as Sym, filters, activation);
+}
+
+/** conv k×k → norm → ReLU ({@link convNorm} with the ReLU). */
+export function convNormRelu(ctx: BlockContext, x: Sym, filters: number, kernelSize = 3, strides = 1): Sym {
+  return convNorm(ctx, x, filters, kernelSize, strides, 'relu');
 }
 
 /** dense (no bias when normalized) → norm → ReLU. */
 export function denseNormRelu(ctx: BlockContext, x: Sym, units: number): Sym {
   const dense = new Dense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
-  return relu(applyNorm(ctx, dense.apply(x) as Sym, units));
+  return applyNorm(ctx, dense.apply(x) as Sym, units, 'relu');
 }
 
 /** The logits layer: dense with bias, Glorot × initScale. */

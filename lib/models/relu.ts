@@ -7,34 +7,23 @@
  * `dy · sign(y)` with `y = relu(x) ≥ 0` instead: the same values (`sign(y)` is 1 where `x > 0`,
  * 0 elsewhere; NaN stays NaN), two element-wise passes. Pure `@tensorflow/tfjs`, any backend; on
  * tfjs-node the gradient is TensorFlow's one-op `ReluGrad` instead (lib/native/relu-grad.ts).
+ * The function, `reluFastGrad`, lives in lib/norm/activation.ts (batch norm's fused activation
+ * uses it too) and is re-exported here.
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeReluGrad } from '../native/relu-grad';
+import { reluFastGrad } from '../norm/activation';
+
+export { reluFastGrad };
 
 /** Options of {@link ReLU}: tfjs' base layer options. */
 export type ReLUArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
 let reluCount = 0;
 
-/** `relu(x)` whose gradient is `dy · sign(relu(x))`. */
-export const reluFastGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad(
-  (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const y = tf.relu(x);
-    save([y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        nativeReluGrad(dy, saved[0]) ?? tf.mul(dy, tf.sign(saved[0])),
-    };
-  },
-);
-
 /**
- * ReLU as a layer, `y = max(x, 0)`, with the cheaper gradient of `reluFastGrad` (this module).
+ * ReLU as a layer, `y = max(x, 0)`, with the cheaper gradient of `reluFastGrad`.
  * Registered as `normlab>ReLU`, so models that use it save and load.
  *
  * @example

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
+import { applyActivation, checkActivation, type NormActivation } from './activation';
 import { batchNormTraining } from './batch-norm-op';
 import { normalizeWithRunningStats, updateRunningStats } from './batch-norm-steps';
 import { reducedCount } from './broadcast';
@@ -41,6 +42,12 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
   movingMeanInitializer?: InitializerSpec;
   /** Initializer of the running variance (default `'ones'`). */
   movingVarianceInitializer?: InitializerSpec;
+  /**
+   * Activation applied to the output: `'linear'` (default, none) or `'relu'`, i.e.
+   * `relu(γ·x̂ + β)`. The same numbers as a ReLU layer after this one; on tfjs-node the ReLU runs
+   * inside the batch-norm kernel in training (one pass over the tensor instead of two).
+   */
+  activation?: NormActivation;
 }
 
 /**
@@ -64,11 +71,15 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * with `setNativeKernels(false)`, the portable path runs: a closed-form gradient (see
  * `batchNormTraining` in `batch-norm-op.ts`), the same numbers to float32 round-off.
  *
+ * With `activation: 'relu'` the layer returns `relu(y)` in training and inference, as if a ReLU
+ * layer followed it (conv → batch norm → ReLU, the usual block, in one layer); on tfjs-node the
+ * training-mode ReLU is fused into oneDNN's batch-norm kernel.
+ *
  * Arguments and defaults: `axis` −1 (channels last); `momentum` 0.99 (`keras`) / 0.1 (`pytorch`);
  * `runningVariance` `'biased'` (`keras`) / `'unbiased'` (`pytorch`); `epsilon` 1e-3 / 1e-5;
  * `center`, `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`,
  * `movingMeanInitializer` `'zeros'`, `movingVarianceInitializer` `'ones'`; γ/β regularizers and
- * constraints none; `convention` `'keras'`.
+ * constraints none; `activation` `'linear'`; `convention` `'keras'`.
  *
  * Input: rank ≥ 2 (`[N, C]`, `[N, H, W, C]`, or any channel `axis`). Output: the input's shape.
  *
@@ -107,6 +118,8 @@ export class BatchNormalization extends NormalizationLayer {
   readonly momentum: number;
   /** How the running variance is kept. */
   readonly runningVariance: RunningVarianceKind;
+  /** The activation applied to the output. */
+  readonly activation: NormActivation;
   private readonly movingMeanInitializer: Initializer;
   private readonly movingVarianceInitializer: Initializer;
   private movingMean: tf.LayerVariable | null = null;
@@ -123,6 +136,7 @@ export class BatchNormalization extends NormalizationLayer {
         `runningVariance must be 'biased' or 'unbiased'; got ${JSON.stringify(args.runningVariance)}`,
       );
     }
+    this.activation = checkActivation(args.activation);
     this.movingMeanInitializer = resolveInitializer(
       args.movingMeanInitializer ?? 'zeros',
       'movingMeanInitializer',
@@ -150,55 +164,92 @@ export class BatchNormalization extends NormalizationLayer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    return this.forward(inputs, kwargs, this.activation);
+  }
+
+  /**
+   * The output before the layer's activation, `γ·x̂ + β`, computed as `call` computes it (in
+   * training mode the running statistics are updated too). For probes that read what the ReLU of
+   * a layer with `activation: 'relu'` receives (lib/mechanism); the same as `call` without one.
+   *
+   * @param inputs the input, as for `call`.
+   * @param kwargs `training` (and `mask`), as for `call`.
+   * @returns the pre-activation output, the input's shape.
+   *
+   * @example
+   * ```ts
+   * const bn = new BatchNormalization({ activation: 'relu' });
+   * const z = bn.preActivation(x, { training: false }); // bn.apply(x) is relu(z)
+   * ```
+   */
+  preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    if (!this.built) this.build(Array.isArray(inputs) ? inputs[0].shape : inputs.shape);
+    return this.forward(inputs, kwargs, 'linear');
+  }
+
+  private forward(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
-      const { channelAxis: axis, channels } = this.builtInput as BuiltChannels;
-      const eps = this.affine.epsilon;
       const training = kwargs?.training === true && this.trainable;
-      if (!training) {
-        const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
-        const { gamma, beta } = this.affineOrNull();
-        return (
-          nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
-          normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
-        );
-      }
-      const mask = kwargs?.mask as tf.Tensor | undefined;
-      if (mask != null) return this.maskedTraining(x, mask);
-      const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
-      const count = reducedCount(x.shape, axes);
-      if (count < 2) {
-        throw new Error(
-          `BatchNormalization in training mode needs more than one value per channel to compute batch ` +
-            `statistics; got input shape [${x.shape}] (1 value per channel). Use a batch of 2 or more, ` +
-            `call it with training: false, or use layer/group normalization.`,
-        );
-      }
-      const { gamma, beta } = this.affineOrIdentity(channels);
-      const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
-      const decay = decayFromMomentum(this.momentum, this.affine.convention);
-      const update = { decay, runningVariance: this.runningVariance };
-      const native = nativeBatchNormTraining(x, gamma, beta, eps, axis, running, update);
-      if (native) {
-        this.movingMean!.write(native.running.mean);
-        this.movingVariance!.write(native.running.variance);
-        return native.output;
-      }
-      const { output, mean, variance } = batchNormTraining(x, gamma, beta, eps, axis);
-      const next = updateRunningStats(
-        running,
-        { mean, variance },
-        {
-          momentum: this.momentum,
-          convention: this.affine.convention,
-          runningVariance: this.runningVariance,
-          count,
-        },
-      );
-      this.movingMean!.write(next.mean);
-      this.movingVariance!.write(next.variance);
-      return output;
+      if (training && kwargs?.mask == null) return this.batchTraining(x, activation);
+      return applyActivation(this.normalize(x, kwargs, training), activation);
     });
+  }
+
+  /** Inference, or masked training: the output before the activation. */
+  private normalize(x: tf.Tensor, kwargs: CallKwargs, training: boolean): tf.Tensor {
+    if (training) return this.maskedTraining(x, kwargs?.mask as tf.Tensor);
+    const { channelAxis: axis } = this.builtInput as BuiltChannels;
+    const eps = this.affine.epsilon;
+    const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
+    const { gamma, beta } = this.affineOrNull();
+    return (
+      nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
+      normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
+    );
+  }
+
+  /** Training on an unmasked batch: batch statistics, the running-stats update, the activation. */
+  private batchTraining(x: tf.Tensor, activation: NormActivation): tf.Tensor {
+    const { channelAxis: axis, channels } = this.builtInput as BuiltChannels;
+    const eps = this.affine.epsilon;
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+    const count = reducedCount(x.shape, axes);
+    if (count < 2) {
+      throw new Error(
+        `BatchNormalization in training mode needs more than one value per channel to compute batch ` +
+          `statistics; got input shape [${x.shape}] (1 value per channel). Use a batch of 2 or more, ` +
+          `call it with training: false, or use layer/group normalization.`,
+      );
+    }
+    const { gamma, beta } = this.affineOrIdentity(channels);
+    const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
+    const decay = decayFromMomentum(this.momentum, this.affine.convention);
+    const update = { decay, runningVariance: this.runningVariance };
+    const native = nativeBatchNormTraining(x, gamma, beta, eps, axis, running, update, activation);
+    if (native) {
+      this.movingMean!.write(native.running.mean);
+      this.movingVariance!.write(native.running.variance);
+      return native.output;
+    }
+    const { output, mean, variance } = batchNormTraining(x, gamma, beta, eps, axis);
+    const next = updateRunningStats(
+      running,
+      { mean, variance },
+      {
+        momentum: this.momentum,
+        convention: this.affine.convention,
+        runningVariance: this.runningVariance,
+        count,
+      },
+    );
+    this.movingMean!.write(next.mean);
+    this.movingVariance!.write(next.variance);
+    return applyActivation(output, activation);
   }
 
   /**
@@ -239,6 +290,7 @@ export class BatchNormalization extends NormalizationLayer {
       runningVariance: this.runningVariance,
       movingMeanInitializer: serializeObject(this.movingMeanInitializer),
       movingVarianceInitializer: serializeObject(this.movingVarianceInitializer),
+      activation: this.activation,
     };
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
+import { checkActivation, type NormActivation } from './activation';
 import { BatchNormalization } from './batch-normalization';
 import { BatchRenormalization } from './batch-renormalization';
 import type { Convention, RunningVarianceKind } from './conventions';
@@ -45,6 +46,11 @@ export interface NormLayerOptions {
   momentum?: number;
   /** batch only: running variance `'biased'`/`'unbiased'`. Default: the convention's. */
   runningVariance?: RunningVarianceKind;
+  /**
+   * batch only: `'relu'` applies a ReLU to the output inside the layer (fused into the kernel on
+   * tfjs-node); default `'linear'`.
+   */
+  activation?: NormActivation;
   /** batch-renorm: momentum of the renormalization statistics. Default 0.99 `keras`, 0.01 `pytorch`. */
   renormMomentum?: number;
   /** batch-renorm: upper limit of `r` (default 3; `null` none). */
@@ -95,6 +101,11 @@ export interface NormLayerOptions {
 export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.layers.Layer {
   const k = assertNormKind(kind);
   const { axis, epsilon, momentum, runningVariance, groups, center, scale, convention, name } = options;
+  if (options.activation !== undefined && k !== 'batch' && checkActivation(options.activation) !== 'linear') {
+    throw new Error(
+      `activation: only batch normalization fuses 'relu'; ${k} takes 'linear'; got ${JSON.stringify(options.activation)}`,
+    );
+  }
   const { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps } = options;
   const { maxShift, maxScale, noiseSeed } = options;
   const common = { epsilon, center, scale, convention, name };
@@ -107,7 +118,13 @@ export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.la
     case 'none':
       return new IdentityNormalization({ name });
     case 'batch':
-      return new BatchNormalization({ ...common, axis: channelAxis(), momentum, runningVariance });
+      return new BatchNormalization({
+        ...common,
+        axis: channelAxis(),
+        momentum,
+        runningVariance,
+        activation: options.activation,
+      });
     case 'layer':
       return new LayerNormalization({ ...common, axis: axis ?? 'features' });
     case 'instance':

@@ -43,8 +43,8 @@
  *
  * @module normlab
  */
-// The layers and their options.
-
+// The layers and their options (NormActivation: what batch norm can apply, fused, after itself).
+export { NORM_ACTIVATIONS, type NormActivation } from './activation';
 // The algorithm, step by step.
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-op';
 export {

@@ -140,6 +140,12 @@ export class NoisyBatchNormalization extends BatchNormalization {
 
   constructor(args: NoisyBatchNormalizationArgs = {}) {
     const { maxShift, maxScale, noiseSeed, ...bn } = args;
+    if ((bn.activation ?? 'linear') !== 'linear') {
+      throw new Error(
+        `NoisyBatchNormalization: activation must be 'linear' (the noise comes after the normalization); ` +
+          `got ${JSON.stringify(bn.activation)}`,
+      );
+    }
     super({ ...bn, name: bn.name ?? `normlab_noisy_batch_norm_${++noisyCount}` });
     this.maxShift = checkBound(maxShift ?? NOISY_BN_DEFAULT_MAX_SHIFT, 0, 'maxShift');
     this.maxScale = checkBound(maxScale ?? NOISY_BN_DEFAULT_MAX_SCALE, 1, 'maxScale');

@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, countTrainableParams, describeModel } from '../../lib/models/build';
 import { Conv2D } from '../../lib/models/conv2d';
+import { ReLU } from '../../lib/models/relu';
 import { ARCHITECTURES } from '../../lib/models/types';
+import { BatchNormalization } from '../../lib/norm/batch-normalization';
 import { NORM_KINDS } from '../../lib/norm/kinds';
 import { useNativeBackend } from '../helpers/backend';
+import { saveAndLoad } from '../helpers/save';
 
 useNativeBackend();
 
@@ -86,4 +89,26 @@ test('bad specs are rejected with the option and the allowed values', () => {
   );
   assert.throws(() => buildModel({ arch: 'vgg', norm: 'none', depth: 6 }), /depth 6 is too deep for vgg/);
   assert.throws(() => buildModel({ arch: 'mlp', norm: 'none', width: 0 }), /width must be an integer ≥ 1/);
+});
+
+test("batch norm blocks carry their ReLU as the norm's activation, and the model saves and loads", async () => {
+  const model = buildModel({ arch: 'vgg', norm: 'batch', seed: 2 });
+  const bns = model.layers.filter((l) => l instanceof BatchNormalization);
+  assert.ok(bns.length > 0);
+  assert.deepEqual(
+    bns.map((l) => (l.getConfig() as { activation: string }).activation),
+    bns.map(() => 'relu'),
+  );
+  // Other kinds keep a separate ReLU layer after the norm.
+  const group = buildModel({ arch: 'vgg', norm: 'group', seed: 2 });
+  assert.ok(group.layers.filter((l) => l instanceof ReLU).length >= bns.length);
+  assert.equal(model.layers.filter((l) => l instanceof ReLU).length, 0);
+  const loaded = await saveAndLoad(model);
+  const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+  const [a, b] = [model, loaded].map((m) => m.predict(x) as tf.Tensor);
+  assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()));
+  const reloadedBn = loaded.layers.find((l) => l instanceof BatchNormalization) as BatchNormalization;
+  assert.equal(reloadedBn.activation, 'relu');
+  tf.dispose([x, a, b]);
+  for (const m of [model, group, loaded]) m.dispose();
 });

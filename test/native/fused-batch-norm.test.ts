@@ -2,7 +2,8 @@
  * The native batch norm (TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, lib/native) and
  * the portable path give the same numbers: training output and gradients, the running statistics
  * after two steps under both momentum conventions and both running-variance kinds, inference
- * output and gradients; for 4-D, dense and rank-3 input. No tensor is left behind.
+ * output and gradients; for 4-D, dense and rank-3 input; with the fused ReLU (`activation: 'relu'`)
+ * on oneDNN's kernel and without it. No tensor is left behind.
  *
  * Tolerance: |a − b| ≤ 2e-5·(1 + |b|) on values and running statistics, 1e-4·(1 + |b|) on
  * gradients (the fixtures' tolerances, doubled for values: both paths are float32 with different
@@ -11,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { overrideFusedRelu } from '../../lib/native/fused-batch-norm';
 import { nativeKernelsActive, setNativeKernels } from '../../lib/native/tensorflow-ops';
 import { BatchNormalization, type BatchNormalizationArgs } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -72,6 +74,23 @@ function runPath(native: boolean, args: BatchNormalizationArgs, shape: number[],
   };
 }
 
+/** The names of the TensorFlow ops run by name from now until `restore()`. */
+function countNativeOps(): Set<string> & { restore: () => void } {
+  const backend = tf.backend() as unknown as {
+    executeMultipleOutputs: (name: string, ...rest: unknown[]) => tf.Tensor[];
+  };
+  const original = backend.executeMultipleOutputs;
+  const names = new Set<string>() as Set<string> & { restore: () => void };
+  backend.executeMultipleOutputs = function (this: unknown, name: string, ...rest: unknown[]) {
+    names.add(name);
+    return original.call(this, name, ...rest);
+  };
+  names.restore = () => {
+    backend.executeMultipleOutputs = original;
+  };
+  return names;
+}
+
 function assertClose(got: Float32Array, want: Float32Array, tol: number, what: string): void {
   assert.equal(got.length, want.length, `${what}: length`);
   let worst = 0;
@@ -108,6 +127,8 @@ const CONFIGS: { label: string; args: BatchNormalizationArgs }[] = [
   },
   { label: 'keras, momentum 0 (running = batch)', args: { convention: 'keras', momentum: 0 } },
   { label: 'no scale, no center', args: { convention: 'pytorch', scale: false, center: false } },
+  { label: 'keras, activation relu', args: { convention: 'keras', momentum: 0.7, activation: 'relu' } },
+  { label: 'pytorch, activation relu', args: { convention: 'pytorch', momentum: 0.3, activation: 'relu' } },
 ];
 
 describe('native batch norm = portable batch norm', () => {
@@ -137,6 +158,46 @@ describe('native batch norm = portable batch norm', () => {
       });
     }
   }
+  for (const fused of [true, false]) {
+    const how = fused ? "oneDNN's batch norm + ReLU kernel" : 'FusedBatchNormV3 then Relu (no oneDNN)';
+    it(`activation relu on ${how}: the outputs and gradients of relu(batch norm), and the kernel it says`, () => {
+      overrideFusedRelu(fused);
+      const ran = countNativeOps();
+      try {
+        const before = tf.memory().numTensors;
+        const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation: 'relu' };
+        const native = runPath(true, args, [4, 5, 3, 6], 900);
+        const portable = runPath(false, args, [4, 5, 3, 6], 900);
+        assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+        assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
+        for (const [i, g] of native.trainGrads.entries()) {
+          assertClose(g, portable.trainGrads[i], 1e-4, `training grad ${i}`);
+        }
+        assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
+        assert.ok(native.trainOutput.some((v) => v === 0) && native.trainOutput.some((v) => v > 0));
+        assert.equal(ran.has('_MklNativeFusedBatchNormEx'), fused, `ops run: ${[...ran].join(', ')}`);
+        assert.equal(ran.has('Relu'), !fused, `ops run: ${[...ran].join(', ')}`);
+      } finally {
+        ran.restore();
+        overrideFusedRelu(null);
+      }
+    });
+  }
+
+  it('activation relu gives relu of the linear layer, on both paths, in training and inference', () => {
+    for (const native of [true, false]) {
+      const withRelu = runPath(native, { activation: 'relu' }, [6, 4], 950);
+      const linear = runPath(native, {}, [6, 4], 950);
+      const relu = (v: Float32Array): Float32Array => v.map((a) => Math.max(a, 0));
+      // Exact on the portable path; oneDNN's fused kernel may differ from FusedBatchNormV3 in the
+      // last bit.
+      const tol = native ? 1e-6 : 0;
+      assertClose(withRelu.trainOutput, relu(linear.trainOutput), tol, 'training output');
+      assertClose(withRelu.inferOutput, relu(linear.inferOutput), tol, 'inference output');
+      assertClose(withRelu.running[0], linear.running[0], tol, 'running mean');
+    }
+  });
+
   it('channels-first input takes the portable path on the native backend and gives the same output', () => {
     const x = tf.randomNormal([3, 4, 2, 2], 0, 1, 'float32', 7);
     const outputs = [true, false].map((native) => {

@@ -9,6 +9,7 @@ import {
   GroupNormalization,
   InstanceNormalization,
   LayerNormalization,
+  NoisyBatchNormalization,
   normLayer,
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -34,6 +35,26 @@ describe('bad options', () => {
       assert.throws(() => new BatchNormalization({ momentum }), /momentum must be a number in \[0, 1\)/);
     }
     assert.doesNotThrow(() => new BatchNormalization({ momentum: 0 }));
+  });
+
+  it('activation other than linear/relu, or relu on a kind that does not fuse it', () => {
+    assert.throws(
+      () => new BatchNormalization({ activation: 'tanh' as never }),
+      /activation must be one of linear, relu; got "tanh"/,
+    );
+    assert.throws(
+      () => normLayer('layer', { activation: 'relu' }),
+      /activation: only batch normalization fuses 'relu'; layer takes 'linear'/,
+    );
+    assert.throws(
+      () => normLayer('noisy-batch', { activation: 'relu' }),
+      /only batch normalization fuses 'relu'/,
+    );
+    assert.throws(
+      () => new NoisyBatchNormalization({ activation: 'relu' }),
+      /NoisyBatchNormalization: activation must be 'linear'/,
+    );
+    assert.doesNotThrow(() => normLayer('group', { activation: 'linear', groups: 1 }));
   });
 
   it('unknown kind and convention', () => {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization, NORM_KINDS, type NormKind, normLayer } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
 import { describeOnKernelPaths } from '../helpers/kernel-paths';
+import { saveAndLoad } from '../helpers/save';
 
 useNativeBackend();
 
@@ -212,14 +213,7 @@ describe('models with every kind', () => {
           `${kind}: evaluate/predict changed no weight`,
         );
 
-        let saved: tf.io.ModelArtifacts | undefined;
-        await model.save(
-          tf.io.withSaveHandler(async (artifacts) => {
-            saved = artifacts;
-            return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-          }),
-        );
-        const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+        const loaded = await saveAndLoad(model);
         const y2 = loaded.predict(xs) as tf.Tensor;
         assert.deepEqual(values(y2), values(y1), `${kind}: identical outputs after load`);
         assert.deepEqual(
