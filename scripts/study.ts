@@ -142,7 +142,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option(
         '-p, --profile <name>',
-        'study profile (smoke: about a minute; quick: about 11 minutes; full: 1 h 35 min on 2 idle cores as 2 shards; paper: a cluster)',
+        'study profile (smoke: about a minute; quick: about 11 minutes; full: about 1 h 45 min on 2 idle cores as 2 shards; paper: a cluster)',
       )
         .choices([...PROFILE_NAMES])
         .default(DEFAULT_PROFILE),

@@ -8,12 +8,12 @@
  *
  * A ReLU after the normalization (the layer's `activation: 'relu'`) fuses into the forward kernel:
  * oneDNN's `_MklNativeFusedBatchNormEx` with `activation_mode: 'Relu'`, run eagerly by name under
- * the kernel label `MklNameChangeOp` (as lib/native/max-pool.ts runs oneDNN's pooling), gives
- * `relu(FusedBatchNormV3(x))` (bit for bit on the CNN's tensors, to the last bit elsewhere) and the
- * same statistics in one pass over the tensor, where the separate ReLU costs
- * a second full pass (0.26 ms of 0.75 ms on a [64, 28, 28, 32] tensor). Its gradient is `ReluGrad`
- * then `FusedBatchNormGradV3`. A one-time probe checks that the kernel exists; builds without
- * oneDNN run `FusedBatchNormV3` then `Relu`.
+ * the kernel label `MklNameChangeOp` (as lib/native/max-pool.ts runs oneDNN's pooling), returns
+ * `relu(FusedBatchNormV3(x))` and the same statistics in one pass over the tensor (bit for bit on
+ * the CNN's tensors; on some shapes the last bit differs). A separate ReLU is a second full pass:
+ * 0.26 ms of 0.75 ms on a [64, 28, 28, 32] tensor. The gradient is `ReluGrad`, then
+ * `FusedBatchNormGradV3`. A one-time probe checks that the kernel exists; builds without oneDNN
+ * run `FusedBatchNormV3` then `Relu`.
  *
  * The fused kernels take 4-D channels-last input. Channels-last input of another rank is reshaped
  * to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the

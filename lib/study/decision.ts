@@ -168,6 +168,12 @@ export function pairedComparison(
   };
 }
 
+/** A Kaplan–Meier median for a message: steps as they are, seconds to 3 significant digits. */
+function kmText(median: number | null): string {
+  if (median === null) return 'beyond the budget';
+  return Number.isInteger(median) ? String(median) : median.toPrecision(3);
+}
+
 /**
  * A time-to-event comparison (steps to target): when every run of both sides reached the target,
  * a paired comparison of log steps (margin ±10%); otherwise the log-rank test on the censored
@@ -208,7 +214,7 @@ export function timeToEventComparison(
     scale: 'log-ratio',
     n: seeds.length,
     effect: { ...effect, estimate: signed },
-    effectText: `${Number.isFinite(estimate) ? `${Math.exp(estimate).toFixed(2)}× (KM medians ${ma} vs ${mb})` : `KM medians ${ma ?? 'beyond the budget'} vs ${mb ?? 'beyond the budget'}`}; reached ${a.filter((o) => o.event).length}/${a.length} vs ${b.filter((o) => o.event).length}/${b.length}`,
+    effectText: `${Number.isFinite(estimate) ? `${Math.exp(estimate).toFixed(2)}× (KM medians ${kmText(ma)} vs ${kmText(mb)})` : `KM medians ${kmText(ma)} vs ${kmText(mb)}`}; reached ${a.filter((o) => o.event).length}/${a.length} vs ${b.filter((o) => o.event).length}/${b.length}`,
     margin,
     p: lr.p,
     pAdjusted: lr.p,

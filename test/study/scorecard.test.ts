@@ -116,6 +116,10 @@ test('steps to target with censored runs use the log-rank test, not the last ste
   assert.ok(c.p < 0.05, `p ${c.p}`);
   assert.match(c.effectText, /beyond the budget; reached 5\/5 vs 0\/5/);
   assert.equal(comparisonOutcome(c), 'supports', 'the subject reaches the target sooner');
+  // Seconds to target: the Kaplan–Meier median to 3 significant digits, not 16.
+  const seconds = new Map([0, 1, 2, 3, 4].map((s) => [s, { time: 40.074080303 + s / 3, event: true }]));
+  const inSeconds = timeToEventComparison({ ...spec('s'), supportsWhen: 'lower' }, seconds, never, 0.1);
+  assert.match(inSeconds.effectText, /^KM medians 40\.7 vs beyond the budget; reached 5\/5 vs 0\/5$/);
   const both = timeToEventComparison(
     { ...spec('steps'), supportsWhen: 'lower' },
     reached,
