@@ -25,6 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NormActivation } from '../norm/activation';
 import type { RunningVarianceKind } from '../norm/conventions';
+import { runReluGrad } from './relu-grad';
 import { type OpAttr, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** Running mean and variance of a batch-norm layer. */
@@ -226,8 +227,7 @@ export function nativeBatchNormTraining(
       if (!relu) return fusedGrad(ops, bwdAttrs, dy, saved);
       // ReLU's gradient from its output (positive exactly where the normalized value is), then
       // batch norm's.
-      const [dz] = ops.run('ReluGrad', [ops.float32Type('T')], [dy, saved[5]], 1);
-      return fusedGrad(ops, bwdAttrs, dz, saved.slice(0, 5));
+      return fusedGrad(ops, bwdAttrs, runReluGrad(ops, dy, saved[5]), saved.slice(0, 5));
     };
     return { value: y, gradFunc };
   });

@@ -7,7 +7,12 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import { tensorflowOps } from './tensorflow-ops';
+import { type TensorflowOps, tensorflowOps } from './tensorflow-ops';
+
+/** `ReluGrad(dy, y)` on `ops` (float32): `dy` where `y > 0`, 0 elsewhere. */
+export function runReluGrad(ops: TensorflowOps, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return ops.run('ReluGrad', [ops.float32Type('T')], [dy, y], 1)[0];
+}
 
 /**
  * `∂L/∂x` of `y = relu(x)` from `dy` and the output `y`, on TensorFlow's `ReluGrad` kernel.
@@ -20,5 +25,5 @@ import { tensorflowOps } from './tensorflow-ops';
 export function nativeReluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor | null {
   const ops = tensorflowOps();
   if (!ops || dy.dtype !== 'float32') return null;
-  return ops.run('ReluGrad', [ops.float32Type('T')], [dy, y], 1)[0];
+  return runReluGrad(ops, dy, y);
 }

@@ -195,14 +195,15 @@ export class BatchNormalization extends NormalizationLayer {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const training = kwargs?.training === true && this.trainable;
-      if (training && kwargs?.mask == null) return this.batchTraining(x, activation);
-      return applyActivation(this.normalize(x, kwargs, training), activation);
+      if (!training) return applyActivation(this.inference(x), activation);
+      const mask = kwargs?.mask as tf.Tensor | undefined;
+      if (mask != null) return applyActivation(this.maskedTraining(x, mask), activation);
+      return this.batchTraining(x, activation);
     });
   }
 
-  /** Inference, or masked training: the output before the activation. */
-  private normalize(x: tf.Tensor, kwargs: CallKwargs, training: boolean): tf.Tensor {
-    if (training) return this.maskedTraining(x, kwargs?.mask as tf.Tensor);
+  /** Inference: normalized with the running statistics (before the activation). */
+  private inference(x: tf.Tensor): tf.Tensor {
     const { channelAxis: axis } = this.builtInput as BuiltChannels;
     const eps = this.affine.epsilon;
     const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };

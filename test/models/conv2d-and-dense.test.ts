@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Conv2D } from '../../lib/models/conv2d';
 import { Dense } from '../../lib/models/dense';
 import { useNativeBackend } from '../helpers/backend';
+import { opsRun } from '../helpers/ops-run';
 
 useNativeBackend();
 
@@ -67,25 +68,6 @@ describe('Conv2D and Dense give the numbers of tfjs-layers', () => {
 });
 
 describe('only the gradients a training step needs', () => {
-  /** The TensorFlow ops `f` runs (tfjs-node routes every op through these two methods). */
-  function opsRun(f: () => void): string[] {
-    const backend = tf.backend() as unknown as Record<string, (name: string, ...rest: unknown[]) => unknown>;
-    const names: string[] = [];
-    const originals = ['executeSingleOutput', 'executeMultipleOutputs'].map((m) => [m, backend[m]] as const);
-    for (const [m, original] of originals) {
-      backend[m] = function (this: unknown, name: string, ...rest: unknown[]) {
-        names.push(name);
-        return original.call(this, name, ...rest);
-      };
-    }
-    try {
-      f();
-    } finally {
-      for (const [m, original] of originals) backend[m] = original;
-    }
-    return names;
-  }
-
   /** Gradients w.r.t. the weights only (the data is not differentiated), as in a training step. */
   function weightGradientOps(layer: tf.layers.Layer, x: tf.Tensor): string[] {
     tf.dispose(layer.apply(x) as tf.Tensor);
