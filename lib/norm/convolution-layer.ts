@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeConv2dWithBias } from '../native/conv2d-bias';
 import {
   type BaseLayerArgs,
   defaultLayerName,
@@ -37,7 +38,9 @@ export interface ConvolutionArgs extends BaseLayerArgs {
 
 /**
  * A channels-last 2-D convolution, `y = conv2d(x, kernel(W)) + b`, run as `tf.conv2d` and `tf.add`
- * (tfjs differentiates them per input, so nothing computes a gradient no one needs). Subclasses
+ * (tfjs differentiates them per input, so nothing computes a gradient no one needs); on tfjs-node
+ * with oneDNN the convolution and its bias run as one kernel with the same numbers and the same
+ * per-input gradients (lib/native/conv2d-bias.ts). Subclasses
  * name the layer and may transform the stored kernel before every convolution
  * ({@link ConvolutionLayer.effectiveKernel}). Weights, in `getWeights()` order: `kernel`
  * `[kh, kw, C_in, filters]`, then `bias` `[filters]` when `useBias`.
@@ -117,8 +120,12 @@ export abstract class ConvolutionLayer extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = singleInput(inputs, this.layerLabel) as tf.Tensor4D;
       const kernel = this.effectiveKernel(this.kernel!.read()) as tf.Tensor4D;
-      const y = tf.conv2d(x, kernel, this.strides, this.padding);
-      return this.bias ? tf.add(y, this.bias.read()) : y;
+      if (this.bias) {
+        const bias = this.bias.read();
+        const fused = nativeConv2dWithBias(x, kernel, bias, this.strides, this.padding);
+        return fused ?? tf.add(tf.conv2d(x, kernel, this.strides, this.padding), bias);
+      }
+      return tf.conv2d(x, kernel, this.strides, this.padding);
     });
   }
 
