@@ -21,7 +21,9 @@
  * Usage: `node --import tsx bench/training-speed.ts [--rounds 3] [--passes 3] [--samples 4096]
  * [--models mlp,mlp-bn,cnn,cnn-bn] [--torch-threads 2] [--portable] [--no-fit] [--no-torch]`
  *
- * Batch-norm overhead = samples/s without BN / with BN (the step-time ratio), per contender.
+ * Batch-norm overhead = samples/s without BN / with BN (the step-time ratio), per contender, and
+ * the time batch norm adds per 1,000 samples (which, unlike the ratio, does not grow when the model
+ * without BN gets faster).
  * The floors of issue 10 are printed at the end: normlab/torch ≥ 1.0 on the CNN and CNN + BN,
  * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's.
  *
@@ -245,6 +247,16 @@ function report(
     if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
     const cells = shown.map((c) => `${c} ${fmt(ratio(at(c, arch), at(c, `${arch}-bn`)), 2)}×`);
     console.log(`  ${arch}: ${cells.join(', ')}`);
+  }
+  // The ratio above grows when the model without BN gets faster; the time BN adds does not.
+  console.log('time batch norm adds, ms per 1,000 samples (1000/with BN − 1000/without)');
+  for (const arch of ['mlp', 'cnn'] as const) {
+    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
+    const added = (c: Contender): number | undefined => {
+      const [plain, bn] = [at(c, arch), at(c, `${arch}-bn`)];
+      return plain !== undefined && bn !== undefined ? 1e6 / bn - 1e6 / plain : undefined;
+    };
+    console.log(`  ${arch}: ${shown.map((c) => `${c} ${fmt(added(c), 1)}`).join(', ')}`);
   }
   if (!shown.includes('torch')) return;
   console.log(`floors of issue 10 (${clock})`);
