@@ -22,7 +22,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { type OpAttr, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
+import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** tfjs' name of the fused op (a kernel for the `tensorflow` backend only). */
 const KERNEL = 'NormlabConv2DWithBias';
@@ -93,35 +93,15 @@ function register(): void {
   });
 }
 
-/** Whether each tensorflow backend object has oneDNN's convolution-with-bias kernel (probed once). */
-const available = new WeakMap<object, boolean>();
-
-/** Whether the fused kernel runs here: native kernels on, and the probe passed. */
-function fusedAvailable(): boolean {
-  const ops = tensorflowOps();
-  if (!ops) return false;
-  const backend = tf.backend();
-  let has = available.get(backend);
-  if (has === undefined) {
-    has = tf.tidy(() => {
-      try {
-        // A 1×1 kernel of 2 on a single pixel of 3, plus a bias of 1: 7.
-        const y = ops.run(
-          '_MklNativeConv2DWithBias',
-          opAttrs(ops, { strides: [1, 1], pad: 'valid' }),
-          [tf.fill([1, 1, 1, 1], 3), tf.fill([1, 1, 1, 1], 2), tf.ones([1])],
-          1,
-        )[0];
-        return y.dataSync()[0] === 7;
-      } catch {
-        return false;
-      }
-    });
-    available.set(backend, has);
-    if (has) register();
-  }
-  return has;
-}
+/** Whether oneDNN's convolution-with-bias kernel runs on this backend (probed once per backend). */
+const hasConvWithBias = probedOncePerBackend((ops) => {
+  // A 1×1 kernel of 2 on a single pixel of 3, plus a bias of 1: 7.
+  const inputs = [tf.fill([1, 1, 1, 1], 3), tf.fill([1, 1, 1, 1], 2), tf.ones([1])];
+  const [y] = ops.run('_MklNativeConv2DWithBias', opAttrs(ops, { strides: [1, 1], pad: 'valid' }), inputs, 1);
+  const works = y.dataSync()[0] === 7;
+  if (works) register();
+  return works;
+});
 
 /**
  * `conv2d(x, filter) + bias` as one oneDNN kernel, differentiable w.r.t. all three inputs; the
@@ -143,7 +123,8 @@ export function nativeConv2dWithBias(
   strides: [number, number],
   padding: 'valid' | 'same',
 ): tf.Tensor4D | null {
-  if (x.dtype !== 'float32' || !fusedAvailable()) return null;
+  const ops = tensorflowOps();
+  if (!ops || x.dtype !== 'float32' || !hasConvWithBias(ops)) return null;
   const attrs: ConvAttrs = { strides, pad: padding };
   return tf
     .engine()

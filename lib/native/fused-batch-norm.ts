@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NormActivation } from '../norm/activation';
 import type { RunningVarianceKind } from '../norm/conventions';
 import { runReluGrad } from './relu-grad';
-import { type OpAttr, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
+import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** Running mean and variance of a batch-norm layer. */
 export interface NativeRunningStats {
@@ -66,9 +66,6 @@ function opsFor(x: tf.Tensor, axis: number): TensorflowOps | null {
   if (channelAxis !== x.rank - 1 || x.rank < 2 || x.dtype !== 'float32') return null;
   return tensorflowOps();
 }
-
-/** Whether each tensorflow backend object has oneDNN's batch norm + ReLU kernel (probed once). */
-const fusedReluAvailable = new WeakMap<object, boolean>();
 
 function forwardAttrs(ops: TensorflowOps, epsilon: number, training: boolean, factor: number): OpAttr[] {
   return [
@@ -113,29 +110,21 @@ export function overrideFusedRelu(value: boolean | null): void {
   fusedReluOverride = value;
 }
 
-/** Whether oneDNN's batch norm + ReLU kernel runs here (probed once per backend). */
+/** Whether oneDNN's batch norm + ReLU kernel runs on this backend (probed once per backend). */
+const fusedReluProbe = probedOncePerBackend((ops) => {
+  const x = tf.tensor4d([-1, 1, 2, -2], [2, 1, 1, 2]);
+  const one = tf.ones([2]);
+  const zero = tf.zeros([2]);
+  const inputs = [x, one, zero, zero, one];
+  const [y] = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 1), inputs, 6);
+  // relu(x̂) with x̂ = ±1 (to ε): [0, 1, 1, 0].
+  const values = y.dataSync();
+  return values.length === 4 && values[0] === 0 && values[3] === 0 && values[1] > 0.99;
+});
+
+/** Whether oneDNN's batch norm + ReLU kernel runs here (the test override first). */
 function hasFusedRelu(ops: TensorflowOps): boolean {
-  if (fusedReluOverride !== null) return fusedReluOverride;
-  const backend = tf.backend();
-  let has = fusedReluAvailable.get(backend);
-  if (has === undefined) {
-    has = tf.tidy(() => {
-      try {
-        const x = tf.tensor4d([-1, 1, 2, -2], [2, 1, 1, 2]);
-        const one = tf.ones([2]);
-        const zero = tf.zeros([2]);
-        const inputs = [x, one, zero, zero, one];
-        const [y] = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 1), inputs, 6);
-        // relu(x̂) with x̂ = ±1 (to ε): [0, 1, 1, 0].
-        const values = y.dataSync();
-        return values.length === 4 && values[0] === 0 && values[3] === 0 && values[1] > 0.99;
-      } catch {
-        return false;
-      }
-    });
-    fusedReluAvailable.set(backend, has);
-  }
-  return has;
+  return fusedReluOverride ?? fusedReluProbe(ops);
 }
 
 /**

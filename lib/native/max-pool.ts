@@ -18,7 +18,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { type OpAttr, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
+import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** Window, strides and padding of a 2-D max pooling (channels last). */
 export interface MaxPoolSpec {
@@ -29,9 +29,6 @@ export interface MaxPoolSpec {
   /** TensorFlow's padding rule. */
   padding: 'valid' | 'same';
 }
-
-/** Whether each tensorflow backend object has oneDNN's pooling kernels (probed once). */
-const available = new WeakMap<object, boolean>();
 
 function attrs(ops: TensorflowOps, spec: MaxPoolSpec): OpAttr[] {
   return [
@@ -45,27 +42,19 @@ function attrs(ops: TensorflowOps, spec: MaxPoolSpec): OpAttr[] {
   ];
 }
 
+/** Whether oneDNN's pooling kernels run on this backend (probed once per backend). */
+const hasOneDnnPooling = probedOncePerBackend((ops) => {
+  const probe = tf.zeros([1, 2, 2, 1]);
+  const spec: MaxPoolSpec = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+  const [y, workspace] = ops.run('_MklNativeMaxPool', attrs(ops, spec), [probe], 2);
+  ops.run('_MklNativeMaxPoolGrad', attrs(ops, spec), [probe, y, tf.onesLike(y), workspace], 1);
+  return true;
+});
+
 /** The ops when oneDNN's pooling kernels run here, else null. */
 function oneDnnOps(): TensorflowOps | null {
   const ops = tensorflowOps();
-  if (!ops) return null;
-  const backend = tf.backend();
-  let has = available.get(backend);
-  if (has === undefined) {
-    has = tf.tidy(() => {
-      try {
-        const probe = tf.zeros([1, 2, 2, 1]);
-        const spec: MaxPoolSpec = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
-        const [y, workspace] = ops.run('_MklNativeMaxPool', attrs(ops, spec), [probe], 2);
-        ops.run('_MklNativeMaxPoolGrad', attrs(ops, spec), [probe, y, tf.onesLike(y), workspace], 1);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    available.set(backend, has);
-  }
-  return has ? ops : null;
+  return ops && hasOneDnnPooling(ops) ? ops : null;
 }
 
 /**

@@ -135,3 +135,32 @@ export function tensorflowOps(): TensorflowOps | null {
   cached = { backend, ops };
   return ops;
 }
+
+/**
+ * A check, made once per backend object, that a kernel exists and gives the expected numbers (a
+ * TensorFlow build without oneDNN lacks the oneDNN kernels normlab runs by name). `probe` runs
+ * inside `tf.tidy`; an exception counts as "no".
+ *
+ * @param probe runs the kernel on a tiny input and says whether the result is right.
+ * @returns a function that answers from the cache after the first call on each backend.
+ */
+export function probedOncePerBackend(
+  probe: (ops: TensorflowOps) => boolean,
+): (ops: TensorflowOps) => boolean {
+  const answers = new WeakMap<object, boolean>();
+  return (ops) => {
+    const backend = tf.backend();
+    let has = answers.get(backend);
+    if (has === undefined) {
+      has = tf.tidy(() => {
+        try {
+          return probe(ops);
+        } catch {
+          return false;
+        }
+      });
+      answers.set(backend, has);
+    }
+    return has;
+  };
+}
