@@ -6,8 +6,9 @@ conv/dense then has no bias):
   cnn     conv 32 -> conv 64 (3x3, same padding, ReLU, 2x2 max-pool) -> dense 128 -> dense 10
 BatchNorm1d/BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1); the CNN runs channels_last
 (NHWC in memory, like TensorFlow). SGD lr 0.01 momentum 0.9, cross-entropy, batch 64, random
-28x28x1 input. Protocol per model: 1 warm-up pass, then `--passes` timed passes over `--samples`
-samples; prints one JSON object per model:
+28x28x1 input. Protocol: every model of `--models` is set up, runs 1 warm-up pass, and then
+`--passes` timed passes over `--samples` samples, the passes interleaved across the models
+(interleaved_passes); prints one JSON object per model:
 {"model", "pass_samples_per_second": [...], "pass_samples_per_cpu_second": [...]}.
 
 Usage: .venv-ref/bin/python bench/pytorch-training-speed.py --models mlp,mlp-bn,cnn,cnn-bn \
@@ -52,36 +53,56 @@ def build(name: str) -> nn.Module:
     raise ValueError(f"unknown model {name!r}; expected mlp, mlp-bn, cnn or cnn-bn")
 
 
-def passes(name: str, batch: int, samples: int, count: int) -> tuple[list[float], list[float]]:
-    """Samples per second of each timed pass (after one warm-up pass), by the wall clock and by
-    this process' CPU time (all threads)."""
-    torch.manual_seed(0)
-    model = build(name)
-    model.train()
-    xs = torch.rand(samples, 1, 28, 28)
-    ys = torch.randint(0, 10, (samples,))
-    if name.startswith("cnn"):
-        model = model.to(memory_format=torch.channels_last)
-        xs = xs.contiguous(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-    steps = samples // batch
-    rates, cpu_rates = [], []
-    for p in range(count + 1):
+class Trainee:
+    """One model with its data, optimizer and loss, ready to run passes."""
+
+    def __init__(self, name: str, batch: int, samples: int) -> None:
+        torch.manual_seed(0)
+        self.model = build(name)
+        self.model.train()
+        self.xs = torch.rand(samples, 1, 28, 28)
+        self.ys = torch.randint(0, 10, (samples,))
+        if name.startswith("cnn"):
+            self.model = self.model.to(memory_format=torch.channels_last)
+            self.xs = self.xs.contiguous(memory_format=torch.channels_last)
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.batch = batch
+        self.steps = samples // batch
+
+    def one_pass(self) -> tuple[float, float]:
+        """One pass over the samples: its wall and CPU seconds (this process, all threads)."""
         t0 = time.perf_counter()
         c0 = time.process_time()
-        for s in range(steps):
-            x = xs[s * batch : (s + 1) * batch]
-            y = ys[s * batch : (s + 1) * batch]
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y)
+        for s in range(self.steps):
+            x = self.xs[s * self.batch : (s + 1) * self.batch]
+            y = self.ys[s * self.batch : (s + 1) * self.batch]
+            self.opt.zero_grad(set_to_none=True)
+            loss = self.loss_fn(self.model(x), y)
             loss.backward()
-            opt.step()
+            self.opt.step()
         float(loss.detach())
-        if p > 0:
-            rates.append(steps * batch / (time.perf_counter() - t0))
-            cpu_rates.append(steps * batch / (time.process_time() - c0))
-    return rates, cpu_rates
+        return time.perf_counter() - t0, time.process_time() - c0
+
+
+def interleaved_passes(names: list[str], batch: int, samples: int, count: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Samples per second of each timed pass, by the wall clock and by CPU time, per model.
+
+    Every model is set up at once and runs one warm-up pass; then the timed passes are interleaved
+    across the models (pass p runs every model, in the given order for even p and reversed for
+    odd p), as bench/training-speed.ts does on its side. Timed one model after the other instead,
+    the first model of a process ran up to 1.5x slower than it did later in the same process, which
+    made the ratio between two models depend on which ran first."""
+    trainees = {name: Trainee(name, batch, samples) for name in names}
+    for name in names:
+        trainees[name].one_pass()
+    rates: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in names}
+    for p in range(count):
+        for name in names if p % 2 == 0 else list(reversed(names)):
+            wall, cpu = trainees[name].one_pass()
+            rates[name][0].append(samples / wall)
+            rates[name][1].append(samples / cpu)
+    return rates
 
 
 def main() -> None:
@@ -94,8 +115,8 @@ def main() -> None:
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
-    for name in a.models.split(","):
-        rates, cpu_rates = passes(name, a.batch, a.samples, a.passes)
+    names = a.models.split(",")
+    for name, (rates, cpu_rates) in interleaved_passes(names, a.batch, a.samples, a.passes).items():
         record = {"model": name, "pass_samples_per_second": rates, "pass_samples_per_cpu_second": cpu_rates}
         print(json.dumps(record), flush=True)
 

@@ -46,6 +46,16 @@ export function referencePython(): string | Error {
  * because a spinning thread holds a CPU its preempted partner needs. Passive waiting is PyTorch's
  * best case on a shared machine, so the ratios against it are on the conservative side.
  *
+ * glibc's malloc keeps large blocks in its heap instead of handing them back to the system after
+ * every free (`MALLOC_MMAP_THRESHOLD_` 32 MiB, `MALLOC_TRIM_THRESHOLD_` 256 MiB, unless the
+ * environment sets them). PyTorch allocates its activations and gradients with malloc on the CPU;
+ * with glibc's adaptive defaults the same model trained at anywhere from 3,100 to 5,300 samples/s
+ * (CNN + BN, Nov 2026) depending on what the process had run before, so one model's speed and the
+ * ratio between two models depended on their order. With the fixed thresholds it ran at
+ * 4,500–5,600 in every order. TensorFlow's speed does not change with them (checked with
+ * bench/training-speed.ts --no-torch), so only the reference process gets them: again PyTorch's
+ * best case.
+ *
  * @throws when the venv is missing or the script fails (the message has the end of its stderr).
  */
 export function runReferenceScript(
@@ -57,6 +67,8 @@ export function runReferenceScript(
   if (python instanceof Error) throw python;
   const env = {
     OMP_WAIT_POLICY: 'PASSIVE',
+    MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
+    MALLOC_TRIM_THRESHOLD_: String(256 * 1024 * 1024),
     ...process.env,
     OMP_NUM_THREADS: String(threads),
     MKL_NUM_THREADS: String(threads),

@@ -25,7 +25,9 @@
  * the time batch norm adds per 1,000 samples (which, unlike the ratio, does not grow when the model
  * without BN gets faster).
  * The floors of issue 10 are printed at the end: normlab/torch ≥ 1.0 on the CNN and CNN + BN,
- * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's.
+ * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's; the last also round by round
+ * (normlab's overhead minus PyTorch's in each round, where both ran side by side), which shows
+ * whether a difference between the medians is larger than the spread between rounds.
  *
  * Profile of the MLP step (bench/mlp-dispatch.ts, Nov 2026, 2 shared vCPUs at load average ~24):
  * per CPU-second, the same networks with hidden width 4 instead of 256 (the same ops on tiny
@@ -124,10 +126,55 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** normlab's `train()`: samples/s of each timed pass (one epoch over the split each). */
-async function timeNormlab(name: TwinModel, split: ImageSplit, o: Options, native: boolean): Promise<Rates> {
+/** One pass over the samples: its wall and CPU seconds (the CPU time of this process, all threads). */
+interface PassTime {
+  wallSeconds: number;
+  cpuSeconds: number;
+}
+
+/** What a contender does on one model: set it up, run a pass, clean up. */
+interface Trainee {
+  pass(): Promise<PassTime>;
+  dispose(): void;
+}
+
+/**
+ * Every model of `order` set up at once, one warm-up pass each, then the timed passes interleaved
+ * across the models (pass p runs every model, in `order` for even p and reversed for odd p), so
+ * that the models of one contender are timed in the same minutes and the same process state: a
+ * ratio between two of them (batch norm's overhead) does not depend on which ran first.
+ */
+async function interleavedPasses(
+  order: TwinModel[],
+  o: Options,
+  start: (m: TwinModel) => Trainee,
+): Promise<Map<TwinModel, Rates>> {
+  const trainees = new Map(order.map((m) => [m, start(m)] as const));
+  const rates = new Map(order.map((m) => [m, { wall: [], cpu: [] } as Rates] as const));
+  try {
+    for (const m of order) await trainees.get(m)?.pass();
+    for (let p = 0; p < o.passes; p++) {
+      for (const m of p % 2 === 0 ? order : [...order].reverse()) {
+        const t = await (trainees.get(m) as Trainee).pass();
+        const r = rates.get(m) as Rates;
+        r.wall.push(o.samples / t.wallSeconds);
+        r.cpu.push(o.samples / t.cpuSeconds);
+      }
+    }
+  } finally {
+    for (const t of trainees.values()) t.dispose();
+  }
+  return rates;
+}
+
+/** normlab's `train()` (one epoch over the split per pass), native kernels on or off. */
+async function timeNormlab(
+  order: TwinModel[],
+  split: ImageSplit,
+  o: Options,
+  native: boolean,
+): Promise<Map<TwinModel, Rates>> {
   setNativeKernels(native);
-  const model = buildTwin(name, 'normlab');
   const config = {
     optimizer: 'sgd' as const,
     learningRate: 0.01,
@@ -137,52 +184,60 @@ async function timeNormlab(name: TwinModel, split: ImageSplit, o: Options, nativ
     evalTrainAtEnd: false,
     recordSteps: false,
   };
-  const rates: Rates = { wall: [], cpu: [] };
-  for (let p = 0; p <= o.passes; p++) {
-    const cpu0 = process.cpuUsage();
-    const result = await train(model, { train: split }, config);
-    const cpuSeconds = cpuSecondsSince(cpu0);
-    if (p > 0) {
-      rates.wall.push(result.samplesPerSecond);
-      rates.cpu.push(o.samples / cpuSeconds);
-    }
+  try {
+    return await interleavedPasses(order, o, (name) => {
+      const model = buildTwin(name, 'normlab');
+      return {
+        pass: async () => {
+          const cpu0 = process.cpuUsage();
+          const result = await train(model, { train: split }, config);
+          return { wallSeconds: o.samples / result.samplesPerSecond, cpuSeconds: cpuSecondsSince(cpu0) };
+        },
+        dispose: () => model.dispose(),
+      };
+    });
+  } finally {
+    setNativeKernels(true);
   }
-  model.dispose();
-  setNativeKernels(true);
-  return rates;
 }
 
-/** tfjs' `model.fit` with tfjs' own batch norm and ReLU: samples/s of each timed pass. */
-async function timeFit(name: TwinModel, xs: tf.Tensor, ys: tf.Tensor, o: Options): Promise<Rates> {
-  const model = buildTwin(name, 'builtin');
-  const optimizer = tf.train.momentum(0.01, 0.9);
-  model.compile({
-    optimizer,
-    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-    metrics: ['accuracy'],
-  });
-  const rates: Rates = { wall: [], cpu: [] };
-  for (let p = 0; p <= o.passes; p++) {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const history = await model.fit(xs, ys, {
-      batchSize: o.batch,
-      epochs: 1,
-      shuffle: true,
-      verbose: 0,
-      yieldEvery: 'never',
+/** tfjs' `model.fit` with tfjs' own batch norm and ReLU. */
+async function timeFit(
+  order: TwinModel[],
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  o: Options,
+): Promise<Map<TwinModel, Rates>> {
+  return interleavedPasses(order, o, (name) => {
+    const model = buildTwin(name, 'builtin');
+    const optimizer = tf.train.momentum(0.01, 0.9);
+    model.compile({
+      optimizer,
+      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+      metrics: ['accuracy'],
     });
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuSeconds = cpuSecondsSince(cpu0);
-    tf.dispose(history as unknown as tf.Tensor[]);
-    if (p > 0) {
-      rates.wall.push(o.samples / seconds);
-      rates.cpu.push(o.samples / cpuSeconds);
-    }
-  }
-  disposeOptimizer(optimizer);
-  model.dispose();
-  return rates;
+    return {
+      pass: async () => {
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
+        const history = await model.fit(xs, ys, {
+          batchSize: o.batch,
+          epochs: 1,
+          shuffle: true,
+          verbose: 0,
+          yieldEvery: 'never',
+        });
+        const wallSeconds = (performance.now() - t0) / 1000;
+        const cpuSeconds = cpuSecondsSince(cpu0);
+        tf.dispose(history as unknown as tf.Tensor[]);
+        return { wallSeconds, cpuSeconds };
+      },
+      dispose: () => {
+        disposeOptimizer(optimizer);
+        model.dispose();
+      },
+    };
+  });
 }
 
 /** PyTorch's passes for every model of `order`, in that order, in one process. */
@@ -220,6 +275,7 @@ function report(
   clock: Clock,
   o: Options,
   sps: (clock: Clock, c: Contender, m: TwinModel) => number | undefined,
+  perRound: (clock: Clock, c: Contender, m: TwinModel) => number[],
 ): void {
   const at = (c: Contender, m: TwinModel) => sps(clock, c, m);
   const shown = CONTENDERS.filter((c) => o.models.some((m) => at(c, m) !== undefined));
@@ -278,6 +334,26 @@ function report(
   if (o.models.includes('cnn') && o.models.includes('cnn-bn')) {
     const overhead = (c: Contender) => ratio(at(c, 'cnn'), at(c, 'cnn-bn'));
     floor('CNN BN overhead, normlab (vs PyTorch)', overhead('normlab'), overhead('torch'), true);
+    // The same comparison round by round: both sides ran in the same round, so the rounds pair up.
+    const roundOverheads = (c: Contender): number[] => {
+      const bn = perRound(clock, c, 'cnn-bn');
+      return perRound(clock, c, 'cnn').map((plain, r) => plain / bn[r]);
+    };
+    const theirs = roundOverheads('torch');
+    const ours = roundOverheads('normlab');
+    const gaps = ours.map((x, r) => x - theirs[r]);
+    if (gaps.length === theirs.length && gaps.length > 0) {
+      const list = (xs: number[]): string => xs.map((x) => fmt(x, 2)).join(', ');
+      console.log(
+        `  CNN BN overhead by round (odd rounds ran the models in reverse order): normlab ${list(ours)}`,
+      );
+      console.log(`  ${' '.repeat(72)}PyTorch ${list(theirs)}`);
+      console.log(
+        `  CNN BN overhead by round, normlab − PyTorch: ${gaps.map((g) => fmt(g, 2)).join(', ')}; ` +
+          `median ${fmt(median(gaps), 2)}; normlab's at most PyTorch's in ${gaps.filter((g) => g <= 0).length} ` +
+          `of ${gaps.length} rounds`,
+      );
+    }
   }
 }
 
@@ -305,12 +381,13 @@ async function main(): Promise<void> {
     // Odd rounds run the models in reverse order, on both sides, so that no model always runs
     // first (a process' first model can run on a colder machine).
     const order = r % 2 === 0 ? o.models : [...o.models].reverse();
-    for (const m of order) {
-      if (o.fit) add('fit', m, await timeFit(m, xs, ys, o));
-      if (o.portable) add('portable', m, await timeNormlab(m, split, o, false));
-      add('normlab', m, await timeNormlab(m, split, o, true));
-      process.stderr.write(`  round ${r + 1}: ${m} (tfjs) done\n`);
-    }
+    const addAll = (c: Contender, rates: Map<TwinModel, Rates>): void => {
+      for (const [m, rate] of rates) add(c, m, rate);
+    };
+    if (o.fit) addAll('fit', await timeFit(order, xs, ys, o));
+    if (o.portable) addAll('portable', await timeNormlab(order, split, o, false));
+    addAll('normlab', await timeNormlab(order, split, o, true));
+    process.stderr.write(`  round ${r + 1}: tfjs done\n`);
     if (o.torch) {
       try {
         const torch = timeTorch(o, order);
@@ -329,9 +406,11 @@ async function main(): Promise<void> {
     const rounds = perRound.get(`${clock}:${c}:${m}`);
     return rounds?.length ? median(rounds) : undefined;
   };
+  const rounds = (clock: Clock, c: Contender, m: TwinModel): number[] =>
+    perRound.get(`${clock}:${c}:${m}`) ?? [];
   console.log(`\n${torchVersion}`);
-  report('wall', o, sps);
-  report('cpu', o, sps);
+  report('wall', o, sps, rounds);
+  report('cpu', o, sps, rounds);
   console.log(
     `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ` +
       `${loadavg()
