@@ -4,10 +4,12 @@
  * Models (bench/twin-models.ts, twins in bench/pytorch-training-speed.py): MLP 784-256-256-10 and
  * CNN conv 32 → conv 64 (3×3, same, ReLU, 2×2 max-pool) → dense 128 → dense 10, each without and
  * with batch norm after every hidden layer. Random 28×28×1 input, batch 64, SGD lr 0.01 momentum
- * 0.9, softmax cross-entropy. Per model and contender: 1 warm-up pass, then 3 timed passes of 4,096
- * samples; a round's samples/s is the median pass; the table gives the median over 3 rounds, run
- * interleaved (round r times every contender on every model before round r + 1 starts; odd rounds
- * take the models in reverse order), so load
+ * 0.9, softmax cross-entropy. In each round, each contender sets up all the models, runs 1 warm-up
+ * pass of each, then 3 timed passes of 4,096 samples of each with the passes interleaved across the
+ * models (pass p runs every model, the order reversed on odd p), so a contender's models are timed
+ * in the same minutes and the same process state; a round's samples/s is the median pass. The
+ * table gives the median over 3 rounds, run interleaved (round r times every contender on every
+ * model before round r + 1 starts; rounds 2, 4, … take the models in reverse order), so load
  * changes on the shared machine hit all contenders alike.
  *
  * Contenders:
@@ -344,10 +346,8 @@ function report(
     const gaps = ours.map((x, r) => x - theirs[r]);
     if (gaps.length === theirs.length && gaps.length > 0) {
       const list = (xs: number[]): string => xs.map((x) => fmt(x, 2)).join(', ');
-      console.log(
-        `  CNN BN overhead by round (odd rounds ran the models in reverse order): normlab ${list(ours)}`,
-      );
-      console.log(`  ${' '.repeat(72)}PyTorch ${list(theirs)}`);
+      console.log(`  CNN BN overhead by round (rounds 2, 4, … in reverse order): normlab ${list(ours)}`);
+      console.log(`  ${' '.repeat(60)}PyTorch ${list(theirs)}`);
       console.log(
         `  CNN BN overhead by round, normlab − PyTorch: ${gaps.map((g) => fmt(g, 2)).join(', ')}; ` +
           `median ${fmt(median(gaps), 2)}; normlab's at most PyTorch's in ${gaps.filter((g) => g <= 0).length} ` +
