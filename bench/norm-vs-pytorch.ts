@@ -14,11 +14,13 @@
  * [--kinds batch,layer,...] [--shapes conv,dense]`. The reference venv is `.venv-ref` in the project
  * root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`.
  *
- * Findings (26 Nov 2026, 2 vCPUs, otherwise idle, load average 2.5, `--rounds 5`, wall ms):
- * TensorFlow's fused batch norm (lib/native) takes normlab's batch norm on 64×28×28×32 from 4.5
- * (portable) to 1.2 ms, ahead of PyTorch's 2.4 ms. Instance and RMS norm are a little ahead of
- * PyTorch's too; PyTorch's layer and group norm are 3.5–6× faster, and on dense 64×256 features
- * PyTorch is 2–3× faster for every kind but batch (per-op dispatch dominates such small tensors).
+ * Findings (27 Nov 2026, 2 vCPUs, otherwise idle, load average 1.3–1.6, `--rounds 5`, wall ms;
+ * PyTorch with the fixed malloc thresholds of bench/reference-python.ts, which made it faster than
+ * in earlier runs): TensorFlow's fused batch norm (lib/native) takes normlab's batch norm on
+ * 64×28×28×32 from 4.8 (portable) to 1.1 ms, ahead of PyTorch's 1.5 ms. RMS norm is a little ahead
+ * of PyTorch's, instance norm a little behind; PyTorch's layer and group norm are 3–5.5× faster,
+ * and on dense 64×256 features PyTorch is 1.6–2.6× faster for every kind but batch (per-op
+ * dispatch dominates such small tensors).
  * TensorFlow has no fused kernel for layer, instance or group norm; running them through
  * FusedBatchNormV3 would need the batch axis folded into the channels (a transpose of the whole
  * tensor each way), so they keep their closed-form portable paths (lib/norm/standardize.ts,
