@@ -116,44 +116,46 @@ function cases(ops: TensorflowOps): { list: Case[]; fixtures: tf.Tensor[] } {
       copy: relu,
       consume: (t) => maxPool(ops, t),
     });
-    list.push({
-      label: `Conv2DBackpropFilter after batch norm's gradient, ${shape}`,
+    // The convolution's gradient ops read batch norm's input gradient.
+    const afterGradient = (op: string, consume: (dx: tf.Tensor) => tf.Tensor): Case => ({
+      label: `${op} after batch norm's gradient, ${shape}`,
       produce: () => {
         const [dx, ...garbage] = bnGradient(ops, x, dy, c);
         return { input: dx, garbage };
       },
       copy: timesOne,
-      consume: (t) => [
-        tf.engine().runKernel(
-          'Conv2DBackpropFilter',
-          { x: layerInput, dy: t },
-          {
-            ...convArgs,
-            filterShape: filter.shape,
-          },
-        ) as tf.Tensor,
-      ],
+      consume: (t) => [consume(t)],
     });
-    // The first convolution needs no gradient w.r.t. its input (the data).
-    if (cIn > 1) {
-      list.push({
-        label: `Conv2DBackpropInput after batch norm's gradient, ${shape}`,
-        produce: () => {
-          const [dx, ...garbage] = bnGradient(ops, x, dy, c);
-          return { input: dx, garbage };
-        },
-        copy: timesOne,
-        consume: (t) => [
+    list.push(
+      afterGradient(
+        'Conv2DBackpropFilter',
+        (t) =>
           tf.engine().runKernel(
-            'Conv2DBackpropInput',
-            { dy: t, filter },
+            'Conv2DBackpropFilter',
+            { x: layerInput, dy: t },
             {
               ...convArgs,
-              inputShape: layerInput.shape,
+              filterShape: filter.shape,
             },
           ) as tf.Tensor,
-        ],
-      });
+      ),
+    );
+    // The first convolution needs no gradient w.r.t. its input (the data).
+    if (cIn > 1) {
+      list.push(
+        afterGradient(
+          'Conv2DBackpropInput',
+          (t) =>
+            tf.engine().runKernel(
+              'Conv2DBackpropInput',
+              { dy: t, filter },
+              {
+                ...convArgs,
+                inputShape: layerInput.shape,
+              },
+            ) as tf.Tensor,
+        ),
+      );
     }
   }
   return { list, fixtures };
