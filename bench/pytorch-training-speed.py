@@ -90,9 +90,9 @@ def interleaved_passes(names: list[str], batch: int, samples: int, count: int) -
 
     Every model is set up at once and runs one warm-up pass; then the timed passes are interleaved
     across the models (pass p runs every model, in the given order for even p and reversed for
-    odd p), as bench/training-speed.ts does on its side. Timed one model after the other instead,
-    the first model of a process ran up to 1.5x slower than it did later in the same process, which
-    made the ratio between two models depend on which ran first."""
+    odd p), as bench/training-speed.ts does on its side, so the models of one process are timed in
+    the same minutes. (What made a model's speed depend on what the process had run before was
+    glibc's adaptive malloc; bench/reference-python.ts fixes its thresholds.)"""
     trainees = {name: Trainee(name, batch, samples) for name in names}
     for name in names:
         trainees[name].one_pass()

@@ -276,10 +276,13 @@ type Clock = 'wall' | 'cpu';
 function report(
   clock: Clock,
   o: Options,
-  sps: (clock: Clock, c: Contender, m: TwinModel) => number | undefined,
   perRound: (clock: Clock, c: Contender, m: TwinModel) => number[],
 ): void {
-  const at = (c: Contender, m: TwinModel) => sps(clock, c, m);
+  // A contender's samples/s on a model: the median of its rounds.
+  const at = (c: Contender, m: TwinModel): number | undefined => {
+    const rounds = perRound(clock, c, m);
+    return rounds.length ? median(rounds) : undefined;
+  };
   const shown = CONTENDERS.filter((c) => o.models.some((m) => at(c, m) !== undefined));
   console.log(
     clock === 'wall'
@@ -402,15 +405,11 @@ async function main(): Promise<void> {
   }
   xs.dispose();
   ys.dispose();
-  const sps = (clock: Clock, c: Contender, m: TwinModel): number | undefined => {
-    const rounds = perRound.get(`${clock}:${c}:${m}`);
-    return rounds?.length ? median(rounds) : undefined;
-  };
   const rounds = (clock: Clock, c: Contender, m: TwinModel): number[] =>
     perRound.get(`${clock}:${c}:${m}`) ?? [];
   console.log(`\n${torchVersion}`);
-  report('wall', o, sps, rounds);
-  report('cpu', o, sps, rounds);
+  report('wall', o, rounds);
+  report('cpu', o, rounds);
   console.log(
     `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ` +
       `${loadavg()
