@@ -10,8 +10,11 @@
  * @module
  */
 
-/** A tint for a badge cell (see {@link HtmlTableCell}). */
-export type BadgeTone = 'positive' | 'negative' | 'mixed' | 'neutral';
+/**
+ * A tint for a badge cell (see {@link HtmlTableCell}): `open` for a question the data left open,
+ * `revision` for a result withdrawn while it is redone.
+ */
+export type BadgeTone = 'positive' | 'negative' | 'mixed' | 'open' | 'revision' | 'neutral';
 
 /**
  * The badges' background tints: translucent, so the text keeps the page's own colour (dark on a
@@ -21,6 +24,8 @@ export const BADGE_TINTS: Readonly<Record<BadgeTone, string>> = {
   positive: 'rgba(0, 158, 115, 0.22)',
   negative: 'rgba(213, 94, 0, 0.22)',
   mixed: 'rgba(201, 150, 0, 0.24)',
+  open: 'rgba(86, 180, 233, 0.24)',
+  revision: 'rgba(204, 121, 167, 0.26)',
   neutral: 'rgba(136, 136, 136, 0.18)',
 };
 

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeComparison } from '../study/decision';
 import { formatReferenceValues } from '../study/references';
-import type { ClaimResult } from '../study/scorecard';
+import type { ClaimResult, Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
 import type { RunRecord } from '../study/types';
 import { type StudyFigureSection, studyFigures } from './study-figures';
@@ -62,11 +62,12 @@ export interface StudyReportInput {
   figures?: StudyFigureSection[];
 }
 
-const VERDICT_CLASS: Record<string, string> = {
+const VERDICT_CLASS: Readonly<Record<Verdict, string>> = {
   holds: 'holds',
   'does not hold': 'fails',
   depends: 'depends',
-  inconclusive: 'depends',
+  inconclusive: 'open',
+  'under revision': 'revision',
   'not tested': 'untested',
 };
 
@@ -90,7 +91,7 @@ function scorecardTable(card: readonly ClaimResult[]): string {
 <td>${esc(c.experiments.join(', ') || '–')}</td>
 <td><span class="verdict ${VERDICT_CLASS[c.verdict]}">${esc(c.verdict)}</span>${
       c.dependsOn ? `<br><span class="muted">on ${esc(c.dependsOn)}</span>` : ''
-    }</td>
+    }${c.revision ? `<br><span class="muted">${esc(c.revision.reason)}</span>` : ''}</td>
 <td><details><summary>${c.comparisons.length} comparison(s); rule: ${esc(c.rule)}</summary><ul>${comparisons}</ul>${
       c.notes.length ? `<ul class="muted">${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''
     }</details>${refs ? `<ul class="refs">${refs}</ul>` : ''}</td>
@@ -147,7 +148,7 @@ body { background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, -apple
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: .5rem; vertical-align: top; text-align: left; }
 .verdict { font-weight: 700; padding: .1rem .45rem; border-radius: .3rem; white-space: nowrap; }
-.holds { background: rgba(46,160,67,.2); } .fails { background: rgba(218,54,51,.2); } .depends { background: rgba(210,153,34,.25); } .untested { background: rgba(136,136,136,.2); }
+.holds { background: rgba(46,160,67,.2); } .fails { background: rgba(218,54,51,.2); } .depends { background: rgba(210,153,34,.25); } .open { background: rgba(86,180,233,.25); } .revision { background: rgba(204,121,167,.28); } .untested { background: rgba(136,136,136,.2); }
 .fig { width: 100%; height: 440px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { color: var(--muted); }
 ul { margin: .3rem 0; padding-left: 1.2rem; } .refs { font-size: .9em; }

@@ -100,7 +100,11 @@ export interface MechanismClaim {
   dependsOn?: string;
   /** The explanation. */
   explanation: string;
+  /** Set while the claim is under revision: why. */
+  revision?: { reason: string };
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * One row per comparison of claim 9's rule: what it tests, the numbers, the outcome (for claim 9).
@@ -139,6 +143,8 @@ export function mechanismVerdictRows(verdict: MechanismClaim): TableRows {
  * ```
  */
 export function mechanismVerdictMarkdown(verdict: MechanismClaim): string {
+  if (verdict.revision)
+    return `**Claim 9, "batch norm works by reducing internal covariate shift": under revision.** ${capitalize(verdict.revision.reason)}. The comparisons below are those of the withdrawn run, shown as a record.`;
   const why = verdict.verdict === 'depends' ? (verdict.dependsOn ?? '') : verdict.explanation.split('. ')[0];
   const label = verdict.verdict === 'depends' ? 'undecided' : verdict.verdict;
   return `**Claim 9, "batch norm works by reducing internal covariate shift": ${label}.** ${why}.`;

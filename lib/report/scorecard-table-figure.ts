@@ -28,6 +28,7 @@ export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
   depends: 'rgba(201, 122, 0, 0.16)',
   inconclusive: 'rgba(86, 180, 233, 0.16)',
   'not tested': 'rgba(136, 136, 136, 0.10)',
+  'under revision': 'rgba(204, 121, 167, 0.18)',
 };
 
 /** Column headers of {@link scorecardTableFigure}. */

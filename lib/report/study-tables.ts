@@ -26,12 +26,16 @@ export interface TableRows {
   rows: HtmlTableCell[][];
 }
 
-/** The badge tint of each verdict: supports green, contradicts orange, mixed amber, untested grey. */
+/**
+ * The badge tint of each verdict, one per verdict: holds green, does not hold orange, depends amber,
+ * inconclusive blue, under revision purple, not tested grey.
+ */
 export const VERDICT_TONES: Readonly<Record<Verdict, BadgeTone>> = {
   holds: 'positive',
   'does not hold': 'negative',
   depends: 'mixed',
-  inconclusive: 'mixed',
+  inconclusive: 'open',
+  'under revision': 'revision',
   'not tested': 'neutral',
 };
 
@@ -136,10 +140,13 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
         note: c.dependsOn ? `on ${c.dependsOn.split(':')[0].trim()}` : undefined,
       },
       {
-        text: withData.length
-          ? `${supporting.length} of ${withData.length} deciding comparisons support it`
-          : c.explanation,
-        lines: deciding ? [comparisonText(deciding)] : [],
+        // A claim under revision shows why, not the comparisons of the withdrawn design.
+        text: c.revision
+          ? `Under revision: ${c.revision.reason}.`
+          : withData.length
+            ? `${supporting.length} of ${withData.length} deciding comparisons support it`
+            : c.explanation,
+        lines: deciding && !c.revision ? [comparisonText(deciding)] : [],
         details,
         detailsSummary: `all ${n} comparison${n === 1 ? '' : 's'}, the rule${c.references.length ? ', published references' : ''}`,
       },

@@ -7,8 +7,17 @@
  */
 import type { ClaimId } from './spec-schema';
 
-/** A claim's verdict. */
-export type Verdict = 'holds' | 'does not hold' | 'depends' | 'inconclusive' | 'not tested';
+/**
+ * A claim's verdict. `under revision`: the published verdict was found wrong and the claim is being
+ * redone (see revisions.ts); the computed one is kept beside it.
+ */
+export type Verdict =
+  | 'holds'
+  | 'does not hold'
+  | 'depends'
+  | 'inconclusive'
+  | 'not tested'
+  | 'under revision';
 
 /**
  * Family-wise significance level of each claim's tests (Holm-corrected inside the claim).

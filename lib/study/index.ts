@@ -27,6 +27,7 @@ export * from './record-check';
 export * from './references';
 export * from './repair';
 export * from './results-schema';
+export * from './revisions';
 export * from './runner';
 export * from './scorecard';
 export * from './spec';

@@ -20,6 +20,7 @@ import { CLAIMS, type Verdict } from './claims';
 import { type ClaimComparison, combineComparisons, decideComparisons } from './decision';
 import { tunedProfiles } from './plan';
 import { type ReferencePoint, referencesFor } from './references';
+import { revisionOf } from './revisions';
 import { CLAIM_IDS, type ClaimId, type StudySpec } from './spec-schema';
 import type { MeanCI } from './stats';
 import type { RunRecord } from './types';
@@ -51,6 +52,11 @@ export interface ClaimResult {
   notes: string[];
   /** Published reference points. */
   references: ReferencePoint[];
+  /**
+   * For a claim under revision (revisions.ts): why, in one plain sentence, and the verdict its
+   * comparisons compute (not shown as the claim's verdict while the revision stands).
+   */
+  revision?: { reason: string; computedVerdict: Verdict; computedDependsOn?: string };
 }
 
 const fmt = (x: number | null | undefined, digits = 3) =>
@@ -214,6 +220,23 @@ function timingConditions(records: readonly RunRecord[]): string[] {
 }
 
 /**
+ * A claim's result with its revision applied: a claim listed in revisions.ts shows `under revision`
+ * and the reason, and keeps its computed verdict in `revision`.
+ */
+function underRevision(c: ClaimResult): ClaimResult {
+  const revision = revisionOf(c.id);
+  if (!revision) return c;
+  const computed = c.verdict + (c.dependsOn ? ` on ${c.dependsOn}` : '');
+  return {
+    ...c,
+    verdict: 'under revision',
+    dependsOn: undefined,
+    explanation: `Under revision: ${revision.reason}. (The rules computed "${computed}" from these runs: ${c.explanation})`,
+    revision: { reason: revision.reason, computedVerdict: c.verdict, computedDependsOn: c.dependsOn },
+  };
+}
+
+/**
  * Compute the scorecard of a study from its spec and run records.
  *
  * @param spec - the validated spec (its experiments say which claims they test).
@@ -324,7 +347,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
         : mechanism
           ? { verdict: mechanism.verdict, dependsOn: mechanism.dependsOn, explanation: mechanism.explanation }
           : combineComparisons(decided);
-    return {
+    const result: ClaimResult = {
       id,
       title: CLAIMS[id].title,
       statement: CLAIMS[id].statement,
@@ -335,5 +358,6 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
       notes,
       references: referencesFor(id),
     };
+    return underRevision(result);
   });
 }

@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { ClaimComparison, ClaimResult } from '../../lib/study/index';
+import type { ClaimComparison, ClaimResult, Verdict } from '../../lib/study/index';
 
 const ROOT = join(__dirname, '..', '..');
 const OUT = join(ROOT, 'docs', 'public', 'generated', 'scorecard.json');
@@ -38,29 +38,36 @@ export const SCORECARD_SUPPLEMENTS: readonly { path: string; what: string }[] = 
 ];
 
 /** One row as the page shows it (see ScorecardRow in scorecard.data.mts). */
-interface Row {
+export interface Row {
   claim: string;
   experiment: string;
   evidence: string;
   verdict: string;
-  tone: 'holds' | 'fails' | 'depends' | 'untested';
+  tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';
 }
 
-function row(c: ClaimResult, describe: (k: ClaimComparison) => string): Row {
+/** The page's tone (CSS class) of each verdict: one per verdict. */
+export const VERDICT_TONE: Readonly<Record<Verdict, Row['tone']>> = {
+  holds: 'holds',
+  'does not hold': 'fails',
+  depends: 'depends',
+  inconclusive: 'open',
+  'under revision': 'revision',
+  'not tested': 'untested',
+};
+
+/** One claim as the home page shows it: verdict, tone and the evidence line (or why it is under revision). */
+export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) => string): Row {
   const deciding = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
   const supporting = deciding.filter((k) => k.outcome === 'supports');
   const shown = supporting[0] ?? deciding[0];
-  const evidence = shown
-    ? `${supporting.length} of ${deciding.length} deciding comparisons support it. ${describe(shown)}`
-    : 'no deciding comparison has enough paired seeds';
-  const tone: Row['tone'] =
-    c.verdict === 'holds'
-      ? 'holds'
-      : c.verdict === 'does not hold'
-        ? 'fails'
-        : c.verdict === 'depends' || c.verdict === 'inconclusive'
-          ? 'depends'
-          : 'untested';
+  // A claim under revision shows why, not the comparisons of the withdrawn design.
+  const evidence = c.revision
+    ? `Under revision: ${c.revision.reason}.`
+    : shown
+      ? `${supporting.length} of ${deciding.length} deciding comparisons support it. ${describe(shown)}`
+      : 'no deciding comparison has enough paired seeds';
+  const tone = VERDICT_TONE[c.verdict];
   const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
   return {
     claim: `${c.id}. ${c.title}`,
@@ -86,7 +93,7 @@ export function writeScorecard(): string {
     ? study.scorecard(main.header.spec, main.runs)
     : study.CLAIM_IDS.map((id) => ({ id, experiments: [] as string[] }));
   const rows: Row[] = main
-    ? (claims as ReturnType<typeof study.scorecard>).map((c) => row(c, study.describeComparison))
+    ? (claims as ReturnType<typeof study.scorecard>).map((c) => scorecardPageRow(c, study.describeComparison))
     : study.CLAIM_IDS.map((id) => ({
         claim: `${id}. ${study.CLAIMS[id].title}`,
         experiment: '–',
@@ -101,7 +108,7 @@ export function writeScorecard(): string {
     for (const [i, c] of study.scorecard(extra.header.spec, extra.runs).entries()) {
       if (claims[i].experiments.length > 0 || c.experiments.length === 0) continue;
       rows[i] = {
-        ...row(c, study.describeComparison),
+        ...scorecardPageRow(c, study.describeComparison),
         experiment: `${c.experiments.join(', ')} (${supplement.path})`,
       };
       notes.push(

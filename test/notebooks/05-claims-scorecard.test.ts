@@ -27,7 +27,9 @@ test('05-claims-scorecard: runs clean and shows its study figures with data', ()
   assert.match(rich, /(Read|No committed full run:) \*\*\d+ runs\*\* of the `\w+`/, 'the source is Markdown');
   assert.equal(plotlyTables(run.executed), 0, 'the scorecard and the references are HTML tables');
   const verdicts = [
-    ...rich.matchAll(/nl-badge-\w+"[^>]*>(holds|does not hold|depends|inconclusive|not tested)</g),
+    ...rich.matchAll(
+      /nl-badge-\w+"[^>]*>(holds|does not hold|depends|inconclusive|not tested|under revision)</g,
+    ),
   ].map((m) => m[1]);
   assert.equal(
     verdicts.length,

@@ -32,7 +32,8 @@ test('htmlTable: escaped, wrapping, labelled cells; badges, notes, lines and fol
   );
   assert.equal(html.match(/<tr>/g)?.length, 4, 'a header row and three rows');
   assert.throws(() => htmlTable(['a', 'b'], [['only one']]), /row 0 has 1 cells; columns has 2/);
-  assert.equal(Object.keys(BADGE_TINTS).length, 4);
+  assert.equal(Object.keys(BADGE_TINTS).length, 6);
+  assert.equal(new Set(Object.values(BADGE_TINTS)).size, 6, 'every tone has its own tint');
 });
 
 test('plainTable and cellText give the same rows as text', () => {

@@ -62,7 +62,10 @@ test('scorecardRows: one compact row per claim, verdict badge, comparisons folde
     else assert.equal(verdict.note, undefined);
     const withData = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
     const supports = withData.filter((k) => k.outcome === 'supports').length;
-    if (withData.length) {
+    if (c.revision) {
+      assert.equal(decides.text, `Under revision: ${c.revision.reason}.`);
+      assert.deepEqual(decides.lines, [], 'no comparison of the withdrawn design up front');
+    } else if (withData.length) {
       assert.equal(decides.text, `${supports} of ${withData.length} deciding comparisons support it`);
       assert.equal(decides.lines.length, 1);
       assert.match(decides.lines[0], supports ? /→ supports$/ : /→ /);

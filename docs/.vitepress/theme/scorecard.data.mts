@@ -12,8 +12,8 @@ export interface ScorecardRow {
   experiment: string;
   evidence: string;
   verdict: string;
-  /** `holds`, `fails`, `depends` or `untested`: how to colour the verdict. */
-  tone: 'holds' | 'fails' | 'depends' | 'untested';
+  /** How to colour the verdict: one tone per verdict (`revision`: under revision). */
+  tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';
 }
 
 /** The scorecard and where its numbers come from. */
