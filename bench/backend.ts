@@ -7,8 +7,10 @@
  * and the median is reported: on a shared machine, medians of interleaved runs keep ratios honest.
  */
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { sampleMedian as median } from '../lib/study/stats';
+import { wholeNumber } from '../scripts/cli-options';
 
 type Arch = 'cnn' | 'mlp';
 
@@ -51,19 +53,15 @@ async function timeSteps(model: tf.Sequential, xs: tf.Tensor, ys: tf.Tensor, ste
   return (performance.now() - start) / 1000;
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1)
-    throw new Error(`--${name} takes a positive whole number, got '${process.argv[i + 1]}'`);
-  return v;
-}
-
 async function main(): Promise<void> {
-  const steps = arg('steps', 20);
-  const repeats = arg('repeats', 5);
-  const batch = arg('batch', 64);
+  const { steps, repeats, batch } = new Command()
+    .name('bench')
+    .option('--steps <n>', 'trainOnBatch steps per repeat', wholeNumber(1), 20)
+    .option('--repeats <n>', 'interleaved repeats', wholeNumber(1), 5)
+    .option('--batch <n>', 'mini-batch size', wholeNumber(1), 64)
+    .showHelpAfterError()
+    .parse()
+    .opts<{ steps: number; repeats: number; batch: number }>();
   console.log(describeBackend(await initBackend()));
   console.log(`batch ${batch}, ${steps} steps per repeat, median of ${repeats} interleaved repeats\n`);
   const xs = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 1);

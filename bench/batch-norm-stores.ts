@@ -23,14 +23,11 @@
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { type TensorflowOps, tensorflowOps } from '../lib/native/tensorflow-ops';
 import { sampleMedian as median } from '../lib/study/stats';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { wholeNumber } from '../scripts/cli-options';
 
 /** One consumer of a batch-norm output: what writes its input, and the op that reads it. */
 interface Case {
@@ -190,11 +187,16 @@ function timeOnce(c: Case, variant: Variant): number {
 }
 
 async function main(): Promise<void> {
+  const { rounds, reps } = new Command()
+    .name('batch-norm-stores')
+    .option('--rounds <n>', 'rounds (the variants rotated in each)', wholeNumber(1), 5)
+    .option('--reps <n>', 'timed repetitions of each consumer op per round', wholeNumber(1), 40)
+    .showHelpAfterError()
+    .parse()
+    .opts<{ rounds: number; reps: number }>();
   console.log(describeBackend(await initBackend()));
   const ops = tensorflowOps();
   if (!ops) throw new Error('bench/batch-norm-stores.ts needs the native tensorflow backend (tfjs-node)');
-  const rounds = arg('rounds', 5);
-  const reps = arg('reps', 40);
   const loadStart = loadavg();
   const { list, fixtures } = cases(ops);
   const times = list.map(() => new Map<Variant, number[]>(VARIANTS.map((v) => [v, []])));

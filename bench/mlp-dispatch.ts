@@ -16,19 +16,16 @@
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { trainStep } from '../lib/train/trainer';
+import { wholeNumber } from '../scripts/cli-options';
 import { randomSplit } from './random-split';
 import { buildTwin, type TwinModel } from './twin-models';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -103,9 +100,14 @@ function variant(name: TwinModel, native: boolean, width: number, split: ImageSp
 }
 
 async function main(): Promise<void> {
+  const { rounds, steps } = new Command()
+    .name('mlp-dispatch')
+    .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 7)
+    .option('--steps <n>', 'timed steps per round', wholeNumber(1), 10)
+    .showHelpAfterError()
+    .parse()
+    .opts<{ rounds: number; steps: number }>();
   console.log(describeBackend(await initBackend()));
-  const rounds = arg('rounds', 7);
-  const steps = arg('steps', 10);
   const split = randomSplit(64);
   const loadStart = loadavg()[0];
   const variants: Variant[] = [];

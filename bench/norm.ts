@@ -16,9 +16,11 @@
  * loaded machine the CPU time is the steadier measure of the work a variant costs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { normLayer } from '../lib/norm/index';
 import { sampleMedian as median } from '../lib/study/stats';
+import { wholeNumber } from '../scripts/cli-options';
 
 interface Variant {
   name: string;
@@ -29,9 +31,29 @@ interface Variant {
   slow?: boolean;
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+interface NormBenchOptions {
+  repeats: number;
+  steps: number;
+  only: 'all' | 'layers' | 'cnn';
+  batch: number;
+  cnnBuiltinLn: boolean;
+}
+
+function parseOptions(): NormBenchOptions {
+  return new Command()
+    .name('norm')
+    .option('--repeats <r>', 'interleaved repeats', wholeNumber(1), 7)
+    .option('--steps <n>', 'steps per repeat', wholeNumber(1), 5)
+    .addOption(
+      new Option('--only <part>', 'the layers alone or the CNN step')
+        .choices(['all', 'layers', 'cnn'])
+        .default('all'),
+    )
+    .option('--batch <b>', "the CNN's mini-batch size", wholeNumber(1), 64)
+    .option('--cnn-builtin-ln', "also time tfjs' layerNormalization in the CNN (seconds per step)", false)
+    .showHelpAfterError()
+    .parse()
+    .opts<NormBenchOptions>();
 }
 
 /** Per-step cost of a variant: wall-clock and process CPU (user + system, all threads) ms. */
@@ -167,10 +189,8 @@ function report(title: string, ms: Map<string, Cost>, baseline: string, pairs: [
 }
 
 async function main(): Promise<void> {
+  const { repeats, steps, only, batch, cnnBuiltinLn } = parseOptions();
   const info = await initBackend();
-  const repeats = Number(arg('repeats', '7'));
-  const steps = Number(arg('steps', '5'));
-  const only = arg('only', 'all');
   console.log(
     `normlab norm bench: ${describeBackend(info)}; median of ${repeats} interleaved repeats × ${steps} steps`,
   );
@@ -208,14 +228,11 @@ async function main(): Promise<void> {
     }
   }
   if (only === 'all' || only === 'cnn') {
-    const batch = Number(arg('batch', '64'));
     const variants: Variant[] = [
       cnnVariant('none', null, batch),
       cnnVariant('tfjs batchNormalization', builtinBn, batch),
       cnnVariant('normlab batch', ours('batch'), batch),
-      ...(process.argv.includes('--cnn-builtin-ln')
-        ? [{ ...cnnVariant('tfjs layerNormalization', builtinLn, batch), slow: true }]
-        : []),
+      ...(cnnBuiltinLn ? [{ ...cnnVariant('tfjs layerNormalization', builtinLn, batch), slow: true }] : []),
       cnnVariant('normlab layer', ours('layer'), batch),
       cnnVariant("normlab layer 'features'", () => normLayer('layer'), batch),
       cnnVariant('normlab instance', ours('instance'), batch),

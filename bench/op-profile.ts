@@ -6,17 +6,14 @@
  * Usage: `node --import tsx bench/op-profile.ts [--model cnn-bn] [--steps 30]`
  */
 import * as tf from '@tensorflow/tfjs';
+import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { trainStep } from '../lib/train/trainer';
+import { wholeNumber } from '../scripts/cli-options';
 import { randomSplit } from './random-split';
 import { buildTwin, TWIN_MODELS, type TwinModel } from './twin-models';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 interface Executing {
   executeSingleOutput: (name: string, ...rest: unknown[]) => unknown;
@@ -24,11 +21,14 @@ interface Executing {
 }
 
 async function main(): Promise<void> {
+  const { model: name, steps } = new Command()
+    .name('op-profile')
+    .addOption(new Option('--model <name>', 'the twin model').choices(TWIN_MODELS).default('cnn-bn'))
+    .option('--steps <n>', 'profiled training steps', wholeNumber(1), 30)
+    .showHelpAfterError()
+    .parse()
+    .opts<{ model: TwinModel; steps: number }>();
   console.log(describeBackend(await initBackend()));
-  const name = option('model', 'cnn-bn') as TwinModel;
-  if (!TWIN_MODELS.includes(name))
-    throw new Error(`--model must be one of ${TWIN_MODELS.join(', ')}, got ${name}`);
-  const steps = Number(option('steps', '30'));
   const split = randomSplit(64);
   const model = buildTwin(name, 'normlab');
   const buffer = new BatchBuffer(split, 64);

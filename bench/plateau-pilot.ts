@@ -8,34 +8,55 @@
  */
 
 import { loadavg } from 'node:os';
+import { Command } from 'commander';
 import { initBackend } from '../lib/backend';
 import { loadFashionMnist } from '../lib/data/fashion-mnist';
 import { buildModel } from '../lib/models/build';
-import type { Architecture } from '../lib/models/types';
-import type { NormKind } from '../lib/norm/kinds';
+import { ARCHITECTURES, type Architecture } from '../lib/models/types';
+import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
 import { train } from '../lib/train/trainer';
+import { oneOf, positiveNumber, wholeNumber } from '../scripts/cli-options';
 
 async function main(): Promise<void> {
-  const [arch, norm, trainSize, epochs, batch, lr, seed = '0'] = process.argv.slice(2);
+  const program = new Command()
+    .name('plateau-pilot')
+    .argument('<arch>', 'architecture', oneOf(ARCHITECTURES))
+    .argument('<norm>', 'norm kind', oneOf(NORM_KINDS))
+    .argument('<trainSize>', 'training images', wholeNumber(1))
+    .argument('<epochs>', 'epochs', wholeNumber(1))
+    .argument('<batch>', 'mini-batch size', wholeNumber(1))
+    .argument('<lr>', 'learning rate', positiveNumber)
+    .argument('[seed]', 'seed', wholeNumber(0), 0)
+    .showHelpAfterError()
+    .parse();
+  const [arch, norm, trainSize, epochs, batch, lr, seed] = program.processedArgs as [
+    Architecture,
+    NormKind,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   await initBackend();
   const data = await loadFashionMnist({
-    trainSize: Number(trainSize),
+    trainSize,
     validationSize: 5000,
     download: false,
   });
-  const model = buildModel({ arch: arch as Architecture, norm: norm as NormKind, seed: Number(seed) });
+  const model = buildModel({ arch, norm, seed });
   const cpu0 = process.cpuUsage();
-  const steps = Math.floor(Number(trainSize) / Number(batch)) * Number(epochs);
+  const steps = Math.floor(trainSize / batch) * epochs;
   const r = await train(
     model,
     data,
     {
       optimizer: 'sgd',
       momentum: 0.9,
-      learningRate: Number(lr),
-      batchSize: Number(batch),
-      epochs: Number(epochs),
-      shuffleSeed: Number(seed),
+      learningRate: lr,
+      batchSize: batch,
+      epochs,
+      shuffleSeed: seed,
       schedule: { name: 'cosine', warmupSteps: Math.round(0.05 * steps) },
       evalTestEachEpoch: false,
       evalTrainAtEnd: false,

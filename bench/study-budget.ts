@@ -9,16 +9,22 @@
  * at batch b is taken to cost (0.15 + 0.85·b/128) of it (a fixed per-step share), and evaluating an
  * example costs a third of training on it (forward only).
  */
-import { profileSpec } from '../lib/study/profiles';
+import { Command } from 'commander';
+import { PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
 import { expandSpec, type TrainRunConfig } from '../lib/study/spec';
 import type { RunRecord } from '../lib/study/types';
+import { oneOf, positiveNumber } from '../scripts/cli-options';
 
-const [profile = 'full', ...ms] = process.argv.slice(2);
-const stepMs: Record<string, number> = {
-  mlp: Number(ms[0] ?? 2),
-  vgg: Number(ms[1] ?? 30),
-  resnet: Number(ms[2] ?? 75),
-};
+const program = new Command()
+  .name('study-budget')
+  .argument('[profile]', 'study profile', oneOf(PROFILE_NAMES), 'full')
+  .argument('[mlp-ms]', "the MLP's ms per step at batch 128", positiveNumber, 2)
+  .argument('[vgg-ms]', "the VGG's ms per step", positiveNumber, 30)
+  .argument('[resnet-ms]', "the ResNet's ms per step", positiveNumber, 75)
+  .showHelpAfterError()
+  .parse();
+const [profile, mlp, vgg, resnet] = program.processedArgs as [string, number, number, number];
+const stepMs: Record<string, number> = { mlp, vgg, resnet };
 const spec = profileSpec(profile);
 const first = expandSpec(spec);
 const fakeTuning = first.runs

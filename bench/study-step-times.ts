@@ -11,6 +11,7 @@
  * from git: `git show <commit>:results/full/results.jsonl > /tmp/before.jsonl`.
  */
 import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { sampleMedian as median } from '../lib/study/stats';
 
 interface RunLine {
@@ -44,15 +45,15 @@ function stepTimes(
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--experiments');
-  const names = at >= 0 ? args.splice(at, 2)[1] : 'headline-mlp,headline-vgg,headline-resnet';
-  if (args.length !== 2) {
-    throw new Error(
-      'usage: bench/study-step-times.ts <before results.jsonl> <after results.jsonl> [--experiments a,b]',
-    );
-  }
-  const experiments = new Set(names.split(','));
+  const program = new Command()
+    .name('study-step-times')
+    .argument('<before>', 'the results file before (results.jsonl)')
+    .argument('<after>', 'the results file after')
+    .option('--experiments <a,b>', 'experiments to compare', 'headline-mlp,headline-vgg,headline-resnet')
+    .showHelpAfterError()
+    .parse();
+  const args = program.args;
+  const experiments = new Set(program.opts<{ experiments: string }>().experiments.split(','));
   const before = stepTimes(args[0], experiments);
   const after = stepTimes(args[1], experiments);
   console.log(`before: ${args[0]} (commit ${[...before.commits].join(', ')})`);

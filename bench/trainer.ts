@@ -34,6 +34,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { BatchBuffer } from '../lib/data/batches';
 import type { ImageSplit } from '../lib/data/types';
@@ -43,6 +44,7 @@ import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
 import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
+import { someOf, wholeNumber } from '../scripts/cli-options';
 import { randomSplit } from './random-split';
 import { runReferenceScript } from './reference-python';
 
@@ -59,40 +61,23 @@ interface Options {
   profile: boolean;
 }
 
-function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const int = (name: string, fallback: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} takes a whole number ≥ 1, got '${raw}'`);
-    return v;
-  };
-  const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
-    const raw = value(name);
-    if (raw === undefined) return [...allowed];
-    const items = raw.split(',');
-    for (const item of items) {
-      if (!allowed.includes(item as T))
-        throw new Error(`--${name}: unknown '${item}'; expected some of ${allowed.join(', ')}`);
-    }
-    return items as T[];
-  };
-  return {
-    batch: int('batch', 128),
-    steps: int('steps', 8),
-    warmup: int('warmup', 2),
-    repeats: int('repeats', 2),
-    archs: list('archs', ARCHITECTURES),
-    norms: list('norms', NORM_KINDS),
-    fit: !argv.includes('--no-fit'),
-    torch: !argv.includes('--no-torch'),
-    torchThreads: int('torch-threads', 1),
-    profile: argv.includes('--profile'),
-  };
+/** The command line (see the header); a bad value is an error naming the option and what it takes. */
+function parseOptions(): Options {
+  return new Command()
+    .name('trainer')
+    .option('--batch <b>', 'mini-batch size', wholeNumber(1), 128)
+    .option('--steps <n>', 'timed steps per repeat', wholeNumber(1), 8)
+    .option('--warmup <w>', 'warm-up steps before the timed ones', wholeNumber(1), 2)
+    .option('--repeats <r>', 'interleaved repeats, ours/fit alternating', wholeNumber(1), 2)
+    .option('--archs <a,b>', 'architectures', someOf(ARCHITECTURES), [...ARCHITECTURES])
+    .option('--norms <a,b>', 'norm kinds', someOf(NORM_KINDS), [...NORM_KINDS])
+    .option('--no-fit', 'skip model.fit')
+    .option('--no-torch', 'skip PyTorch')
+    .option('--torch-threads <t>', 'PyTorch threads', wholeNumber(1), 1)
+    .option('--profile', 'also print where one of our steps spends its time', false)
+    .showHelpAfterError()
+    .parse()
+    .opts<Options>();
 }
 
 /** Wall ms of each timed step and CPU ms (all threads of this process) per timed step. */
@@ -273,7 +258,7 @@ const fmt = (x: number | undefined, digits = 0): string =>
   x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const o = parseOptions();
   console.log(describeBackend(await initBackend()));
   const intra = process.env.TF_NUM_INTRAOP_THREADS ?? `default (${cpus().length})`;
   const inter = process.env.TF_NUM_INTEROP_THREADS ?? 'default';

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 
 const root = join(__dirname, '..');
@@ -64,10 +65,9 @@ function runPhase(files: string[], backend: string): Counts {
   }
 }
 
-async function main(): Promise<void> {
+async function main(filters: string[]): Promise<void> {
   const info = await initBackend();
   console.log(`normlab tests: ${describeBackend(info)}`);
-  const filters = process.argv.slice(2);
   const files = testFiles(join(root, 'test'))
     .map((f) => relative(root, f))
     .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
@@ -89,7 +89,13 @@ async function main(): Promise<void> {
   process.exit(total.failed === 0 ? 0 : 1);
 }
 
-main().catch((error: Error) => {
+const program = new Command()
+  .name('run-tests')
+  .description('run the test suite (test/**/*.test.ts), the site browser test last')
+  .argument('[substring...]', 'only the test files whose path contains one of these')
+  .showHelpAfterError();
+program.parse();
+main(program.args).catch((error: Error) => {
   console.error(error.message);
   process.exit(1);
 });

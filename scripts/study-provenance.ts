@@ -4,8 +4,9 @@
  * machine, when it ran, wall time (per invocation: shards that ran side by side overlap), load
  * averages and thread settings. Prints a Markdown table.
  *
- *   node --import tsx scripts/study-provenance.ts results/full/results.jsonl
+ *   node --import tsx scripts/study-provenance.ts [results.jsonl]   (default results/full/results.jsonl)
  */
+import { Command } from 'commander';
 import { expandSpec } from '../lib/study/spec';
 import { loadResults } from '../lib/study/store';
 import type { RunRecord } from '../lib/study/types';
@@ -74,4 +75,10 @@ function main(path: string): void {
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 }
 
-main(process.argv[2] ?? 'results/full/results.jsonl');
+const program = new Command()
+  .name('study-provenance')
+  .description("print a Markdown table of a results file's provenance, read from its run records")
+  .argument('[results]', 'the results file', 'results/full/results.jsonl')
+  .showHelpAfterError()
+  .action((results: string) => main(results));
+program.parse();

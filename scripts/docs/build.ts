@@ -24,18 +24,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { Command, Option } from 'commander';
 import { convertAll } from './notebook-to-page';
 import { writeScorecard } from './scorecard';
 
 const ROOT = join(__dirname, '..', '..');
 type NotebookPolicy = 'fresh' | 'reuse' | 'skip';
-
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  if (at >= 0) return process.argv[at + 1];
-  const eq = process.argv.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
-}
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -111,14 +105,33 @@ export function executedNotebooks(
   return executed;
 }
 
+interface BuildOptions {
+  notebooks: NotebookPolicy;
+  keepGoing: boolean;
+  site: boolean;
+}
+
+/** The command line (see the header); a bad value is an error naming the option and its choices. */
+function parseOptions(): BuildOptions {
+  return new Command()
+    .name('docs:build')
+    .description('build the site: notebooks, their pages, the scorecard, the API reference, vitepress')
+    .addOption(
+      new Option('--notebooks <policy>', 'which notebooks to execute (see the file header)')
+        .choices(['fresh', 'reuse', 'skip'])
+        .default('fresh'),
+    )
+    .option('--keep-going', 'a notebook that fails still gets its page; the build goes on', false)
+    .option('--no-site', 'stop before vitepress build')
+    .showHelpAfterError()
+    .parse()
+    .opts<BuildOptions>();
+}
+
 function main(): void {
   const started = Date.now();
-  const policy = (option('--notebooks') ?? 'fresh') as NotebookPolicy;
-  if (!['fresh', 'reuse', 'skip'].includes(policy)) {
-    throw new Error(`--notebooks must be one of fresh, reuse, skip; got ${JSON.stringify(policy)}`);
-  }
+  const { notebooks: policy, keepGoing, site } = parseOptions();
   const failed: string[] = [];
-  const keepGoing = process.argv.includes('--keep-going');
   const executed = stage(`notebooks (policy: ${policy})`, () => executedNotebooks(policy, keepGoing, failed));
   stage('notebook pages', () => {
     for (const n of convertAll(executed)) {
@@ -135,7 +148,7 @@ function main(): void {
     }
   });
   stage('API reference (typedoc)', () => run(join(ROOT, 'node_modules', '.bin', 'typedoc'), []));
-  if (process.argv.includes('--no-site')) return;
+  if (!site) return;
   const outDir = process.env.DOCS_OUT_DIR ?? join(ROOT, 'docs', '.vitepress', 'dist');
   stage(`site (vitepress build, base ${process.env.DOCS_BASE ?? '/'})`, () =>
     run(join(ROOT, 'node_modules', '.bin', 'vitepress'), ['build', 'docs']),

@@ -8,8 +8,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { FASHION_MNIST } from '../../lib/data/fashion-mnist';
 import { readIdxFile } from '../../lib/data/idx';
+import { wholeNumber } from '../cli-options';
 
 /** Reads one IDX file with the library's reader (magic, dimensions and length checked) as bytes. */
 function readBytes(path: string): { dims: number[]; bytes: Uint8Array } {
@@ -19,17 +21,15 @@ function readBytes(path: string): { dims: number[]; bytes: Uint8Array } {
   return { dims: idx.shape, bytes: idx.data };
 }
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
-}
-
 function main(): void {
-  const dir = option('--dir', '/usr/share/datasets/fashion-mnist');
-  const perClass = Number(option('--per-class', '4'));
-  if (!Number.isInteger(perClass) || perClass < 1 || perClass > 100) {
-    throw new Error(`--per-class must be an integer in [1, 100], got ${perClass}`);
-  }
+  const { dir, perClass } = new Command()
+    .name('make-fashion-sample')
+    .description("write the playground's Fashion-MNIST sample, docs/public/fashion-sample.json")
+    .option('--per-class <n>', 'images of each class', wholeNumber(1, 100), 4)
+    .option('--dir <dir>', 'folder of the Fashion-MNIST .gz files', '/usr/share/datasets/fashion-mnist')
+    .showHelpAfterError()
+    .parse()
+    .opts<{ dir: string; perClass: number }>();
   const images = readBytes(join(dir, 't10k-images-idx3-ubyte.gz'));
   const labels = readBytes(join(dir, 't10k-labels-idx1-ubyte.gz'));
   const [, height, width] = images.dims;

@@ -27,6 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Command } from 'commander';
 import MarkdownIt from 'markdown-it';
 import { PLOTLY_MIME } from '../../lib/plot/display';
 import { sanitizeHtml } from './sanitize-html';
@@ -343,7 +344,12 @@ export function convertAll(executed: string[], paths: ConvertPaths = defaultPath
 
 function main(): void {
   const dir = join(ROOT, 'artifacts', 'notebooks');
-  const args = process.argv.slice(2);
+  const args = new Command()
+    .name('notebook-to-page')
+    .description('turn executed notebooks into site pages (docs/notebooks/) and their index')
+    .argument('[notebook...]', 'executed notebooks (default: every artifacts/notebooks/*.ipynb)')
+    .showHelpAfterError()
+    .parse().args;
   const files = args.length
     ? args
     : existsSync(dir)
