@@ -101,7 +101,7 @@ test('SIGKILL midway, rerun: no finished run is redone, none is lost, the file v
   for (let c = 1; c <= 8; c++)
     assert.match(
       rerun.stdout,
-      new RegExp(`Claim ${c}\\. .*: (HOLDS|DOES NOT HOLD|DEPENDS|INCONCLUSIVE|NOT TESTED)`),
+      new RegExp(`Claim ${c}\\. .*: (HOLDS|DOES NOT HOLD|DEPENDS|INCONCLUSIVE|NOT TESTED|UNDER REVISION)`),
     );
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /Claim scorecard/);

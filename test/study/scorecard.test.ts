@@ -203,7 +203,17 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
     card.map((c) => c.id),
     [1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
-  const v = Object.fromEntries(card.map((c) => [c.id, c]));
+  // A claim under revision keeps what its comparisons compute in `revision`: that is tested here.
+  const v = Object.fromEntries(
+    card.map((c) => [
+      c.id,
+      {
+        ...c,
+        verdict: c.revision?.computedVerdict ?? c.verdict,
+        dependsOn: c.revision ? c.revision.computedDependsOn : c.dependsOn,
+      },
+    ]),
+  );
   assert.equal(v[1].verdict, 'holds', v[1].explanation);
   // Fake runs: 10 steps per epoch, 2 evaluations per epoch (every 5 steps), medians of 8-24 steps.
   assert.match(
