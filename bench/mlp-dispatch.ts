@@ -72,7 +72,7 @@ interface Variant {
 
 function variant(name: TwinModel, native: boolean, width: number, split: ImageSplit): Variant {
   setNativeKernels(native);
-  const model = buildTwin(name, 'normlab', width);
+  const model = buildTwin(name, 'fastest', width);
   const buffer = new BatchBuffer(split, 64);
   buffer.fill(split, null, 0);
   const optimizer = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 1 });

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     .opts<{ model: TwinModel; steps: number }>();
   console.log(describeBackend(await initBackend()));
   const split = randomSplit(64);
-  const model = buildTwin(name, 'normlab');
+  const model = buildTwin(name, 'fastest');
   const buffer = new BatchBuffer(split, 64);
   buffer.fill(split, null, 0);
   const optimizer = makeOptimizer({ optimizer: 'sgd', learningRate: 0.01, batchSize: 64, epochs: 1 });

@@ -37,24 +37,44 @@ export function referencePython(): string | Error {
 }
 
 /**
+ * How OpenMP's idle threads wait in the reference process: `'active'` is OpenMP's default
+ * (`OMP_WAIT_POLICY` unset: a thread spins for a while before it sleeps, so it wakes at once for
+ * the next parallel region), `'passive'` sleeps at once (`OMP_WAIT_POLICY=PASSIVE`).
+ *
+ * Neither is PyTorch's best everywhere. On a quiet machine spinning wins, most for models of small
+ * ops (the MLP), whose threads would otherwise sleep and wake between every op. On a machine whose
+ * CPUs other processes want, a spinning thread holds a CPU its preempted partner needs, and the
+ * same model runs many times slower. So the speed benches time both, in the same round, and
+ * compare with the faster (bench/PROVENANCE.md has the measurements).
+ */
+export type WaitPolicy = 'active' | 'passive';
+
+/** Both {@link WaitPolicy} values, in the order the benches run them. */
+export const WAIT_POLICIES: readonly WaitPolicy[] = ['active', 'passive'];
+
+/** Options of {@link runReferenceScript}. */
+export interface ReferenceRunOptions {
+  /**
+   * OpenMP's wait policy (default `'passive'`, unless the environment sets `OMP_WAIT_POLICY`).
+   * `'active'` leaves `OMP_WAIT_POLICY` unset: OpenMP's own default.
+   */
+  waitPolicy?: WaitPolicy;
+}
+
+/**
  * Run a Python script of bench/ in the reference venv with `threads` intra-op threads and return
  * the JSON objects it prints, one per line.
  *
- * OpenMP's threads wait passively (`OMP_WAIT_POLICY=PASSIVE`, unless the environment sets it):
- * with the default spin-waiting, PyTorch with 2 threads on the 2 shared CPUs of the development
- * machine ran the MLP 24× slower (168 against 4,061 samples/s at load average 21, Nov 2026),
- * because a spinning thread holds a CPU its preempted partner needs. Passive waiting is PyTorch's
- * best case on a shared machine, so the ratios against it are on the conservative side.
+ * OpenMP's wait policy is `options.waitPolicy` (see {@link WaitPolicy}); without one, threads wait
+ * passively unless the environment sets `OMP_WAIT_POLICY`.
  *
  * glibc's malloc keeps large blocks in its heap instead of handing them back to the system after
  * every free (`MALLOC_MMAP_THRESHOLD_` 32 MiB, `MALLOC_TRIM_THRESHOLD_` 256 MiB, unless the
  * environment sets them). PyTorch allocates its activations and gradients with malloc on the CPU;
- * with glibc's adaptive defaults the same model trained at anywhere from 3,100 to 5,300 samples/s
- * (CNN + BN, Nov 2026) depending on what the process had run before, so one model's speed and the
- * ratio between two models depended on their order. With the fixed thresholds it ran at
- * 4,500–5,600 in every order. TensorFlow's speed does not change with them (checked with
- * bench/training-speed.ts --no-torch), so only the reference process gets them: again PyTorch's
- * best case.
+ * with glibc's adaptive defaults the same model's speed depended on what the process had run
+ * before, so one model's speed and the ratio between two models depended on their order; with the
+ * fixed thresholds it is fast in every order. TensorFlow's speed does not change with them, so
+ * only the reference process gets them: again PyTorch's best case.
  *
  * @throws when the venv is missing or the script fails (the message has the end of its stderr).
  */
@@ -62,10 +82,11 @@ export function runReferenceScript(
   script: string,
   args: string[],
   threads: number,
+  options: ReferenceRunOptions = {},
 ): Record<string, unknown>[] {
   const python = referencePython();
   if (python instanceof Error) throw python;
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     OMP_WAIT_POLICY: 'PASSIVE',
     MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
     MALLOC_TRIM_THRESHOLD_: String(256 * 1024 * 1024),
@@ -73,6 +94,9 @@ export function runReferenceScript(
     OMP_NUM_THREADS: String(threads),
     MKL_NUM_THREADS: String(threads),
   };
+  if (options.waitPolicy === 'passive') env.OMP_WAIT_POLICY = 'PASSIVE';
+  // OpenMP's default, whatever this process' environment says.
+  if (options.waitPolicy === 'active') delete env.OMP_WAIT_POLICY;
   const out = spawnSync(python, [join(PROJECT_ROOT, 'bench', script), ...args], {
     encoding: 'utf8',
     env,

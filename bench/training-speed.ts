@@ -1,74 +1,74 @@
 /**
- * Training speed against tfjs' `model.fit` and PyTorch (issue 10's protocol).
+ * Training speed of normlab against PyTorch at its best (and tfjs' `model.fit`).
  *
  * Models (bench/twin-models.ts, twins in bench/pytorch-training-speed.py): MLP 784-256-256-10 and
- * CNN conv 32 → conv 64 (3×3, same, ReLU, 2×2 max-pool) → dense 128 → dense 10, each without and
- * with batch norm after every hidden layer. Random 28×28×1 input, batch 64, SGD lr 0.01 momentum
- * 0.9, softmax cross-entropy. In each round, each contender sets up all the models, runs 1 warm-up
- * pass of each, then 3 timed passes of 4,096 samples of each with the passes interleaved across the
- * models (pass p runs every model, the order reversed on odd p), so a contender's models are timed
- * in the same minutes and the same process state; a round's samples/s is the median pass. The
- * table gives the median over 3 rounds, run interleaved (round r times every contender on every
- * model before round r + 1 starts; rounds 2, 4, … take the models in reverse order), so load
- * changes on the shared machine hit all contenders alike.
+ * CNN conv 32 → conv 64 (3×3, same, ReLU, 2×2 max-pool) → dense 128 → dense 10; the MLP and CNN
+ * with batch norm after every hidden layer; the CNN with group (8 groups), layer or instance norm
+ * after each convolution. Random 28×28×1 input, batch 64, SGD lr 0.01 momentum 0.9, softmax
+ * cross-entropy.
  *
- * Contenders:
- * - `fit`: tfjs-layers' own `batchNormalization` and `reLU`, trained by `model.fit`;
- * - `normlab`: `normLayer('batch', { convention: 'pytorch' })`, the zoo's `ReLU` and
- *   `MaxPooling2D`, `train()`, with the native TensorFlow kernels (lib/native) on;
- * - `portable` (with `--portable`): the same with `setNativeKernels(false)` (the pre-native code);
- * - `torch`: PyTorch 2.13 eager, 2 threads, channels_last CNN, in the reference venv (`.venv-ref` in
- *   the project root or `NORMLAB_REF_VENV`; create it with `bash scripts/fixtures/setup-ref-venv.sh`).
+ * Contenders (`--contenders`):
+ * - `fastest`: the library's exported fast layers (`Conv2D`, `Dense`, `MaxPooling2D`, `ReLU`), the
+ *   normalization with its ReLU fused where the layer takes one, `train()`, native kernels on;
+ * - `plain`: tfjs' own conv, dense, pooling and ReLU layers with normlab's normalization (the
+ *   README's example), `train()`, native kernels on;
+ * - `portable`: `fastest` with `setNativeKernels(false)`;
+ * - `fit`: tfjs-layers only (its own batch norm), trained by `model.fit` (no group, layer or
+ *   instance norm: those models are skipped);
+ * - `torch`: PyTorch 2.13 eager in the reference venv (`.venv-ref` in the project root or
+ *   `NORMLAB_REF_VENV`; `bash scripts/fixtures/setup-ref-venv.sh` creates it), at its best: every
+ *   round times it in every setting of `--torch-wait` (OpenMP's default spin-waiting and passive
+ *   waiting), `--torch-threads` and `--torch-layouts` (channels_last or PyTorch's default
+ *   contiguous NCHW, for the CNNs), and the comparison takes, per model, the setting with the
+ *   highest median. Which setting wins depends on the CPU and on how busy it is (see
+ *   bench/reference-python.ts), so the bench does not pick one in advance.
+ *
+ * Protocol: in each round, each contender (each PyTorch setting in a process of its own) sets up
+ * all the models, runs 1 warm-up pass of each, then `--passes` timed passes of `--samples` samples
+ * of each, the passes interleaved across the models (pass p runs every model, the order reversed on
+ * odd p), so a contender's models are timed in the same minutes and the same process state; a
+ * round's samples/s is its median pass. Rounds are interleaved (round r times every contender on
+ * every model before round r + 1 starts; odd rounds take the models and the contenders in reverse
+ * order), so load changes on a shared machine hit every contender alike. The tables give the median
+ * over rounds.
+ *
+ * Printed: the machine (CPU model, cores, vector ISA, what normlab's compiled kernels dispatched
+ * to, load), PyTorch's median in every setting, both wait policies' best and the chosen best, the
+ * contenders' samples/s and ratios, each normalization's overhead over the CNN or MLP without one,
+ * and the floors normlab's fastest path should meet, naming the CPU they were measured on.
  *
  * Usage: `node --import tsx bench/training-speed.ts [--rounds 3] [--passes 3] [--samples 4096]
- * [--models mlp,mlp-bn,cnn,cnn-bn] [--torch-threads 2] [--portable] [--no-fit] [--no-torch]`
- *
- * Batch-norm overhead = samples/s without BN / with BN (the step-time ratio), per contender, and
- * the time batch norm adds per 1,000 samples (which, unlike the ratio, does not grow when the model
- * without BN gets faster).
- * The floors of issue 10 are printed at the end: normlab/torch ≥ 1.0 on the CNN and CNN + BN,
- * ≥ 0.35 on MLP + BN, and normlab's CNN BN overhead ≤ PyTorch's; the last also round by round
- * (normlab's overhead minus PyTorch's in each round, where both ran side by side), which shows
- * whether a difference between the medians is larger than the spread between rounds.
- *
- * Profile of the MLP step (bench/mlp-dispatch.ts, Nov 2026, 2 shared vCPUs at load average ~24):
- * per CPU-second, the same networks with hidden width 4 instead of 256 (the same ops on tiny
- * tensors) cost 73% (portable MLP + BN) and 61% (portable MLP) of the full step, about 25 µs per
- * TensorFlow op: per-op dispatch (tfjs' engine ~10 µs, tfjs-node's binding and TensorFlow's eager
- * runtime the rest; a tiny `tf.add` measured 31 µs, the same op through the binding 22 µs) is most
- * of the step, the matmuls the rest. Fewer ops is what removes it: the native paths (lib/native)
- * run TensorFlow's fused batch norm (forward with the running-statistics update, and gradient: one
- * op each instead of about a dozen), its softmax cross-entropy (loss and gradient in one op),
- * ReluGrad and ResourceApplyMomentum (the update in place, one op per variable instead of four),
- * taking the MLP + BN step from 187 to 73 TensorFlow ops and the MLP from 101 to 63 (and, with the
- * zoo's `Dense` layer below, to 56 and 48). What remains is mostly the matrix products' reshapes to
- * 3-D and back, the accuracy (5 ops) and the per-op cost itself, which only graph execution of the
- * whole step would remove (tfjs-node has none).
- *
- * The CNN step (bench/op-profile.ts): TensorFlow's `MaxPoolGrad` was its largest kernel, about a
- * quarter of the step, because its CPU kernel searches every window again. The zoo's
- * `MaxPooling2D` (lib/models/max-pooling.ts) runs oneDNN's pooling instead, which records where
- * each maximum was: its gradient is a scatter, 3.3 → 0.2 ms on [64, 28, 28, 32], and the CNN step
- * went from 19.4 to 14.0 ms. Tried before that and dropped: TensorFlow's MaxPoolWithArgmax /
- * MaxPoolGradWithArgmax (its forward pass costs what the backward saves, and its int64 argmax makes
- * tfjs-node print a warning on every call). Next, tfjs-layers' conv2d and dense compute their
- * input's gradient even for the first layer, where the input is the data (their fused ops have one
- * custom gradient for every input): the zoo's `Conv2D` and `Dense` (lib/models) use tfjs' per-input
- * gradients instead, 14.0 → 12.1 ms. Tried and dropped: TensorFlow's `BiasAdd` / `BiasAddGrad` for
- * the biases (0.03–0.08 ms faster per layer than tfjs' broadcast add and sum, and the sum's order
- * changes the last bits).
+ * [--batch 64] [--models mlp,mlp-bn,cnn,cnn-bn,cnn-gn,cnn-ln,cnn-in]
+ * [--contenders plain,fastest,torch] [--torch-wait active,passive] [--torch-threads 2,1]
+ * [--torch-layouts channels_last,contiguous]`
  */
-import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { sampleMedian as median } from '../lib/study/stats';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
+import { someOf, wholeNumber } from '../scripts/cli-options';
+import { describeMachine, formatLoad, machineInfo } from './machine';
 import { randomSplit } from './random-split';
-import { runReferenceScript } from './reference-python';
-import { buildTwin, TWIN_MODELS, type TwinModel } from './twin-models';
+import { runReferenceScript, WAIT_POLICIES, type WaitPolicy } from './reference-python';
+import { buildTwin, hasBuiltin, TWIN_MODELS, type TwinFlavour, type TwinModel } from './twin-models';
+
+const CONTENDERS = ['fit', 'plain', 'fastest', 'portable', 'torch'] as const;
+type Contender = (typeof CONTENDERS)[number];
+const LAYOUTS = ['channels_last', 'contiguous'] as const;
+type Layout = (typeof LAYOUTS)[number];
+
+/** One setting of the reference: a process with this wait policy and thread count, one layout. */
+interface TorchSetting {
+  wait: WaitPolicy;
+  threads: number;
+  layout: Layout;
+}
+
+const settingName = (s: TorchSetting): string => `${s.wait}/${s.threads}t/${s.layout}`;
 
 interface Options {
   rounds: number;
@@ -76,44 +76,40 @@ interface Options {
   samples: number;
   batch: number;
   models: TwinModel[];
-  torchThreads: number;
-  portable: boolean;
-  fit: boolean;
-  torch: boolean;
+  contenders: Contender[];
+  torchWait: WaitPolicy[];
+  torchThreads: number[];
+  torchLayouts: Layout[];
 }
 
-const CONTENDERS = ['fit', 'portable', 'normlab', 'torch'] as const;
-type Contender = (typeof CONTENDERS)[number];
+/** A comma-separated list of whole numbers ≥ 1 (thread counts). */
+function wholeNumbers(text: string): number[] {
+  return text.split(',').map((item) => wholeNumber(1)(item.trim()));
+}
 
-function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const int = (name: string, fallback: number): number => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} takes a whole number ≥ 1, got '${raw}'`);
-    return v;
-  };
-  const models = (value('models') ?? TWIN_MODELS.join(',')).split(',');
-  for (const m of models) {
-    if (!TWIN_MODELS.includes(m as TwinModel))
-      throw new Error(`--models: unknown '${m}'; expected some of ${TWIN_MODELS.join(', ')}`);
-  }
-  const o: Options = {
-    rounds: int('rounds', 3),
-    passes: int('passes', 3),
-    samples: int('samples', 4096),
-    batch: int('batch', 64),
-    models: models as TwinModel[],
-    torchThreads: int('torch-threads', 2),
-    portable: argv.includes('--portable'),
-    fit: !argv.includes('--no-fit'),
-    torch: !argv.includes('--no-torch'),
-  };
-  if (o.samples % o.batch !== 0) throw new Error(`--samples must be a multiple of --batch (${o.batch})`);
+function options(): Options {
+  const o = new Command()
+    .name('training-speed')
+    .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 3)
+    .option('--passes <n>', 'timed passes per model and round', wholeNumber(1), 3)
+    .option('--samples <n>', 'samples per pass (a multiple of --batch)', wholeNumber(1), 4096)
+    .option('--batch <n>', 'mini-batch size', wholeNumber(1), 64)
+    .option('--models <list>', `some of ${TWIN_MODELS.join(', ')}`, someOf(TWIN_MODELS), [...TWIN_MODELS])
+    .option('--contenders <list>', `some of ${CONTENDERS.join(', ')}`, someOf(CONTENDERS), [
+      'plain',
+      'fastest',
+      'torch',
+    ] as Contender[])
+    .option('--torch-wait <list>', "PyTorch's OpenMP wait policies", someOf(WAIT_POLICIES), [
+      ...WAIT_POLICIES,
+    ])
+    .option('--torch-threads <list>', "PyTorch's thread counts", wholeNumbers, [2, 1])
+    .option('--torch-layouts <list>', "PyTorch's CNN memory layouts", someOf(LAYOUTS), [...LAYOUTS])
+    .showHelpAfterError()
+    .parse()
+    .opts<Options>();
+  if (o.samples % o.batch !== 0)
+    throw new Error(`--samples (${o.samples}) must be a multiple of --batch (${o.batch})`);
   return o;
 }
 
@@ -144,16 +140,17 @@ interface Trainee {
  * Every model of `order` set up at once, one warm-up pass each, then the timed passes interleaved
  * across the models (pass p runs every model, in `order` for even p and reversed for odd p), so
  * that the models of one contender are timed in the same minutes and the same process state: a
- * ratio between two of them (batch norm's overhead) does not depend on which ran first.
+ * ratio between two of them (a normalization's overhead) does not depend on which ran first.
  */
 async function interleavedPasses(
   order: TwinModel[],
   o: Options,
   start: (m: TwinModel) => Trainee,
 ): Promise<Map<TwinModel, Rates>> {
-  const trainees = new Map(order.map((m) => [m, start(m)] as const));
+  const trainees = new Map<TwinModel, Trainee>();
   const rates = new Map(order.map((m) => [m, { wall: [], cpu: [] } as Rates] as const));
   try {
+    for (const m of order) trainees.set(m, start(m));
     for (const m of order) await trainees.get(m)?.pass();
     for (let p = 0; p < o.passes; p++) {
       for (const m of p % 2 === 0 ? order : [...order].reverse()) {
@@ -169,11 +166,12 @@ async function interleavedPasses(
   return rates;
 }
 
-/** normlab's `train()` (one epoch over the split per pass), native kernels on or off. */
+/** normlab's `train()` (one epoch over the split per pass) on `flavour`'s models, native on or off. */
 async function timeNormlab(
   order: TwinModel[],
   split: ImageSplit,
   o: Options,
+  flavour: TwinFlavour,
   native: boolean,
 ): Promise<Map<TwinModel, Rates>> {
   setNativeKernels(native);
@@ -188,7 +186,7 @@ async function timeNormlab(
   };
   try {
     return await interleavedPasses(order, o, (name) => {
-      const model = buildTwin(name, 'normlab');
+      const model = buildTwin(name, flavour);
       return {
         pass: async () => {
           const cpu0 = process.cpuUsage();
@@ -203,14 +201,14 @@ async function timeNormlab(
   }
 }
 
-/** tfjs' `model.fit` with tfjs' own batch norm and ReLU. */
+/** tfjs' `model.fit` with tfjs-layers' own layers (the models tfjs can build). */
 async function timeFit(
   order: TwinModel[],
   xs: tf.Tensor,
   ys: tf.Tensor,
   o: Options,
 ): Promise<Map<TwinModel, Rates>> {
-  return interleavedPasses(order, o, (name) => {
+  return interleavedPasses(order.filter(hasBuiltin), o, (name) => {
     const model = buildTwin(name, 'builtin');
     const optimizer = tf.train.momentum(0.01, 0.9);
     model.compile({
@@ -242,24 +240,31 @@ async function timeFit(
   });
 }
 
-/** PyTorch's passes for every model of `order`, in that order, in one process. */
-function timeTorch(o: Options, order: TwinModel[]): { version: string; rates: Map<TwinModel, Rates> } {
+/** One PyTorch process: every model of `order` in every layout, with one wait policy and thread count. */
+function timeTorch(
+  o: Options,
+  order: TwinModel[],
+  wait: WaitPolicy,
+  threads: number,
+): { version: string; rates: Map<string, Rates> } {
   const lines = runReferenceScript(
     'pytorch-training-speed.py',
     [
-      ...['--models', order.join(','), '--batch', String(o.batch)],
-      ...['--samples', String(o.samples), '--passes', String(o.passes), '--threads', String(o.torchThreads)],
+      ...['--models', order.join(','), '--layouts', o.torchLayouts.join(','), '--batch', String(o.batch)],
+      ...['--samples', String(o.samples), '--passes', String(o.passes), '--threads', String(threads)],
     ],
-    o.torchThreads,
+    threads,
+    { waitPolicy: wait },
   );
-  const rates = new Map<TwinModel, Rates>();
+  const rates = new Map<string, Rates>();
   for (const line of lines.slice(1)) {
-    rates.set(line.model as TwinModel, {
+    const setting = settingName({ wait, threads, layout: line.layout as Layout });
+    rates.set(`${setting}:${line.model}`, {
       wall: line.pass_samples_per_second as number[],
       cpu: line.pass_samples_per_cpu_second as number[],
     });
   }
-  return { version: `PyTorch ${lines[0].torch}, ${lines[0].threads} thread(s)`, rates };
+  return { version: `PyTorch ${lines[0].torch}`, rates };
 }
 
 const fmt = (x: number | undefined, digits = 0): string =>
@@ -272,149 +277,179 @@ const ratio = (a: number | undefined, b: number | undefined): number | undefined
 
 type Clock = 'wall' | 'cpu';
 
-/** The table, overheads and floors for one clock. */
-function report(
-  clock: Clock,
-  o: Options,
-  perRound: (clock: Clock, c: Contender, m: TwinModel) => number[],
-): void {
-  // A contender's samples/s on a model: the median of its rounds.
-  const at = (c: Contender, m: TwinModel): number | undefined => {
-    const rounds = perRound(clock, c, m);
+/** Each round's median pass, by clock and `series:model` (series: a contender or a PyTorch setting). */
+class Rounds {
+  private readonly byKey = new Map<string, number[]>();
+
+  add(series: string, model: string, rates: Rates): void {
+    for (const clock of ['wall', 'cpu'] as const) {
+      const key = `${clock}:${series}:${model}`;
+      this.byKey.set(key, [...(this.byKey.get(key) ?? []), median(rates[clock])]);
+    }
+  }
+
+  /** The median over rounds, or undefined when the series never ran on the model. */
+  at(clock: Clock, series: string, model: string): number | undefined {
+    const rounds = this.byKey.get(`${clock}:${series}:${model}`) ?? [];
     return rounds.length ? median(rounds) : undefined;
-  };
-  const shown = CONTENDERS.filter((c) => o.models.some((m) => at(c, m) !== undefined));
-  console.log(
-    clock === 'wall'
-      ? '\nsamples/s by the wall clock (the protocol), median of rounds'
-      : "\nsamples per CPU-second (each process' CPU time over all its threads; steadier than the wall " +
-          'clock when other processes compete for the CPUs), median of rounds',
-  );
-  const header = ['model', ...shown, 'normlab/fit', 'normlab/torch'];
-  if (o.portable) header.push('normlab/portable');
-  console.log(header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(17))).join(''));
+  }
+}
+
+/** PyTorch's best setting for `model` by `clock` (restricted to `wait` when given). */
+function torchBest(
+  rounds: Rounds,
+  o: Options,
+  clock: Clock,
+  model: TwinModel,
+  wait?: WaitPolicy,
+): { setting: string; rate: number } | undefined {
+  let best: { setting: string; rate: number } | undefined;
+  for (const w of o.torchWait) {
+    if (wait && w !== wait) continue;
+    for (const threads of o.torchThreads) {
+      for (const layout of model.startsWith('cnn') ? o.torchLayouts : (['contiguous'] as const)) {
+        const setting = settingName({ wait: w, threads, layout });
+        const rate = rounds.at(clock, `torch:${setting}`, model);
+        if (rate !== undefined && (!best || rate > best.rate)) best = { setting, rate };
+      }
+    }
+  }
+  return best;
+}
+
+/** Every PyTorch setting's median, both wait policies' best and the chosen best, per model. */
+function reportReference(rounds: Rounds, o: Options, clock: Clock): void {
+  console.log(`\nPyTorch in every setting (wait policy/threads/layout), samples/s, ${clock} clock`);
+  const settings: string[] = [];
+  for (const wait of o.torchWait)
+    for (const threads of o.torchThreads)
+      for (const layout of o.torchLayouts) settings.push(settingName({ wait, threads, layout }));
+  const width = Math.max(...settings.map((s) => s.length)) + 2;
+  console.log(`${'model'.padEnd(8)}${settings.map((s) => s.padStart(width)).join('')}   best setting`);
   for (const m of o.models) {
-    const ours = at('normlab', m);
-    const cells = [
-      ...shown.map((c) => fmt(at(c, m))),
-      fmt(ratio(ours, at('fit', m)), 2),
-      fmt(ratio(ours, at('torch', m)), 2),
-    ];
-    if (o.portable) cells.push(fmt(ratio(ours, at('portable', m)), 2));
-    console.log(m.padEnd(8) + cells.map((c) => c.padStart(17)).join(''));
+    // The MLP has one layout, contiguous: its channels_last columns stay empty.
+    const cells = settings.map((s) => fmt(rounds.at(clock, `torch:${s}`, m)));
+    const best = torchBest(rounds, o, clock, m);
+    console.log(`${m.padEnd(8)}${cells.map((c) => c.padStart(width)).join('')}   ${best?.setting ?? '-'}`);
   }
-  console.log('batch-norm overhead (samples/s without BN / with BN)');
-  for (const arch of ['mlp', 'cnn'] as const) {
-    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
-    const cells = shown.map((c) => `${c} ${fmt(ratio(at(c, arch), at(c, `${arch}-bn`)), 2)}×`);
-    console.log(`  ${arch}: ${cells.join(', ')}`);
-  }
-  // The ratio above grows when the model without BN gets faster; the time BN adds does not.
-  console.log('time batch norm adds, ms per 1,000 samples (1000/with BN − 1000/without)');
-  for (const arch of ['mlp', 'cnn'] as const) {
-    if (!o.models.includes(arch) || !o.models.includes(`${arch}-bn`)) continue;
-    const added = (c: Contender): number | undefined => {
-      const [plain, bn] = [at(c, arch), at(c, `${arch}-bn`)];
-      return plain !== undefined && bn !== undefined ? 1e6 / bn - 1e6 / plain : undefined;
-    };
-    console.log(`  ${arch}: ${shown.map((c) => `${c} ${fmt(added(c), 1)}`).join(', ')}`);
-  }
-  if (!shown.includes('torch')) return;
-  console.log(`floors of issue 10 (${clock})`);
-  const floor = (
-    label: string,
-    value: number | undefined,
-    bound: number | undefined,
-    atMost = false,
-  ): void => {
-    const met = value !== undefined && bound !== undefined && (atMost ? value <= bound : value >= bound);
-    console.log(
-      `  ${label}: ${fmt(value, 2)} (${atMost ? '≤' : '≥'} ${fmt(bound, 2)}: ${met ? 'met' : 'NOT met'})`,
-    );
-  };
-  const t = (m: TwinModel) => ratio(at('normlab', m), at('torch', m));
-  if (o.models.includes('cnn-bn')) floor('CNN + BN normlab/torch', t('cnn-bn'), 1);
-  if (o.models.includes('cnn')) floor('CNN normlab/torch', t('cnn'), 1);
-  if (o.models.includes('mlp-bn')) floor('MLP + BN normlab/torch', t('mlp-bn'), 0.35);
-  if (o.models.includes('cnn') && o.models.includes('cnn-bn')) {
-    const overhead = (c: Contender) => ratio(at(c, 'cnn'), at(c, 'cnn-bn'));
-    floor('CNN BN overhead, normlab (vs PyTorch)', overhead('normlab'), overhead('torch'), true);
-    // The same comparison round by round: both sides ran in the same round, so the rounds pair up.
-    const roundOverheads = (c: Contender): number[] => {
-      const bn = perRound(clock, c, 'cnn-bn');
-      return perRound(clock, c, 'cnn').map((plain, r) => plain / bn[r]);
-    };
-    const theirs = roundOverheads('torch');
-    const ours = roundOverheads('normlab');
-    const gaps = ours.map((x, r) => x - theirs[r]);
-    if (gaps.length === theirs.length && gaps.length > 0) {
-      const list = (xs: number[]): string => xs.map((x) => fmt(x, 2)).join(', ');
-      console.log(`  CNN BN overhead by round (rounds 2, 4, … in reverse order): normlab ${list(ours)}`);
-      console.log(`  ${' '.repeat(60)}PyTorch ${list(theirs)}`);
-      console.log(
-        `  CNN BN overhead by round, normlab − PyTorch: ${gaps.map((g) => fmt(g, 2)).join(', ')}; ` +
-          `median ${fmt(median(gaps), 2)}; normlab's at most PyTorch's in ${gaps.filter((g) => g <= 0).length} ` +
-          `of ${gaps.length} rounds`,
-      );
+  if (o.torchWait.length > 1) {
+    console.log('both wait policies, each at its best thread count and layout (samples/s):');
+    for (const m of o.models) {
+      const cells = o.torchWait.map((w) => `${w} ${fmt(torchBest(rounds, o, clock, m, w)?.rate)}`);
+      console.log(`  ${m.padEnd(8)}${cells.join(', ')}`);
     }
   }
 }
 
+/** The contenders' table, the normalizations' overhead and, by the wall clock, the floors. */
+function reportContenders(rounds: Rounds, o: Options, clock: Clock, cpuModel: string): void {
+  const normlab = o.contenders.filter((c) => c !== 'torch');
+  const torch = (m: TwinModel) => torchBest(rounds, o, clock, m)?.rate;
+  const at = (c: Contender, m: TwinModel) => (c === 'torch' ? torch(m) : rounds.at(clock, c, m));
+  console.log(
+    clock === 'wall'
+      ? '\nsamples/s by the wall clock (the protocol), median of rounds; torch = PyTorch at its best'
+      : "\nsamples per CPU-second (each process' CPU time over all its threads), median of rounds; " +
+          'torch = its best setting by this clock',
+  );
+  const hasTorch = o.contenders.includes('torch');
+  const ratios = hasTorch ? normlab.filter((c) => c !== 'fit').map((c) => `${c}/torch`) : [];
+  const header = ['model', ...o.contenders, ...ratios];
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(8) : h.padStart(15))).join(''));
+  for (const m of o.models) {
+    const cells = [
+      ...o.contenders.map((c) => fmt(at(c, m))),
+      ...(hasTorch ? normlab.filter((c) => c !== 'fit').map((c) => fmt(ratio(at(c, m), torch(m)), 2)) : []),
+    ];
+    console.log(m.padEnd(8) + cells.map((c) => c.padStart(15)).join(''));
+  }
+  console.log('normalization overhead (samples/s without a norm / with it)');
+  for (const m of o.models) {
+    const base = m.startsWith('mlp') ? 'mlp' : 'cnn';
+    if (m === base || !o.models.includes(base)) continue;
+    const cells = o.contenders.map((c) => `${c} ${fmt(ratio(at(c, base), at(c, m)), 2)}×`);
+    console.log(`  ${m.padEnd(8)}${cells.join(', ')}`);
+  }
+  if (clock !== 'wall' || !hasTorch || !o.contenders.includes('fastest')) return;
+  console.log(`floors: normlab's fastest path / PyTorch at its best, by the wall clock, on ${cpuModel}`);
+  const floors: [TwinModel, number][] = [
+    ['cnn', 1],
+    ['cnn-bn', 1],
+    ['cnn-gn', 1],
+    ['cnn-ln', 1],
+    ['cnn-in', 1],
+    ['mlp-bn', 0.6],
+  ];
+  for (const [m, bound] of floors) {
+    if (!o.models.includes(m)) continue;
+    const value = ratio(at('fastest', m), torch(m));
+    const met = value !== undefined && value >= bound;
+    console.log(`  ${m.padEnd(8)}${fmt(value, 2)} (≥ ${fmt(bound, 1)}: ${met ? 'met' : 'NOT met'})`);
+  }
+}
+
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const o = options();
   console.log(describeBackend(await initBackend()));
-  const loadStart = loadavg();
+  const machine = await machineInfo();
+  console.log(await describeMachine());
   console.log(
     `batch ${o.batch}; 1 warm-up + ${o.passes} passes of ${o.samples} samples; median over ${o.rounds} ` +
-      `interleaved rounds; ${cpus().length} CPUs; load average ${loadStart.map((l) => l.toFixed(1)).join(' ')}`,
+      `interleaved rounds; contenders ${o.contenders.join(', ')}`,
   );
   const split = randomSplit(o.samples);
   const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10));
-  // Per clock, contender and model: each round's median pass.
-  const perRound = new Map<string, number[]>();
-  const add = (c: Contender, m: TwinModel, rates: Rates): void => {
-    for (const clock of ['wall', 'cpu'] as const) {
-      const key = `${clock}:${c}:${m}`;
-      perRound.set(key, [...(perRound.get(key) ?? []), median(rates[clock])]);
-    }
-  };
-  let torchVersion = 'PyTorch skipped (--no-torch)';
-  for (let r = 0; r < o.rounds; r++) {
-    // Odd rounds run the models in reverse order, on both sides, so that no model always runs
-    // first (a process' first model can run on a colder machine).
-    const order = r % 2 === 0 ? o.models : [...o.models].reverse();
-    const addAll = (c: Contender, rates: Map<TwinModel, Rates>): void => {
-      for (const [m, rate] of rates) add(c, m, rate);
-    };
-    if (o.fit) addAll('fit', await timeFit(order, xs, ys, o));
-    if (o.portable) addAll('portable', await timeNormlab(order, split, o, false));
-    addAll('normlab', await timeNormlab(order, split, o, true));
-    process.stderr.write(`  round ${r + 1}: tfjs done\n`);
-    if (o.torch) {
-      try {
-        const torch = timeTorch(o, order);
-        torchVersion = torch.version;
-        for (const [m, rates] of torch.rates) add('torch', m, rates);
-      } catch (error) {
-        torchVersion = `PyTorch skipped: ${(error as Error).message}`;
-        o.torch = false;
+  const rounds = new Rounds();
+  let torchVersion = 'PyTorch not run';
+  let torchFailed = false;
+  try {
+    for (let r = 0; r < o.rounds; r++) {
+      // Odd rounds run the models and the contenders in reverse order, so that no model and no
+      // contender always runs first (a process' first model can run on a colder machine).
+      const order = r % 2 === 0 ? o.models : [...o.models].reverse();
+      const contenders = r % 2 === 0 ? o.contenders : [...o.contenders].reverse();
+      for (const c of contenders) {
+        const add = (series: string, rates: Map<TwinModel, Rates>): void => {
+          for (const [m, rate] of rates) rounds.add(series, m, rate);
+        };
+        if (c === 'fit') add(c, await timeFit(order, xs, ys, o));
+        if (c === 'plain') add(c, await timeNormlab(order, split, o, 'plain', true));
+        if (c === 'fastest') add(c, await timeNormlab(order, split, o, 'fastest', true));
+        if (c === 'portable') add(c, await timeNormlab(order, split, o, 'fastest', false));
+        if (c === 'torch' && !torchFailed) {
+          for (const wait of r % 2 === 0 ? o.torchWait : [...o.torchWait].reverse()) {
+            for (const threads of o.torchThreads) {
+              try {
+                const torch = timeTorch(o, order, wait, threads);
+                torchVersion = torch.version;
+                for (const [key, rates] of torch.rates) {
+                  const at = key.lastIndexOf(':');
+                  rounds.add(`torch:${key.slice(0, at)}`, key.slice(at + 1), rates);
+                }
+              } catch (error) {
+                torchVersion = `PyTorch skipped: ${(error as Error).message}`;
+                torchFailed = true;
+              }
+            }
+          }
+        }
+        process.stderr.write(`  round ${r + 1}: ${c} done (load ${formatLoad()})\n`);
       }
-      process.stderr.write(`  round ${r + 1}: PyTorch done\n`);
     }
+  } finally {
+    xs.dispose();
+    ys.dispose();
   }
-  xs.dispose();
-  ys.dispose();
-  const rounds = (clock: Clock, c: Contender, m: TwinModel): number[] =>
-    perRound.get(`${clock}:${c}:${m}`) ?? [];
+  if (torchFailed) o.contenders = o.contenders.filter((c) => c !== 'torch');
   console.log(`\n${torchVersion}`);
-  report('wall', o, rounds);
-  report('cpu', o, rounds);
+  for (const clock of ['wall', 'cpu'] as const) {
+    if (o.contenders.includes('torch')) reportReference(rounds, o, clock);
+    reportContenders(rounds, o, clock, machine.cpuModel);
+  }
   console.log(
-    `\nload average at the start ${loadStart.map((l) => l.toFixed(1)).join(' ')}, at the end ` +
-      `${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')} (${cpus().length} CPUs shared with other processes).`,
+    `\nload average at the start ${formatLoad(machine.load)}, at the end ${formatLoad()} ` +
+      `(${machine.cpuCount} CPUs, shared with whatever else runs on the machine).`,
   );
 }
 

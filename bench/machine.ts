@@ -1,0 +1,108 @@
+/**
+ * The machine a benchmark ran on, for its printout: the CPU model, its core count, the vector
+ * instruction sets it offers, the load average, and which instruction set normlab's own compiled
+ * kernels dispatched to (when the native module reports one).
+ *
+ * A benchmark's ratios mean little without the CPU they came from: the same code and the same
+ * reference gave normlab/PyTorch ratios a third apart on an AMD EPYC and on an Intel Xeon with
+ * AVX-512, so every speed bench prints {@link describeMachine} at its top.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+
+/** The vector instruction sets a CPU flag list is searched for, widest last. */
+const ISA_FLAGS = [
+  'sse4_2',
+  'avx',
+  'fma',
+  'avx2',
+  'avx512f',
+  'avx512bw',
+  'avx512vl',
+  'avx512_bf16',
+  'amx_tile',
+];
+
+/** What {@link describeMachine} reports. */
+export interface MachineInfo {
+  /** The CPU's model name (`/proc/cpuinfo`'s "model name", or Node's idea of it). */
+  cpuModel: string;
+  /** Logical CPUs this process can see. */
+  cpuCount: number;
+  /** Which of {@link ISA_FLAGS} the CPU offers. */
+  isa: string[];
+  /** The 1, 5 and 15 minute load averages when it was asked. */
+  load: number[];
+  /** What normlab's compiled kernels dispatched to, or why that is not known. */
+  kernels: string;
+}
+
+/** The CPU's flags from `/proc/cpuinfo` (empty where there is none, e.g. not Linux). */
+function cpuFlags(): Set<string> {
+  try {
+    const text = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = text.split('\n').find((l) => /^flags\s*:/.test(l));
+    return new Set(line ? line.replace(/^flags\s*:\s*/, '').split(/\s+/) : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** The CPU's model name from `/proc/cpuinfo`, else from Node. */
+function cpuModel(): string {
+  try {
+    const text = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = text.split('\n').find((l) => /^model name\s*:/.test(l));
+    if (line) return line.replace(/^model name\s*:\s*/, '').trim();
+  } catch {
+    // Not Linux: Node's own report below.
+  }
+  return cpus()[0]?.model ?? 'unknown CPU';
+}
+
+/**
+ * Hook for the native kernels' own report: `nativeKernelInfo()` of lib/native, when that module
+ * exports it (normlab's compiled layer/instance/group/RMS kernels say there which instruction set
+ * their run-time dispatch picked). Until it exists, the line says so and the CPU's flags above are
+ * all there is to go on.
+ */
+async function kernelDispatch(): Promise<string> {
+  try {
+    const native = (await import('../lib/native/index')) as Record<string, unknown>;
+    const info = native.nativeKernelInfo;
+    if (typeof info !== 'function') return 'not reported (lib/native exports no nativeKernelInfo())';
+    const value = (info as () => unknown)();
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  } catch (error) {
+    return `not reported (${(error as Error).message})`;
+  }
+}
+
+/** The machine's description; call it after the backend is initialized. */
+export async function machineInfo(): Promise<MachineInfo> {
+  const flags = cpuFlags();
+  return {
+    cpuModel: cpuModel(),
+    cpuCount: cpus().length,
+    isa: ISA_FLAGS.filter((f) => flags.has(f)),
+    load: loadavg(),
+    kernels: await kernelDispatch(),
+  };
+}
+
+/** Load averages as printed: `0.8 0.6 0.3`. */
+export function formatLoad(load: readonly number[] = loadavg()): string {
+  return load.map((l) => l.toFixed(1)).join(' ');
+}
+
+/** {@link machineInfo} as the lines a bench prints at its top. */
+export async function describeMachine(): Promise<string> {
+  const m = await machineInfo();
+  return [
+    `CPU: ${m.cpuModel}, ${m.cpuCount} logical CPUs; vector ISA: ${m.isa.join(' ') || 'none found'}`,
+    `normlab's compiled kernels: ${m.kernels}`,
+    `load average: ${formatLoad(m.load)}`,
+  ].join('\n');
+}
