@@ -45,6 +45,27 @@ export interface HeadlineMetric {
   format?: EffectFormat;
 }
 
+/**
+ * A run's absolute loss jitter (claim 2): the recorded `lossJitter`, or, for records made before it
+ * existed, the relative roughness times the mean loss of the second half of the run, taken from the
+ * compact curve's bucket means (an approximation of the level the roughness was divided by).
+ *
+ * @example
+ * ```ts
+ * const jitter = lossJitterOf(run); // loss units, or null
+ * ```
+ */
+export function lossJitterOf(r: TrainRecord): number | null {
+  if (r.metrics.lossJitter !== undefined) return r.metrics.lossJitter;
+  const roughness = r.metrics.lossRoughness;
+  const curve = r.history?.curve;
+  if (roughness === null || !curve) return null;
+  const half = r.metrics.steps / 2;
+  const level = curve.loss.filter((l, i): l is number => l !== null && curve.step[i] > half);
+  if (level.length === 0) return null;
+  return roughness * (level.reduce((a, b) => a + b, 0) / level.length);
+}
+
 /** The headline metrics by key. */
 export const HEADLINE_METRICS: Readonly<Record<string, HeadlineMetric>> = {
   steps: {
@@ -77,8 +98,16 @@ export const HEADLINE_METRICS: Readonly<Record<string, HeadlineMetric>> = {
     margin: MARGINS.relative,
     value: (r) => r.metrics.lossAuc,
   },
+  jitter: {
+    name: 'loss jitter',
+    supportsWhen: 'lower',
+    kind: 'paired',
+    scale: 'log-ratio',
+    margin: MARGINS.relative,
+    value: lossJitterOf,
+  },
   roughness: {
-    name: 'loss roughness',
+    name: 'relative loss roughness',
     supportsWhen: 'lower',
     kind: 'paired',
     scale: 'log-ratio',

@@ -87,12 +87,12 @@ export const CLAIMS: Readonly<Record<ClaimId, ClaimDefinition>> = {
   2: {
     title: 'Faster, more stable convergence',
     statement: 'BN converges faster and more stably.',
-    rule: 'loss AUC (faster) and loss roughness (more stable), batch vs none at tuned rates, per architecture: paired t-test on log ratios, ±10% equivalence margin (lower supports)',
+    rule: 'loss AUC (faster) and loss jitter, the mean step-to-step change of the loss in absolute terms (more stable), batch vs none at tuned rates, per architecture: paired t-test on log ratios, ±10% equivalence margin (lower supports); the jitter relative to the loss level is shown, not deciding',
   },
   3: {
     title: 'Generalizes better',
     statement: 'BN generalizes better (acts as a regularizer).',
-    rule: 'test accuracy, batch vs none at tuned rates, per architecture: paired t-test, ±1 point equivalence margin (higher supports); the train–test gap and the shared-rate view are shown, not deciding',
+    rule: 'the train–test gap (training accuracy minus test accuracy), batch vs none at tuned rates, per architecture: paired t-test, ±1 point equivalence margin (a smaller gap supports: a regularizer narrows it); test accuracy, which also measures how well each trains, and the shared-rate view are shown beside it, not deciding',
   },
   4: {
     title: 'Robust to initialization',

@@ -12,8 +12,9 @@
  *    together (a claim is one family).
  * 3. **Outcome**: fewer than {@link MIN_DECIDING_SEEDS} pairs → `insufficient data`; adjusted
  *    p_eq < α → `equivalent` (any difference is inside the margin); else adjusted p < α →
- *    `supports` or `opposite` by the direction of the effect; else `inconclusive`, reported with its
- *    power to detect an effect of the margin's size.
+ *    `opposite` when the effect goes against the claim, `supports` when it goes its way and its
+ *    95% interval clears the margin; else `inconclusive`, reported with its power to detect an
+ *    effect of the margin's size.
  * 4. **Verdict** over the deciding comparisons with data: all support → `holds`; all equivalent
  *    or opposite → `does not hold`; any inconclusive → `inconclusive`; otherwise (some support,
  *    some not) → `depends`, naming the facet (architecture, rival, …) that separates them.
@@ -225,13 +226,35 @@ export function timeToEventComparison(
   };
 }
 
-/** The outcome of one comparison from its (adjusted) p-values (rule 3). */
+/**
+ * Whether a significant effect in the claim's direction is large enough to support it: its 95%
+ * interval lies beyond the margin (an effect that may be smaller than the margin supports nothing),
+ * and the two sides' means differ the same way (a mean of per-seed log-ratios can disagree with the
+ * ratio of the means). A log-rank comparison has no interval: its estimate must clear the margin.
+ */
+export function clearsMargin(c: ClaimComparison): boolean {
+  const sign = c.supportsWhen === 'higher' ? 1 : -1;
+  const nearEnd = sign > 0 ? c.effect.lo : -c.effect.hi;
+  const clears = Number.isFinite(nearEnd) ? nearEnd > c.margin : sign * c.effect.estimate > c.margin;
+  if (c.test === 'log-rank') return clears;
+  const a = c.subject.ci.mean;
+  const b = c.reference.ci.mean;
+  const meansAgree = !(Number.isFinite(a) && Number.isFinite(b)) || sign * (a - b) > 0;
+  return clears && meansAgree;
+}
+
+/**
+ * The outcome of one comparison from its (adjusted) p-values (rule 3): `supports` also needs the
+ * interval to clear the margin ({@link clearsMargin}); a significant effect that does not is
+ * `inconclusive` (it may be smaller than the margin).
+ */
 export function comparisonOutcome(c: ClaimComparison, minSeeds = MIN_DECIDING_SEEDS): ComparisonOutcome {
   if (c.n < minSeeds || !Number.isFinite(c.p)) return 'insufficient data';
   if (c.pEquivalenceAdjusted < ALPHA) return 'equivalent';
   if (c.pAdjusted < ALPHA) {
     const sign = c.supportsWhen === 'higher' ? 1 : -1;
-    return sign * c.effect.estimate > 0 ? 'supports' : 'opposite';
+    if (sign * c.effect.estimate <= 0) return 'opposite';
+    return clearsMargin(c) ? 'supports' : 'inconclusive';
   }
   return 'inconclusive';
 }
@@ -271,7 +294,12 @@ const pText = (x: number) => (Number.isFinite(x) ? (x < 0.001 ? x.toExponential(
  */
 export function describeComparison(c: ClaimComparison): string {
   const eq = Number.isFinite(c.pEquivalence) ? `, p_eq ${pText(c.pEquivalenceAdjusted)}` : '';
-  const power = c.outcome === 'inconclusive' && Number.isFinite(c.power) ? `, power ${pct(c.power)}` : '';
+  const small =
+    c.outcome === 'inconclusive' && c.pAdjusted < ALPHA
+      ? ', significant but not clearly beyond the margin'
+      : '';
+  const power =
+    c.outcome === 'inconclusive' && Number.isFinite(c.power) ? `${small}, power ${pct(c.power)}` : '';
   return `${c.label}: ${c.effectText} (n=${c.n}, ${c.test}, adjusted p ${pText(c.pAdjusted)}${eq}) → ${c.outcome}${power}`;
 }
 

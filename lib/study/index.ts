@@ -38,3 +38,4 @@ export * from './summary';
 export * from './survival';
 export * from './tuning';
 export * from './types';
+export * from './verdict-sentence';

@@ -33,22 +33,42 @@ export function normalizedLossAuc(losses: readonly number[]): number | null {
   return area / (losses.length - 1);
 }
 
+/** The second half of a loss curve, or null with fewer than 4 values or non-finite values. */
+function secondHalf(losses: readonly number[]): readonly number[] | null {
+  if (losses.length < 4 || losses.some((l) => !Number.isFinite(l))) return null;
+  return losses.slice(Math.floor(losses.length / 2));
+}
+
 /**
- * Relative roughness of a loss curve: mean |l_t − l_{t−1}| over the second half divided by the
- * mean loss of that half. Null with fewer than 4 values or non-finite values.
+ * Absolute jitter of a loss curve: mean |l_t − l_{t−1}| over its second half, in loss units (claim
+ * 2's deciding stability measure: how much the loss jumps from step to step, whatever its level).
+ * Null with fewer than 4 values or non-finite values.
+ *
+ * @example
+ * ```ts
+ * lossJitter([2, 1.5, 1, 0.9, 1.1, 1.0]); // 0.15
+ * ```
+ */
+export function lossJitter(losses: readonly number[]): number | null {
+  const half = secondHalf(losses);
+  if (!half) return null;
+  let jitter = 0;
+  for (let i = 1; i < half.length; i++) jitter += Math.abs(half[i] - half[i - 1]);
+  return jitter / (half.length - 1);
+}
+
+/**
+ * Relative roughness of a loss curve: {@link lossJitter} divided by the mean loss of the second
+ * half (shown beside the absolute jitter; a lower loss level alone makes it larger). Null with
+ * fewer than 4 values or non-finite values.
  */
 export function lossRoughness(losses: readonly number[]): number | null {
-  if (losses.length < 4 || losses.some((l) => !Number.isFinite(l))) return null;
-  const half = losses.slice(Math.floor(losses.length / 2));
-  let jitter = 0;
-  let level = 0;
-  for (let i = 0; i < half.length; i++) {
-    level += half[i];
-    if (i > 0) jitter += Math.abs(half[i] - half[i - 1]);
-  }
-  const meanLevel = level / half.length;
+  const half = secondHalf(losses);
+  const jitter = lossJitter(losses);
+  if (!half || jitter === null) return null;
+  const meanLevel = half.reduce((a, b) => a + b, 0) / half.length;
   if (meanLevel <= 0) return 0;
-  return jitter / (half.length - 1) / meanLevel;
+  return jitter / meanLevel;
 }
 
 /**
@@ -127,6 +147,7 @@ export function trainRunMetrics(
     secondsToTarget: result.reachedTarget?.trainSeconds ?? null,
     lossAuc: diverged ? null : normalizedLossAuc(stepLosses),
     lossRoughness: diverged ? null : lossRoughness(stepLosses),
+    lossJitter: diverged ? null : lossJitter(stepLosses),
     epochsToPlateau: diverged ? null : epochsToPlateau(valAcc),
     bestValAccuracy: valAcc.length ? Math.max(...valAcc) : null,
     valAccuracy: val,

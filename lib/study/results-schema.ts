@@ -92,6 +92,7 @@ const trainMetricsSchema = z
     secondsToTarget: nullableNonNegative,
     lossAuc: nullableNonNegative,
     lossRoughness: nullableNonNegative,
+    lossJitter: nullableNonNegative.optional(),
     epochsToPlateau: nullableNonNegative,
     bestValAccuracy: accuracy,
     valAccuracy: accuracy,

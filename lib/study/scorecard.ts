@@ -24,6 +24,7 @@ import { revisionOf } from './revisions';
 import { CLAIM_IDS, type ClaimId, type StudySpec } from './spec-schema';
 import type { MeanCI } from './stats';
 import type { RunRecord } from './types';
+import { verdictSentence } from './verdict-sentence';
 
 export type { Verdict } from './claims';
 export type { ClaimComparison } from './decision';
@@ -46,6 +47,8 @@ export interface ClaimResult {
   verdict: Verdict;
   /** For `depends`: on what. */
   dependsOn?: string;
+  /** One plain sentence from the deciding numbers: the verdict and which way each went. */
+  sentence: string;
   /** One-paragraph explanation computed from the comparisons. */
   explanation: string;
   /** Extra numbers (tuned rates, failures, every kind's overhead), one line each. */
@@ -231,6 +234,7 @@ function underRevision(c: ClaimResult): ClaimResult {
     ...c,
     verdict: 'under revision',
     dependsOn: undefined,
+    sentence: `Under revision: ${revision.reason}.`,
     explanation: `Under revision: ${revision.reason}. (The rules computed "${computed}" from these runs: ${c.explanation})`,
     revision: { reason: revision.reason, computedVerdict: c.verdict, computedDependsOn: c.dependsOn },
   };
@@ -273,7 +277,8 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
           ['none'],
           [
             { key: 'lossAuc', deciding: true },
-            { key: 'roughness', deciding: true },
+            { key: 'jitter', deciding: true },
+            { key: 'roughness', deciding: false },
             { key: 'plateau', deciding: false },
           ],
         );
@@ -284,8 +289,8 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
           runs,
           ['none'],
           [
-            { key: 'testAccuracy', deciding: true },
-            { key: 'gap', deciding: false },
+            { key: 'gap', deciding: true },
+            { key: 'testAccuracy', deciding: false },
           ],
         );
         const lrRuns = trainRecords(
@@ -355,6 +360,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
       rule: CLAIMS[id].rule,
       comparisons: decided,
       ...combined,
+      sentence: verdictSentence(combined.verdict, combined.dependsOn, decided),
       notes,
       references: referencesFor(id),
     };

@@ -30,7 +30,7 @@ export function formatScorecard(
   for (const c of card) {
     const verdict = c.verdict.toUpperCase() + (c.dependsOn ? ` on ${c.dependsOn}` : '');
     lines.push(`Claim ${c.id}. ${c.title}: ${verdict}`);
-    if (c.revision) lines.push(`  under revision: ${c.revision.reason}`);
+    lines.push(`  ${c.sentence}`);
     lines.push(`  ${c.statement}`);
     lines.push(`  experiment: ${c.experiments.join(', ') || '(none)'}; rule: ${c.rule}`);
     lines.push(`  ${c.explanation}`);

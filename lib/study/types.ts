@@ -51,6 +51,12 @@ export interface TrainRunMetrics {
    */
   lossRoughness: number | null;
   /**
+   * Stability in absolute terms (claim 2's deciding measure): mean |loss_t − loss_{t−1}| over the
+   * second half of the steps. Null when diverged or with fewer than 4 steps; absent in records
+   * made before it existed (see `lossJitterOf`).
+   */
+  lossJitter?: number | null;
+  /**
    * First epoch whose validation accuracy is within 0.01 of the run's best validation accuracy
    * (epochs to plateau). Null without validation records or when diverged.
    */

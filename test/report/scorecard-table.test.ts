@@ -80,6 +80,7 @@ test('scorecardTableFigure: a claim without comparisons gets one no-data row; em
     rule: '',
     comparisons: [],
     verdict: 'not tested',
+    sentence: 'Not tested: no deciding comparison has enough paired seeds yet.',
     explanation: '',
     notes: [],
     references: [],

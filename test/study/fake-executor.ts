@@ -34,9 +34,19 @@ const PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> =
   'noisy-batch': { shift: 0.6, beta: 5 },
 };
 
+/**
+ * Gradient shift and β-smoothness when the explanation is false: batch norm has as much shift as no
+ * norm and noisy batch norm more, yet (in the executor) noisy batch norm trains as fast as batch norm.
+ */
+const AGAINST_PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> = {
+  none: { shift: 0.3, beta: 10 },
+  batch: { shift: 0.3, beta: 4 },
+  'noisy-batch': { shift: 0.6, beta: 5 },
+};
+
 /** Probes of a run at two checkpoints, levels by kind (see {@link PROBE_LEVELS}) plus a little noise. */
-function fakeProbes(norm: NormKind, e: number): MechanismProbes {
-  const level = PROBE_LEVELS[norm] ?? { shift: 0.2, beta: 6 };
+function fakeProbes(norm: NormKind, e: number, against = false): MechanismProbes {
+  const level = (against ? AGAINST_PROBE_LEVELS : PROBE_LEVELS)[norm] ?? { shift: 0.2, beta: 6 };
   const checkpoint = (step: number) => ({
     step,
     loss: 1,
@@ -75,40 +85,74 @@ function fakeProbes(norm: NormKind, e: number): MechanismProbes {
   };
 }
 
-/** Executor whose numbers depend only on the config: batch norm is better, as the claims say. */
-export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
+/**
+ * Which way the fake numbers point: `claims` (batch norm is better, as the claims say) or `against`
+ * (every claim's effect goes the other way: the direction guards of the verdicts).
+ */
+export type FakeDirection = 'claims' | 'against';
+
+/** Accuracies when the claims are false: batch norm below every other kind. */
+const AGAINST_ACC: Partial<Record<NormKind, number>> = { batch: 0.76, 'noisy-batch': 0.76 };
+
+/**
+ * Executor whose numbers depend only on the config: batch norm is better, as the claims say, or,
+ * with `direction: 'against'`, worse on every claim's measure.
+ */
+export function fakeExecutor(
+  calls: string[] = [],
+  delayMs = 0,
+  direction: FakeDirection = 'claims',
+): RunExecutor {
+  const against = direction === 'against';
+  // The kind that benefits in this direction's story, and the one that pays.
+  const good = (norm: NormKind) => (against ? norm === 'none' : norm === 'batch');
   return {
     async execute(config: RunConfig, onStep): Promise<RunOutcome> {
       calls.push(JSON.stringify(config));
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       onStep?.({ step: 1, totalSteps: 1 });
       if (config.kind === 'overhead') {
+        // Batch norm's steps cost 1.3× none's (against: none's cost 1.3× batch norm's).
+        const slow = (n: NormKind) => (against ? n !== 'batch' : n !== 'none');
         const rounds = Array.from({ length: config.rounds }, (_, r) => {
           const round: Partial<Record<NormKind, number>> = {};
-          for (const n of config.norms)
-            round[n] = (n === 'none' ? 10 : 13) + noise(config.seed, r * 7 + n.length);
+          for (const n of config.norms) round[n] = (slow(n) ? 13 : 10) + noise(config.seed, r * 7 + n.length);
           return round;
         });
         return { metrics: { timings: overheadTimings(rounds) } };
       }
       const e = noise(config.seed, config.norm.length + config.arch.length);
-      const tiny = config.batchSize < 8 && config.norm === 'batch';
+      // Small batches cost batch norm 10 points (against: they cost group norm, and batch norm gains 3).
+      const small = config.batchSize < 8;
+      const batchPenalty = small
+        ? against
+          ? config.norm === 'batch'
+            ? -0.03
+            : config.norm === 'group'
+              ? 0.1
+              : 0
+          : config.norm === 'batch'
+            ? 0.1
+            : 0
+        : 0;
+      // The fragile kind: no norm (against: batch norm) diverges at init 3-10, collapses at 10.
+      const fragile = against ? config.norm === 'batch' : config.norm === 'none';
       const diverged =
-        config.norm === 'none' &&
-        ((config.initScale > 3 && config.initScale < 10) || config.learningRate > 1);
-      const collapsed = config.norm === 'none' && config.initScale >= 10;
-      // Accuracy peaks at lr 0.1 (0.3 without norm; linear scaling keeps the batch-32 rate) and
-      // falls off 20× faster without norm.
+        fragile && ((config.initScale > 3 && config.initScale < 10) || config.learningRate > 1);
+      const collapsed = fragile && config.initScale >= 10;
+      // Accuracy peaks at lr 0.1 (0.3 for the fragile kind; linear scaling keeps the batch-32 rate)
+      // and falls off 20× faster for the fragile kind.
       const lrPenalty =
-        Math.abs(
-          Math.log10((config.learningRate * 32) / config.batchSize / (config.norm === 'none' ? 0.3 : 0.1)),
-        ) * (config.norm === 'none' ? 0.2 : 0.01);
-      const test = diverged
-        ? null
-        : collapsed
-          ? 0.1
-          : BASE_ACC[config.norm] - (tiny ? 0.1 : 0) - lrPenalty + 0.01 * e;
+        Math.abs(Math.log10((config.learningRate * 32) / config.batchSize / (fragile ? 0.3 : 0.1))) *
+        (fragile ? 0.2 : 0.01);
+      const base = (against ? AGAINST_ACC[config.norm] : undefined) ?? BASE_ACC[config.norm];
+      const test = diverged ? null : collapsed ? 0.1 : base - batchPenalty - lrPenalty + 0.01 * e;
       const steps = config.epochs * 10;
+      // Noisy batch norm trains like batch norm when the claims are false, slower when they hold.
+      const fast = good(config.norm) || (against && config.norm === 'noisy-batch');
+      // Layer norm never reaches the target within the budget: its runs are censored.
+      const reaches = !(diverged || collapsed || config.norm === 'layer');
+      const gap = good(config.norm) ? 0.005 : 0.03;
       return {
         metrics: {
           diverged,
@@ -121,34 +165,24 @@ export function fakeExecutor(calls: string[] = [], delayMs = 0): RunExecutor {
           trainSeconds: 1 + e,
           medianStepMs: 10,
           samplesPerSecond: 1000,
-          // Layer norm never reaches the target within the budget: its runs are censored.
-          stepsToTarget:
-            diverged || collapsed || config.norm === 'layer'
-              ? null
-              : config.norm === 'batch'
-                ? 8 + Math.round(2 * e)
-                : 20 + Math.round(4 * e),
-          secondsToTarget:
-            diverged || collapsed || config.norm === 'layer'
-              ? null
-              : config.norm === 'batch'
-                ? 0.4 + 0.1 * e
-                : 1 + 0.2 * e,
-          lossAuc: diverged ? null : config.norm === 'batch' ? 0.5 + 0.05 * e : 0.8 + 0.05 * e,
+          stepsToTarget: !reaches ? null : fast ? 8 + Math.round(2 * e) : 20 + Math.round(4 * e),
+          secondsToTarget: !reaches ? null : fast ? 0.4 + 0.1 * e : 1 + 0.2 * e,
+          lossAuc: diverged ? null : good(config.norm) ? 0.5 + 0.05 * e : 0.8 + 0.05 * e,
           lossRoughness: diverged ? null : 0.1,
+          lossJitter: diverged ? null : good(config.norm) ? 0.05 + 0.005 * e : 0.08 + 0.005 * e,
           epochsToPlateau: diverged ? null : config.epochs,
           bestValAccuracy: test,
           valAccuracy: test,
           testAccuracy: test,
           testAccuracyPopulationStats:
             config.populationStats && config.norm === 'batch' && test !== null
-              ? test + (tiny ? 0.05 : 0)
+              ? test + (small ? 0.05 : 0)
               : null,
           valCurve: test === null ? [] : [{ step: steps, accuracy: test }],
-          trainAccuracy: test === null ? null : test + 0.02,
-          trainTestGap: test === null ? null : 0.02,
+          trainAccuracy: test === null ? null : test + gap,
+          trainTestGap: test === null ? null : gap,
         },
-        ...(config.probes ? { probes: fakeProbes(config.norm, e) } : {}),
+        ...(config.probes ? { probes: fakeProbes(config.norm, e, against) } : {}),
         history: {
           curve: { step: [5, 10], loss: [1, 0.5], accuracy: [0.5, 0.8] },
           epochs: [

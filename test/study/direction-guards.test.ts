@@ -1,0 +1,102 @@
+/**
+ * No verdict may contradict its own means: results built so that every claim's effect goes the
+ * other way (batch norm worse on each claim's measure) must not give any claim "holds", and the
+ * same design with the effects the claims' way must give "holds", so the guard can fail.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { decideComparisons, describeComparison, pairedComparison } from '../../lib/study/decision';
+import { lossJitter, lossRoughness } from '../../lib/study/metrics';
+import { profileSpec } from '../../lib/study/profiles';
+import { runStudy } from '../../lib/study/runner';
+import { type ClaimResult, scorecard } from '../../lib/study/scorecard';
+import { validateSpec } from '../../lib/study/spec';
+import { verdictSentence } from '../../lib/study/verdict-sentence';
+import { type FakeDirection, fakeExecutor } from './fake-executor';
+
+/** The smoke design with five seeds everywhere (the fewest that decide). */
+function fiveSeedSpec() {
+  const smoke = profileSpec('smoke');
+  const five = [0, 1, 2, 3, 4];
+  return validateSpec({
+    ...smoke,
+    experiments: smoke.experiments.map((e) => {
+      if (e.name === 'lr') return { ...e, seeds: [100, 101, 102, 103, 104] };
+      if (e.name === 'init') return { ...e, initScales: [0.5, 1, 10], seeds: five };
+      if (e.name === 'overhead') return { ...e, overhead: { rounds: 6, stepsPerRound: 3, warmupSteps: 1 } };
+      return { ...e, seeds: five };
+    }),
+  });
+}
+
+async function card(direction: FakeDirection): Promise<ClaimResult[]> {
+  const spec = fiveSeedSpec();
+  const dir = mkdtempSync(join(tmpdir(), `normlab-guard-${direction}-`));
+  const { records, pending } = await runStudy({
+    spec,
+    outDir: dir,
+    executor: fakeExecutor([], 0, direction),
+  });
+  assert.equal(pending, 0);
+  return scorecard(spec, records);
+}
+
+/** What the comparisons compute (a claim under revision keeps it aside). */
+const computed = (c: ClaimResult) => c.revision?.computedVerdict ?? c.verdict;
+
+test('direction guard: with every effect against the claims, no claim holds', async () => {
+  for (const c of await card('against')) {
+    assert.notEqual(computed(c), 'holds', `claim ${c.id}: ${c.explanation}`);
+    assert.ok(c.sentence.length > 0 && !c.sentence.startsWith('Holds'), c.sentence);
+  }
+});
+
+test('direction guard can fail: with the effects the claims’ way, every claim holds', async () => {
+  for (const c of await card('claims')) {
+    assert.equal(computed(c), 'holds', `claim ${c.id}: ${c.explanation}`);
+  }
+});
+
+test('a significant effect whose interval reaches inside the margin does not support the claim', () => {
+  // +0.94 points [0.7, 1.2] on 10 seeds against a ±1 point margin: significant, not equivalent,
+  // and possibly smaller than the margin.
+  const diffs = [0.005, 0.013, 0.009, 0.012, 0.006, 0.01, 0.014, 0.007, 0.009, 0.009];
+  const ref = new Map(diffs.map((_, i) => [i, 0.85 + 0.001 * i]));
+  const sub = new Map(diffs.map((d, i) => [i, 0.85 + 0.001 * i + d]));
+  const spec = {
+    label: 'mlp: test accuracy, batch vs none',
+    facets: { architecture: 'mlp' },
+    metric: 'test accuracy',
+    supportsWhen: 'higher' as const,
+    deciding: true,
+    subjectName: 'batch',
+    referenceName: 'none',
+  };
+  const [c] = decideComparisons([pairedComparison(spec, sub, ref, 'difference', 0.01)]);
+  assert.ok(c.pAdjusted < 0.05 && c.effect.lo < 0.01 && c.effect.hi > 0.01, describeComparison(c));
+  assert.equal(c.outcome, 'inconclusive');
+  assert.match(describeComparison(c), /significant but not clearly beyond the margin/);
+  // Shifted by a point, the whole interval clears the margin: it supports.
+  const far = new Map([...sub].map(([k, v]) => [k, v + 0.01]));
+  assert.equal(
+    decideComparisons([pairedComparison(spec, far, ref, 'difference', 0.01)])[0].outcome,
+    'supports',
+  );
+  assert.equal(
+    verdictSentence('inconclusive', undefined, [c]),
+    'Inconclusive: batch norm’s test accuracy is 0.9 points higher than no norm’s on the MLP (not resolved by these seeds).',
+  );
+});
+
+test('loss jitter is absolute; roughness is relative to the loss level', () => {
+  const losses = [2, 1.5, 1, 0.9, 1.1, 1.0];
+  assert.ok(Math.abs((lossJitter(losses) ?? 0) - 0.15) < 1e-12);
+  assert.ok(Math.abs((lossRoughness(losses) ?? 0) - 0.15) < 1e-12, 'level 1: the same');
+  const halved = losses.map((l) => l / 2);
+  assert.ok(Math.abs((lossJitter(halved) ?? 0) - 0.075) < 1e-12, 'half the jumps');
+  assert.ok(Math.abs((lossRoughness(halved) ?? 0) - 0.15) < 1e-12, 'the same relative roughness');
+  assert.equal(lossJitter([1, 2, 3]), null);
+});
