@@ -56,6 +56,13 @@ export interface BatchRenormalizationArgs extends BaseLayerArgs, AffineArgs {
    * finite `rMax`, `rMin` and `dMax`. The paper reaches `rMax = 3` after 35000 steps.
    */
   rampSteps?: number;
+  /**
+   * Count the training steps taken in a weight, `renorm_steps` (default `true`), which the
+   * warm-up and the ramp read and a saved model resumes from. Keras'
+   * `BatchNormalization(renorm=True)` has no such weight and no schedule, so a layer loaded from a
+   * Keras model has it `false`. Must be `true` when `warmupSteps` or `rampSteps` is above 0.
+   */
+  countSteps?: boolean;
   /** Initializer of the moving mean and the renormalization mean (default `'zeros'`). */
   movingMeanInitializer?: InitializerSpec;
   /**
@@ -126,7 +133,7 @@ function checkSteps(value: number, name: string): number {
  * `[gamma, beta, movingMean, movingVariance, movingStddev, renormMean, renormStddev, renormSteps]`
  * (γ/β absent when `scale`/`center` is false; the first seven in TensorFlow's order and names
  * `moving_mean`, `moving_variance`, `moving_stddev`, `renorm_mean`, `renorm_stddev`; `renorm_steps`
- * is a scalar, the training steps taken).
+ * is a scalar, the training steps taken, absent when `countSteps` is false).
  *
  * Registered as `normlab>BatchRenormalization`.
  *
@@ -152,12 +159,18 @@ export class BatchRenormalization extends NormalizationLayer {
   readonly clipping: RenormClipping;
   /** The warm-up and ramp of the clipping. */
   readonly schedule: RenormSchedule;
+  /** Whether the training steps are counted in the weight `renorm_steps`. */
+  readonly countSteps: boolean;
   private readonly movingMeanInitializer: Initializer;
   private readonly movingVarianceInitializer: Initializer;
-  private stats: Record<
-    'movingMean' | 'movingVariance' | 'movingStddev' | 'renormMean' | 'renormStddev' | 'steps',
-    tf.LayerVariable
-  > | null = null;
+  private stats:
+    | (Record<
+        'movingMean' | 'movingVariance' | 'movingStddev' | 'renormMean' | 'renormStddev',
+        tf.LayerVariable
+      > & {
+        steps: tf.LayerVariable | null;
+      })
+    | null = null;
 
   constructor(args: BatchRenormalizationArgs = {}) {
     super(args, { displayName: 'BatchRenormalization', defaultName: 'normlab_batch_renorm' });
@@ -179,6 +192,16 @@ export class BatchRenormalization extends NormalizationLayer {
       warmupSteps: checkSteps(args.warmupSteps ?? 0, 'warmupSteps'),
       rampSteps: checkSteps(args.rampSteps ?? 0, 'rampSteps'),
     };
+    this.countSteps = args.countSteps ?? true;
+    if (typeof this.countSteps !== 'boolean') {
+      throw new Error(`countSteps must be true or false; got ${JSON.stringify(args.countSteps)}`);
+    }
+    if (!this.countSteps && (this.schedule.warmupSteps > 0 || this.schedule.rampSteps > 0)) {
+      throw new Error(
+        'countSteps: false leaves the warm-up and ramp no step count to follow; set countSteps: true, ' +
+          'or warmupSteps and rampSteps to 0',
+      );
+    }
     if (this.schedule.rampSteps > 0 && (rMax === null || rMin === null || dMax === null)) {
       throw new Error(
         'rampSteps > 0 needs finite rMax, rMin and dMax to ramp towards; got null for one of them',
@@ -213,7 +236,7 @@ export class BatchRenormalization extends NormalizationLayer {
     tf.tidy(() => {
       for (const v of [movingStddev, renormStddev]) v.write(tf.sqrt(v.read()));
     });
-    const steps = add('renorm_steps', tf.initializers.zeros(), []);
+    const steps = this.countSteps ? add('renorm_steps', tf.initializers.zeros(), []) : null;
     this.stats = { movingMean, movingVariance, movingStddev, renormMean, renormStddev, steps };
     this.built = true;
   }
@@ -246,7 +269,9 @@ export class BatchRenormalization extends NormalizationLayer {
       const ones = tf.ones([channels]);
       const { output: xhat, mean, variance } = batchNormTraining(x, ones, tf.zeros([channels]), eps, axis);
       const batchStd = tf.sqrt(tf.add(variance, eps));
-      const limits = renormLimits(s.steps.read() as tf.Scalar, this.clipping, this.schedule);
+      // Without a step count the schedule is empty (checked in the constructor): step 0 will do.
+      const step = (s.steps ? s.steps.read() : tf.scalar(0)) as tf.Scalar;
+      const limits = renormLimits(step, this.clipping, this.schedule);
       const { r, d } = renormCorrection(
         mean,
         batchStd,
@@ -270,7 +295,7 @@ export class BatchRenormalization extends NormalizationLayer {
       blend(s.movingMean, mean, this.momentum);
       blend(s.movingStddev, batchStd, this.momentum);
       s.movingVariance.write(tf.relu(tf.sub(tf.square(s.movingStddev.read()), eps)));
-      s.steps.write(tf.add(s.steps.read(), 1));
+      if (s.steps) s.steps.write(tf.add(s.steps.read(), 1));
       return output;
     });
   }
@@ -285,6 +310,7 @@ export class BatchRenormalization extends NormalizationLayer {
       dMax: this.clipping.dMax,
       warmupSteps: this.schedule.warmupSteps,
       rampSteps: this.schedule.rampSteps,
+      countSteps: this.countSteps,
       movingMeanInitializer: serializeObject(this.movingMeanInitializer),
       movingVarianceInitializer: serializeObject(this.movingVarianceInitializer),
     };

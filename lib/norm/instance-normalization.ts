@@ -17,7 +17,8 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
   axis?: number;
   /**
    * Accepted for tensorflow-addons configs, whose InstanceNormalization is a group norm with
-   * `groups: -1`; only `-1` (or absent) is allowed.
+   * `groups: -1`, saved after building with the channel count in its place: `-1` (or absent) or
+   * the number of channels (checked when the layer is built).
    */
   groups?: number;
 }
@@ -37,7 +38,7 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
  *
  * Arguments and defaults: `axis` −1 (the last; the only one allowed); `epsilon` 1e-3 (`keras`) /
  * 1e-5 (`pytorch`); `center`, `scale` true (`keras`) / false (`pytorch`); `gammaInitializer`
- * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` only −1
+ * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` −1 or the channel count
  * (tensorflow-addons configs); `convention` `'keras'`. Output: the input's shape.
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
@@ -66,6 +67,8 @@ export class InstanceNormalization extends NormalizationLayer {
   static className = 'normlab>InstanceNormalization';
   /** The channel axis as given. */
   readonly axis: number;
+  /** `groups` as a loaded config gave it (`-1` when absent), checked against the channels in `build`. */
+  private readonly groupsGiven: number;
 
   constructor(args: InstanceNormalizationArgs = {}) {
     const affine = (c: Convention): boolean => CONVENTION_DEFAULTS[c].instanceAffine;
@@ -75,9 +78,10 @@ export class InstanceNormalization extends NormalizationLayer {
       { scale: affine, center: affine },
     );
     this.axis = checkInteger(args.axis ?? -1, 'axis');
-    if (args.groups != null && args.groups !== -1) {
+    this.groupsGiven = args.groups ?? -1;
+    if (this.groupsGiven !== -1 && !(Number.isInteger(this.groupsGiven) && this.groupsGiven > 0)) {
       throw new Error(
-        `groups must be -1 (one group per channel) for InstanceNormalization; got ${args.groups}`,
+        `groups must be -1 or the channel count (one group per channel) for InstanceNormalization; got ${args.groups}`,
       );
     }
   }
@@ -90,6 +94,11 @@ export class InstanceNormalization extends NormalizationLayer {
       'instance norm normalizes over spatial axes, which a 2-D input does not have; use layer or batch norm',
     );
     const built = channelsLastInput(shape, this.axis, 'InstanceNormalization');
+    if (this.groupsGiven !== -1 && this.groupsGiven !== built.channels) {
+      throw new Error(
+        `groups must be -1 or the channel count (${built.channels}) for InstanceNormalization; got ${this.groupsGiven}`,
+      );
+    }
     this.addAffine(built, [built.channels]);
     this.built = true;
   }
