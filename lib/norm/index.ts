@@ -25,7 +25,9 @@
  * `package>Name` convention), so tfjs' own `BatchNormalization` and `LayerNormalization` stay
  * intact. Group and instance norm are also registered under Keras' and tensorflow-addons' names
  * (`GroupNormalization`, `Addons>GroupNormalization`, `InstanceNormalization`,
- * `Addons>InstanceNormalization`), which tfjs lacks, so converted Keras models load.
+ * `Addons>InstanceNormalization`), which tfjs lacks, so converted Keras models load; so is
+ * `UnitNormalization`, and Keras' `BatchNormalization(renorm=True)` loads as
+ * `BatchRenormalization`. `saveForKeras` writes a model back with Keras' class names.
  *
  * Conventions (`convention: 'keras' | 'pytorch'`, default `'keras'`) are described in
  * `conventions.ts`.
@@ -76,6 +78,11 @@ export type { FeatureAxes } from './feature-axes';
 export { groupNormAffine } from './group-norm-op';
 export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization';
 export { IdentityNormalization } from './identity';
+// Keras models in (importing registers the loading of BatchNormalization(renorm=True)) and out.
+export { type KerasExportOptions, saveForKeras, toKerasArtifacts } from './interop/keras-export';
+
+import './interop/keras-renorm';
+
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
 export { assertNormKind, isNormKind, NORM_KINDS, type NormKind } from './kinds';
 export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
@@ -110,6 +117,7 @@ export { RMSNormalization, type RMSNormalizationArgs } from './rms-normalization
 export { rmsScale } from './rms-scale';
 export { groupStandardize, standardize } from './standardize';
 export { trainInferenceGaps } from './train-inference-gap';
+export { UnitNormalization, type UnitNormalizationArgs } from './unit-normalization';
 export {
   standardizeKernel,
   WeightStandardizedConv2D,
