@@ -2,7 +2,8 @@
 # Bootstraps everything normlab needs, skipping what is already there (a second run takes seconds):
 #   npm packages → native TensorFlow backend → Python venv with JupyterLab → tslab kernel → dataset.
 # With --browser it also makes sure Debian's chromium is installed (the site's browser tests), with
-# --cluster Debian's slurm-wlm and munge (the real Slurm test; root only).
+# --cluster Debian's slurm-wlm and munge (the real Slurm test; root only), with --keras the Keras
+# interop test's Python environment .venv-keras (tensorflow-cpu, tf_keras, the tfjs converter).
 # Every step is safe to interrupt: rerunning resumes without manual cleanup.
 set -euo pipefail
 # shellcheck source=setup/common.sh
@@ -11,11 +12,13 @@ cd "$NORMLAB_ROOT"
 
 WANT_BROWSER=0
 WANT_CLUSTER=0
+WANT_KERAS=0
 for arg in "$@"; do
   case "$arg" in
     --browser) WANT_BROWSER=1 ;;
     --cluster) WANT_CLUSTER=1 ;;
-    *) die "unknown option '$arg'" "scripts/setup.sh takes: --browser, --cluster" ;;
+    --keras) WANT_KERAS=1 ;;
+    *) die "unknown option '$arg'" "scripts/setup.sh takes: --browser, --cluster, --keras" ;;
   esac
 done
 
@@ -53,6 +56,9 @@ bash scripts/setup/dataset.sh
 
 # --- browser for the site's tests --------------------------------------------------------------
 if [ "$WANT_BROWSER" = 1 ]; then bash scripts/setup/browser.sh; fi
+
+# --- tf_keras and the tfjs converter for the Keras interop test ---------------------------------
+if [ "$WANT_KERAS" = 1 ]; then bash scripts/setup/keras-env.sh; fi
 
 # --- a single-node Slurm for the cluster test (root only: slurmd runs jobs as their users) ------
 if [ "$WANT_CLUSTER" = 1 ]; then
