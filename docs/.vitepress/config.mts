@@ -36,6 +36,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'The algorithm', link: '/guide/algorithm' },
       { text: 'Choosing a normalization', link: '/guide/choosing' },
       { text: 'RMS norm, batch renorm, weight standardization', link: '/guide/family' },
+      { text: 'Keras and PyTorch', link: '/guide/keras-and-pytorch' },
       { text: 'Study design', link: '/guide/study-design' },
       { text: 'Reproducing the study', link: '/guide/reproducing' },
       { text: 'Running on a cluster', link: '/guide/cluster' },
