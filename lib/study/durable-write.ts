@@ -92,13 +92,20 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Replace `path` atomically by `text`: written to a temporary file beside it, fsynced, renamed. */
-export function replaceFileDurably(path: string, text: string, fs: StoreFs = nodeStoreFs): void {
+/**
+ * Replace `path` atomically by `content` (text is written as UTF-8): written to a temporary file
+ * beside it, fsynced, renamed. On failure the temporary file is removed and `path` is unchanged.
+ */
+export function replaceFileDurably(
+  path: string,
+  content: string | Uint8Array,
+  fs: StoreFs = nodeStoreFs,
+): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeAll(fs, fd, Buffer.from(text, 'utf8'));
+      writeAll(fs, fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
       fs.fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -217,7 +217,8 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): L
  * Expand a validated spec into its runs: the tuning stage, then every experiment's grid, unique
  * by config hash, tuning first and then seed-major (all grid points of seed 0 first, experiments in
  * spec order within a seed). Evaluation runs at a tuned rate whose tuning is not finished in
- * `records` are listed in `pending`.
+ * `records` are listed in `pending`, unless finished evaluation runs of that architecture × kind
+ * record the rate they were planned at (see {@link recordedRates}).
  *
  * @param spec - a validated spec.
  * @param records - finished runs (to resolve tuned rates); default none.
@@ -229,6 +230,71 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): L
  * ```
  */
 export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []): StudyPlan {
+  const tuned = tunedProfiles(spec, records);
+  const tunedRate = (arch: Architecture, norm: NormKind): number | null =>
+    tuned.find((p) => p.arch === arch && p.norm === norm)?.bestRate ?? null;
+  const first = expandWith(spec, tuned, tunedRate);
+  const recorded = recordedRates(spec, records, first.waiting);
+  if (recorded.size === 0) return first.plan;
+  return expandWith(
+    spec,
+    tuned,
+    (arch, norm) => tunedRate(arch, norm) ?? recorded.get(`${arch}|${norm}`) ?? null,
+  ).plan;
+}
+
+/** An evaluation grid point waiting for its tuned rate, and its config at a given rate. */
+interface WaitingPoint {
+  arch: Architecture;
+  norm: NormKind;
+  configAt: (rate: number) => TrainRunConfig;
+}
+
+/**
+ * The rate that finished evaluation runs record for each architecture × kind whose tuning is not
+ * complete: the rate of the tuning grid at which the most of its waiting grid points are already
+ * in `records` (ties: the first rate of the grid). Normally there are none (evaluation runs come
+ * after their tuning); after a tuning record was damaged and set aside, this keeps the runs
+ * planned from it in the plan, so only the tuning run is trained again. Tuning runs come first in
+ * the order, and once they are finished the plan made from them decides: runs of another rate
+ * then leave the plan.
+ */
+function recordedRates(
+  spec: StudySpec,
+  records: readonly RunRecord[],
+  waiting: readonly WaitingPoint[],
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const grid = spec.tuning?.learningRates ?? [];
+  if (waiting.length === 0 || grid.length === 0) return out;
+  const key = (arch: string, norm: string) => `${arch}|${norm}`;
+  const waitingKeys = new Set(waiting.map((w) => key(w.arch, w.norm)));
+  const candidates = records.filter(
+    (r) =>
+      isTrainRecord(r) &&
+      !r.experiments.every((e) => e === TUNING_EXPERIMENT) &&
+      waitingKeys.has(key(r.config.arch, r.config.norm)),
+  );
+  if (candidates.length === 0) return out;
+  const ids = new Set(candidates.map((r) => r.id));
+  for (const target of waitingKeys) {
+    const points = waiting.filter((w) => key(w.arch, w.norm) === target);
+    let best: { rate: number; count: number } | undefined;
+    for (const rate of grid) {
+      const count = points.filter((p) => ids.has(runId(p.configAt(rate)))).length;
+      if (count > 0 && (!best || count > best.count)) best = { rate, count };
+    }
+    if (best) out.set(target, best.rate);
+  }
+  return out;
+}
+
+/** {@link expandSpec} with the given tuned rates (null: not known yet). */
+function expandWith(
+  spec: StudySpec,
+  tuned: LearningRateProfile[],
+  tunedRate: (arch: Architecture, norm: NormKind) => number | null,
+): { plan: StudyPlan; waiting: WaitingPoint[] } {
   const d = spec.defaults;
   const byId = new Map<
     string,
@@ -247,9 +313,7 @@ export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []):
     for (const [local, c] of tuningConfigs(spec, arch, norm).entries())
       add(c, TUNING_EXPERIMENT, [0, c.seed, ti, local], 'tuning');
   });
-  const tuned = tunedProfiles(spec, records);
-  const tunedRate = (arch: Architecture, norm: NormKind): number | null =>
-    tuned.find((p) => p.arch === arch && p.norm === norm)?.bestRate ?? null;
+  const waiting: WaitingPoint[] = [];
   spec.experiments.forEach((e, ei) => {
     const seeds = seedList(e.seeds);
     const batchSizes = e.batchSizes ?? [d.batchSize];
@@ -306,17 +370,12 @@ export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []):
             for (const lr of lrs)
               for (const initScale of inits) {
                 const key = [1, seed, ei, local++];
-                if (lr === null || lr === 'tuned') {
-                  pendingKeyed.push({ run: { experiment: e.name, arch, norm, seed }, key });
-                  continue;
-                }
-                const learningRate = e.lrScaling === 'linear' ? (lr * batchSize) / d.batchSize : lr;
-                add(
+                const configAt = (rate: number) =>
                   trainConfig(spec, {
                     arch,
                     norm,
                     batchSize,
-                    learningRate,
+                    learningRate: e.lrScaling === 'linear' ? (rate * batchSize) / d.batchSize : rate,
                     initScale,
                     seed,
                     epochs: e.epochs ?? d.epochs,
@@ -326,11 +385,13 @@ export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []):
                     evalsPerEpoch: e.evalsPerEpoch,
                     populationStats: e.populationStats,
                     probes: e.probes,
-                  }),
-                  e.name,
-                  key,
-                  'evaluation',
-                );
+                  });
+                if (lr === null || lr === 'tuned') {
+                  pendingKeyed.push({ run: { experiment: e.name, arch, norm, seed }, key });
+                  if (tunedHere) waiting.push({ arch, norm, configAt });
+                  continue;
+                }
+                add(configAt(lr), e.name, key, 'evaluation');
               }
         }
       }
@@ -358,5 +419,5 @@ export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []):
       runs.push({ id: x.id, config: c, experiments: x.v.experiments, order, shardKey, stage: x.v.stage });
     } else pending.push({ ...x.p.run, order, shardKey: keyOf(x.p.run.arch, x.p.run.norm, order) });
   });
-  return { specHash: specHash(spec), runs, pending, tuned, skipped };
+  return { plan: { specHash: specHash(spec), runs, pending, tuned, skipped }, waiting };
 }

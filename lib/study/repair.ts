@@ -11,7 +11,15 @@ import { replaceFileDurably } from './durable-write';
 import { tryLockResults } from './lock';
 import { checkRunLine, type RejectedLine } from './record-check';
 import { type StudySpec, specHash } from './spec';
-import { makeHeader, parseHeaderLine, plannedIds, quarantineLines, quarantinePath } from './store';
+import {
+  isWholeRecord,
+  makeHeader,
+  parseHeaderLine,
+  plannedIds,
+  quarantineLines,
+  quarantinePath,
+  splitLines,
+} from './store';
 import type { ResultsHeader } from './types';
 
 /** What {@link repairResults} did. */
@@ -50,9 +58,13 @@ export function repairResults(path: string, spec?: StudySpec): RepairReport {
   if (!existsSync(path)) throw new Error(`results file ${path} does not exist: nothing to repair`);
   const lock = tryLockResults(path);
   try {
-    const text = readFileSync(path, 'utf8');
-    const lines = text.split('\n');
-    const tail = lines.pop() ?? '';
+    const split = splitLines(readFileSync(path));
+    const lines = split.lines.map((l) => l.text);
+    // A last line without its newline is kept when it is a whole record (checked below).
+    const tail = split.tail.toString('utf8');
+    const whole = tail.length > 0 && isWholeRecord(tail);
+    if (whole) lines.push(tail);
+    const torn = whole ? '' : tail;
     const rejected: RejectedLine[] = [];
     let header: ResultsHeader;
     let headerRebuilt = false;
@@ -92,7 +104,7 @@ export function repairResults(path: string, spec?: StudySpec): RepairReport {
       seen.add((checked as { id: string }).id);
       kept.push(line);
     }
-    if (tail.length > 0) rejected.push({ line: lines.length + 1, reason: 'a torn last line', text: tail });
+    if (torn.length > 0) rejected.push({ line: lines.length + 1, reason: 'a torn last line', text: torn });
     const backupPath = `${path}.bak-${Date.now()}`;
     copyFileSync(path, backupPath);
     if (rejected.length > 0) quarantineLines(path, rejected);

@@ -72,6 +72,8 @@ export interface LoadedResults {
   validBytes: number;
   /** Duplicate run records ignored (same id seen earlier). */
   duplicates: number;
+  /** Whether the last line is a complete record that only lacks its newline (it counts). */
+  missingNewline?: boolean;
 }
 
 /** Options of {@link loadResults}. */
@@ -135,30 +137,47 @@ export function parseHeaderLine(path: string, line: string | undefined): Results
 export function loadResults(path: string, options: LoadResultsOptions = {}): LoadedResults {
   const validate = options.validate ?? true;
   if (!existsSync(path)) throw new Error(`results file ${path} does not exist`);
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  // After the final '\n' split gives an empty string; anything else there is an unterminated line.
-  const last = lines.pop() ?? '';
-  let tornTail = last.length > 0;
-  let validBytes = Buffer.byteLength(text, 'utf8') - Buffer.byteLength(last, 'utf8');
+  const { lines, tail, tailStart } = splitLines(readFileSync(path));
   if (lines.length === 0)
     throw new Error(`results file ${path} has no header line (empty or torn at the first line)`);
-  const header = parseHeaderLine(path, lines[0]);
-  if (header.formatVersion === 1) return loadV1(header, lines.slice(1), tornTail, validBytes);
-  const planIds = options.planIds ?? (validate ? plannedIds(header.spec, lines.slice(1)) : undefined);
+  const header = parseHeaderLine(path, lines[0].text);
+  // The last line without its newline: a complete record counts (only the newline is missing);
+  // anything else is a torn write.
+  const candidates = [...lines];
+  let tornTail = false;
+  let validBytes = tailStart;
+  let missingNewline = false;
+  if (tail.length > 0) {
+    const text = tail.toString('utf8');
+    const whole =
+      header.formatVersion !== 1 && !('reason' in checkRunLine(text, { header, validate: false }));
+    if (whole) {
+      candidates.push({ text, start: tailStart, end: tailStart + tail.length });
+      validBytes = tailStart + tail.length;
+      missingNewline = true;
+    } else tornTail = true;
+  }
+  const texts = candidates.map((l) => l.text);
+  if (header.formatVersion === 1) return loadV1(header, texts.slice(1), tornTail, validBytes);
+  const planIds = options.planIds ?? (validate ? plannedIds(header.spec, texts.slice(1)) : undefined);
   const runs: RunRecord[] = [];
   const rejected: RejectedLine[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
+  for (let i = 1; i < candidates.length; i++) {
+    const line = candidates[i].text;
     if (line.trim() === '') continue;
     const checked = checkRunLine(line, { header, planIds, validate });
     if ('reason' in checked) {
-      if (i === lines.length - 1 && !tornTail && checked.reason.startsWith('not JSON')) {
+      if (
+        i === candidates.length - 1 &&
+        !tornTail &&
+        !missingNewline &&
+        checked.reason.startsWith('not JSON')
+      ) {
         // A complete-looking but unparsable last line: a torn write (e.g. a zero-filled tail).
         tornTail = true;
-        validBytes -= Buffer.byteLength(line, 'utf8') + 1;
+        validBytes = candidates[i].start;
         break;
       }
       rejected.push({ line: i + 1, reason: checked.reason, text: line });
@@ -171,7 +190,54 @@ export function loadResults(path: string, options: LoadResultsOptions = {}): Loa
     seen.add(checked.id);
     runs.push(checked);
   }
-  return { header, runs, rejected, tornTail, validBytes, duplicates };
+  return {
+    header,
+    runs,
+    rejected,
+    tornTail,
+    validBytes,
+    duplicates,
+    ...(missingNewline ? { missingNewline } : {}),
+  };
+}
+
+/**
+ * Whether a line without its newline is a whole record (it parses as a JSON run record): then only
+ * its newline is missing. Whether it may be counted is checked like any other line.
+ */
+export function isWholeRecord(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { type?: unknown } | null)?.type === 'run';
+  } catch {
+    return false;
+  }
+}
+
+/** One line of a file: its decoded text and where its bytes start and end (without the newline). */
+export interface FileLine {
+  /** The line decoded as UTF-8 (invalid bytes become U+FFFD). */
+  text: string;
+  /** Byte offset of its first byte. */
+  start: number;
+  /** Byte offset just past its last byte (its newline, if any, is at `end`). */
+  end: number;
+}
+
+/**
+ * Split a file's bytes into lines, measuring in bytes (invalid UTF-8 decodes to longer text, so
+ * offsets in decoded text would be wrong): the complete lines, and the bytes after the last
+ * newline (`tail`, empty when the file ends with one) starting at `tailStart`.
+ */
+export function splitLines(bytes: Buffer): { lines: FileLine[]; tail: Buffer; tailStart: number } {
+  const lines: FileLine[] = [];
+  let start = 0;
+  for (;;) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end < 0) break;
+    lines.push({ text: bytes.subarray(start, end).toString('utf8'), start, end });
+    start = end + 1;
+  }
+  return { lines, tail: bytes.subarray(start), tailStart: start };
 }
 
 /**
@@ -325,7 +391,12 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
   }
   if (existsSync(path) && readFileSync(path).length > 0) {
     const loaded = loadResults(path, {
-      planIds: plannedIds(spec, readFileSync(path, 'utf8').split('\n').slice(1)),
+      planIds: plannedIds(
+        spec,
+        splitLines(readFileSync(path))
+          .lines.slice(1)
+          .map((l) => l.text),
+      ),
     });
     if (loaded.header.formatVersion === 1)
       throw new Error(
@@ -343,16 +414,28 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
       copyFileSync(path, tornSavedTo);
       truncateSync(path, loaded.validBytes);
     }
+    if (loaded.missingNewline) {
+      try {
+        appendDurably(path, '\n', fs);
+      } catch (error) {
+        throw writeFailure(
+          path,
+          `could not end the last record of results file ${path} with its newline`,
+          'The file is unchanged.',
+          error,
+        );
+      }
+    }
     if (loaded.rejected.length > 0) {
       let qPath: string;
       try {
         qPath = quarantineLines(path, loaded.rejected, fs);
         const drop = new Set(loaded.rejected.map((r) => r.line));
-        const kept = readFileSync(path, 'utf8')
-          .split('\n')
-          .filter((line, i) => line.trim() !== '' && !drop.has(i + 1));
-        // The rejected lines are safe in the quarantine file: rewrite the results without them.
-        rewriteLines(path, kept, fs);
+        const bytes = readFileSync(path);
+        const kept = splitLines(bytes).lines.filter((line, i) => line.text.trim() !== '' && !drop.has(i + 1));
+        // The rejected lines are safe in the quarantine file: rewrite the results without them,
+        // byte for byte.
+        replaceFileDurably(path, Buffer.concat(kept.map((l) => bytes.subarray(l.start, l.end + 1))), fs);
       } catch (error) {
         throw writeFailure(
           path,
@@ -413,8 +496,4 @@ function openLocked(path: string, spec: StudySpec, fs: StoreFs, lock: ResultsLoc
       lock.release();
     },
   };
-}
-
-function rewriteLines(path: string, lines: readonly string[], fs: StoreFs): void {
-  replaceFileDurably(path, lines.map((l) => `${l}\n`).join(''), fs);
 }
