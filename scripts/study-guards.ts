@@ -52,19 +52,53 @@ export function studyCommand(args: readonly string[]): string {
   return ['node --import tsx scripts/study.ts', ...args.map(shellQuote)].join(' ');
 }
 
+/**
+ * A file-system error in words: the reason for the common codes (`read-only file system`, `no
+ * space left on the device`, ...), else the error's message.
+ */
+export function fsReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return REASONS[e.code ?? ''] ?? e.message;
+}
+
+/** Whether a file-system error means the place cannot be written to at all (not a passing failure). */
+export function isNotWritable(error: unknown): boolean {
+  return ['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
+}
+
 /** What is saved at a given moment, for the interrupt message. */
 export interface SavedState {
-  /** Runs of this invocation already in the results file. */
+  /** Runs already in the results file. */
   done: number;
-  /** Runs of this invocation in total. */
-  total: number;
+  /** Runs of this invocation in total, when known. */
+  total?: number;
+  /** While still waiting for another study's lock: who holds it (pid and host, in words). */
+  waitingFor?: string;
+  /** The run being trained, if one is (its label). */
+  current?: string;
+}
+
+/** The interrupt message: what is saved, what was going on, how to resume. */
+export function interruptMessage(
+  signal: string,
+  resultsPath: string,
+  state: SavedState,
+  resume: string,
+): string {
+  const saved = `${state.done}${state.total === undefined ? '' : ` of ${state.total}`} runs are saved in ${resultsPath}`;
+  const doing = state.waitingFor
+    ? `this study was still waiting for the results file (in use by ${state.waitingFor}) and trained nothing`
+    : state.current
+      ? `the run in progress (${state.current}) did not finish and will be trained again`
+      : 'no run was in progress';
+  return `\ninterrupted (${signal}): ${saved}; ${doing}. Resume with:\n  ${resume}\n`;
 }
 
 /**
  * While a study runs: on SIGINT or SIGTERM, stop the display (which shows the cursor again), say
- * what is saved and the command that resumes, and exit with 130 (SIGINT) or 143 (SIGTERM). The
- * results file holds only complete records (each is written synchronously), and the file's lock
- * is released on exit.
+ * what is saved, what was going on (waiting for the lock, a run in progress, or neither) and the
+ * command that resumes, and exit with 130 (SIGINT) or 143 (SIGTERM). The results file holds only
+ * complete records (each is written synchronously), and the file's lock is released on exit.
  *
  * @returns a function that removes the handlers.
  */
@@ -77,10 +111,8 @@ export function handleInterrupts(options: {
   const handler = (signal: NodeJS.Signals) => {
     options.stopDisplay();
     if (process.stderr.isTTY) process.stderr.write('\x1b[?25h');
-    const { done, total } = options.saved();
     process.stderr.write(
-      `\ninterrupted (${signal}): ${done} of ${total} runs are saved in ${options.resultsPath}; the run in progress ` +
-        `did not finish and will be trained again. Resume with:\n  ${options.resumeCommand}\n`,
+      interruptMessage(signal, options.resultsPath, options.saved(), options.resumeCommand),
     );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };

@@ -5,7 +5,8 @@
  * shard, merges shard files, prints the per-claim summary and writes the results (JSONL) and a
  * self-contained HTML report. `--help` lists the options.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
@@ -20,7 +21,7 @@ import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/stud
 import { loadSpecFile } from '../lib/study/spec-file';
 import { loadResults, quarantinePath } from '../lib/study/store';
 import { formatScorecard } from '../lib/study/summary';
-import { checkOutDir, handleInterrupts, studyCommand } from './study-guards';
+import { checkOutDir, fsReason, handleInterrupts, isNotWritable, studyCommand } from './study-guards';
 
 interface CliOptions {
   profile: string;
@@ -102,12 +103,20 @@ function progressDisplay(): { update: (p: StudyProgress) => void; stop: () => vo
   };
 }
 
+/** Which invocation the report is written for: a study that ran, or --report-only. */
+interface ReportContext {
+  /** Only report (then a folder that cannot be written to still gets the summary). */
+  reportOnly: boolean;
+  /** Print per-group numbers. */
+  details: boolean;
+}
+
 function report(
   spec: StudySpec,
   resultsPath: string,
   outDir: string,
   extra: Record<string, string>,
-  details: boolean,
+  context: ReportContext,
 ): void {
   const loaded = loadResults(resultsPath);
   if (loaded.rejected.length > 0)
@@ -115,21 +124,55 @@ function report(
       `${loaded.rejected.length} line(s) of ${resultsPath} failed the checks and are not counted ` +
         `(resuming the study, or --repair, moves them to ${quarantinePath(resultsPath)}):\n${describeRejected(loaded.rejected)}`,
     );
+  if (loaded.tornTail)
+    console.log(
+      `the last line of ${resultsPath} is torn (a write that was cut off) and is not counted; ` +
+        'resuming the study saves it aside and trains that run again',
+    );
   const plan = expandSpec(spec, loaded.runs);
   const card = scorecard(spec, loaded.runs);
   const planned = plan.runs.length + plan.pending.length;
   console.log(`\nPer-claim summary (${loaded.runs.length} of ${planned} runs; spec '${spec.name}')\n`);
-  console.log(formatScorecard(card, { notes: details }));
+  console.log(formatScorecard(card, { notes: context.details }));
   const reportPath = join(outDir, 'report.html');
-  writeStudyReport(reportPath, {
-    spec,
-    specHash: plan.specHash,
-    records: loaded.runs,
-    scorecard: card,
-    plannedRuns: planned,
-    provenance: { results: resultsPath, ...extra },
-  });
+  try {
+    writeStudyReport(reportPath, {
+      spec,
+      specHash: plan.specHash,
+      records: loaded.runs,
+      scorecard: card,
+      plannedRuns: planned,
+      provenance: { results: resultsPath, ...extra },
+    });
+  } catch (error) {
+    const regenerate = studyCommand(['--out', outDir, '--report-only']);
+    if (context.reportOnly && isNotWritable(error)) {
+      console.error(
+        `${reportPath} was not written (${fsReason(error)}); the summary above is complete. For the report, ` +
+          `copy ${resultsPath} to a folder you can write to and run --report-only with --out there.`,
+      );
+      console.log(`\nresults: ${resultsPath}`);
+      return;
+    }
+    throw new Error(
+      `could not write the report ${reportPath} (${fsReason(error)}). The results are safe in ${resultsPath} and ` +
+        `the previous report is unchanged. Fix the cause (free some space), then regenerate the report with:\n  ${regenerate}`,
+    );
+  }
   console.log(`\nresults: ${resultsPath}\nreport:  ${reportPath}`);
+}
+
+/**
+ * Where `--merge` writes without `--out`: the folder of the shard files (all in one folder), never
+ * a folder a file's header names.
+ */
+function mergeFolder(files: readonly string[]): string {
+  const folders = [...new Set(files.map((f) => resolve(dirname(f))))];
+  if (folders.length > 1)
+    throw new Error(
+      `--merge: the files are in different folders (${folders.join(', ')}); say where to write the merged results with --out`,
+    );
+  return dirname(files[0]);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -205,7 +248,7 @@ async function main(argv: string[]): Promise<void> {
         `${o.merge[0]} belongs to spec '${first.specName}' (hash ${first.specHash}), not to the requested ` +
           `'${spec.name}' (hash ${expandSpec(spec).specHash}); nothing was merged`,
       );
-    const mergeOut = o.out ?? join('results', first.specName);
+    const mergeOut = o.out ?? mergeFolder(o.merge);
     checkOutDir(mergeOut);
     const merged = mergeResults(o.merge, join(mergeOut, resultsFileName()));
     console.log(
@@ -219,14 +262,20 @@ async function main(argv: string[]): Promise<void> {
           .join('\n')}`,
       );
     const header = loadResults(merged.outPath).header;
-    report(header.spec, merged.outPath, mergeOut, { command }, Boolean(o.details));
+    report(
+      header.spec,
+      merged.outPath,
+      mergeOut,
+      { command },
+      { reportOnly: false, details: Boolean(o.details) },
+    );
     return;
   }
   if (o.reportOnly) {
-    checkOutDir(outDir);
+    // Reading needs no write access: a read-only folder still gets its summary.
     const path = join(outDir, resultsFileName());
     const header = loadResults(path).header;
-    report(header.spec, path, outDir, { command }, Boolean(o.details));
+    report(header.spec, path, outDir, { command }, { reportOnly: true, details: Boolean(o.details) });
     return;
   }
   const shard = o.shard ? parseShard(o.shard) : undefined;
@@ -250,11 +299,25 @@ async function main(argv: string[]): Promise<void> {
     console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
   const display = progressDisplay();
   let waitingSaid = false;
-  let saved = { done: 0, total: shard ? Math.ceil(plan.runs.length / shard.count) : plan.runs.length };
+  const resultsPath = join(outDir, resultsFileName(shard));
+  // What the interrupt message says: the file's own count, and what this study was doing.
+  const state: { done: number; total?: number; waitingFor?: string; current?: string } = {
+    done: 0,
+    total: shard ? undefined : plan.runs.length + plan.pending.length,
+  };
+  const savedNow = () => {
+    let done = state.done;
+    try {
+      if (existsSync(resultsPath)) done = loadResults(resultsPath).runs.length;
+    } catch {
+      // Unreadable right now: the count this study saw.
+    }
+    return { ...state, done };
+  };
   const stopHandling = handleInterrupts({
-    resultsPath: join(outDir, resultsFileName(shard)),
+    resultsPath,
     resumeCommand: command,
-    saved: () => saved,
+    saved: savedNow,
     stopDisplay: display.stop,
   });
   let result: Awaited<ReturnType<typeof runStudy>>;
@@ -271,11 +334,15 @@ async function main(argv: string[]): Promise<void> {
         optionNames: { dir: '--data-dir', download: '--no-download' },
       }),
       onProgress: (p) => {
-        saved = { done: p.done, total: p.total };
+        state.waitingFor = undefined;
+        state.done = p.done;
+        state.total = p.total;
+        state.current = p.current && !p.finished ? runLabel(p.current.config) : undefined;
         display.update(p);
       },
       wait: Boolean(o.wait),
       onWait: (holder) => {
+        state.waitingFor = `pid ${holder.pid} on host ${holder.host}`;
         if (waitingSaid) return;
         waitingSaid = true;
         console.log(
@@ -318,7 +385,7 @@ async function main(argv: string[]): Promise<void> {
     result.resultsPath,
     outDir,
     { command, 'wall time of this invocation': fmtTime(result.wallSeconds) },
-    Boolean(o.details),
+    { reportOnly: false, details: Boolean(o.details) },
   );
 }
 

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describeComparison } from '../study/decision';
+import { replaceFileDurably } from '../study/durable-write';
 import { formatReferenceValues } from '../study/references';
 import type { ClaimResult, Verdict } from '../study/scorecard';
 import type { StudySpec } from '../study/spec';
@@ -172,8 +173,10 @@ ${plots}
 }
 
 /**
- * Write {@link studyReportHtml} to a file.
+ * Write {@link studyReportHtml} to a file, atomically (a temporary file beside it, renamed): a
+ * failed write (a full disk) leaves the previous file as it was.
  *
+ * @throws the file system's error (with its `code`) when the file could not be written.
  * @example
  * ```ts
  * // input: the spec, its hash, the records, the scorecard and the planned run count
@@ -181,5 +184,5 @@ ${plots}
  * ```
  */
 export function writeStudyReport(path: string, input: StudyReportInput): void {
-  writeFileSync(path, studyReportHtml(input));
+  replaceFileDurably(path, studyReportHtml(input));
 }

@@ -274,6 +274,7 @@ async function runOpened(
       const run = todo[i];
       const runStart = Date.now();
       const loadAverageStart = loadAverage();
+      report({ current: run }, i);
       const outcome = await options.executor.execute(run.config, (step) =>
         report({ current: run, step }, i, step.totalSteps > 0 ? step.step / step.totalSteps : 0),
       );

@@ -219,7 +219,12 @@ export function seedList(seeds: number | readonly number[]): number[] {
 /** Zod schema of a study spec, with cross-field checks (claims an experiment can inform). */
 export const studySpecSchema = z
   .object({
-    name: z.string().min(1),
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+        "the spec's name is a folder name (results/<name>): 1 to 100 letters, digits, '.', '-' and '_', starting with a letter or digit",
+      ),
     description: z.string().optional(),
     dataset: datasetSchema,
     defaults: defaultsSchema.default({}),
