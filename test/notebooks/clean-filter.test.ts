@@ -1,15 +1,17 @@
 /**
  * Running a notebook in JupyterLab saves its outputs into the tracked .ipynb. The git clean filter
- * that setup installs (scripts/notebooks.py install-filter, .gitattributes) keeps the repository
- * clean anyway: `git status`/`git diff` show nothing and the notebook check of `npm run check`
- * passes. Without the filter, the same file is a change and the check fails.
+ * that setup installs (nbstripout with the project's options: scripts/notebooks.py install-filter,
+ * .gitattributes) keeps the repository clean anyway: `git status`/`git diff` show nothing and the
+ * notebook check of `npm run check` passes. Without the filter, the same file is a change and the
+ * check fails.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -47,22 +49,30 @@ function executed(clean: string): string {
 test('the clean filter keeps a run notebook out of git status, git diff and the notebook check', () => {
   mkdirSync(join(dir, 'notebooks'));
   mkdirSync(join(dir, 'scripts'));
-  mkdirSync(join(dir, '.venv', 'bin'), { recursive: true });
   for (const f of [NOTEBOOK, 'scripts/notebooks.py', '.gitattributes'])
     copyFileSync(join(ROOT, f), join(dir, f));
-  // The clone's own environment, as setup makes it (the filter runs .venv/bin/python).
-  execFileSync('ln', ['-s', PYTHON, join(dir, '.venv', 'bin', 'python')]);
-  writeFileSync(join(dir, '.gitignore'), '.venv/\n');
+  // The clone's own environment, as setup makes it (the filter runs .venv/bin/python -m nbstripout).
+  execFileSync('ln', ['-s', join(ROOT, '.venv'), join(dir, '.venv')]);
+  writeFileSync(join(dir, '.gitignore'), '.venv\n');
   git('init', '-q');
   git('config', 'user.email', 'test@example.org');
   git('config', 'user.name', 'test');
+  // A clone set up before nbstripout has the hand-written filter's config: installing removes it.
+  git('config', 'filter.normlab-notebook.clean', '.venv/bin/python scripts/notebooks.py clean');
   assert.match(
     execFileSync(PYTHON, ['scripts/notebooks.py', 'install-filter'], { cwd: dir, encoding: 'utf8' }),
     /installed/,
   );
-  assert.equal(
-    git('config', '--get', 'filter.normlab-notebook.clean').trim(),
-    '.venv/bin/python scripts/notebooks.py clean',
+  const command = git('config', '--get', 'filter.nbstripout.clean').trim();
+  assert.match(
+    command,
+    /^\.venv\/bin\/python -m nbstripout --keep-id --extra-keys '[^']*metadata\.language_info\.version/,
+  );
+  assert.equal(git('config', '--get-regexp', '^filter\\.').split('\n').filter(Boolean).length, 2);
+  assert.match(git('check-attr', 'filter', '--', NOTEBOOK), /: filter: nbstripout$/m);
+  assert.match(
+    execFileSync(PYTHON, ['scripts/notebooks.py', 'install-filter'], { cwd: dir, encoding: 'utf8' }),
+    /already installed/,
   );
   git('add', '.');
   git('commit', '-q', '-m', 'clean notebooks');
@@ -83,8 +93,7 @@ test('the clean filter keeps a run notebook out of git status, git diff and the 
   assert.match(readFileSync(join(dir, NOTEBOOK), 'utf8'), /output of cell 1/, 'the reader keeps the outputs');
 
   // Without the filter the same file is a change and the check fails: what the filter prevents.
-  git('config', '--unset', 'filter.normlab-notebook.clean');
-  git('config', '--unset', 'filter.normlab-notebook.smudge');
+  git('config', '--remove-section', 'filter.nbstripout');
   // A later modification time makes git reread the file (now without a filter).
   const later = new Date(Date.now() + 5000);
   utimesSync(join(dir, NOTEBOOK), later, later);
@@ -95,21 +104,42 @@ test('the clean filter keeps a run notebook out of git status, git diff and the 
   );
   const withoutFilter = check();
   assert.notEqual(withoutFilter.status, 0);
-  assert.match(withoutFilter.stderr, /has outputs, execution counts or run metadata/);
+  assert.match(withoutFilter.stderr, /04-comparative-study\.ipynb: has outputs, execution counts/);
+  assert.match(
+    withoutFilter.stderr,
+    /\+\s+"execution_count": null,/,
+    'the check shows the first differences',
+  );
 });
 
-test('notebooks.py clean is the identity on every committed notebook and strips an executed one', () => {
-  for (const name of ['00-setup-check', '01-batch-norm-step-by-step', '05-claims-scorecard']) {
-    const text = readFileSync(join(ROOT, 'notebooks', `${name}.ipynb`), 'utf8');
-    const out = execFileSync(PYTHON, [join(ROOT, 'scripts', 'notebooks.py'), 'clean'], {
-      input: text,
+test('the filter is the identity on every committed notebook and strips an executed one', () => {
+  // The command install-filter configures, run as git runs it: through the shell, from the top.
+  const repo = mkdtempSync(join(tmpdir(), 'normlab-nbfilter-cmd-'));
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  mkdirSync(join(repo, 'scripts'));
+  copyFileSync(join(ROOT, 'scripts', 'notebooks.py'), join(repo, 'scripts', 'notebooks.py'));
+  execFileSync(PYTHON, ['scripts/notebooks.py', 'install-filter'], { cwd: repo, encoding: 'utf8' });
+  const command = execFileSync('git', ['config', '--get', 'filter.nbstripout.clean'], {
+    cwd: repo,
+    encoding: 'utf8',
+  }).trim();
+  rmSync(repo, { recursive: true, force: true });
+  const clean = (input: string): string =>
+    execSync(command, {
+      cwd: ROOT,
+      input,
       encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'ignore'],
     });
-    assert.equal(out, text, `${name} passes through unchanged`);
-    const stripped = execFileSync(PYTHON, [join(ROOT, 'scripts', 'notebooks.py'), 'clean'], {
-      input: executed(text),
-      encoding: 'utf8',
-    });
-    assert.equal(stripped, text, `${name} run and cleaned is the committed file again`);
+  const notebooks = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
+  assert.ok(notebooks.length >= 7);
+  for (const name of notebooks) {
+    const text = readFileSync(join(ROOT, 'notebooks', name), 'utf8');
+    assert.equal(clean(text), text, `${name} passes through unchanged`);
+    assert.equal(clean(executed(text)), text, `${name} run and cleaned is the committed file again`);
+    assert.ok(
+      JSON.parse(text).cells.every((c: { id?: string }) => typeof c.id === 'string'),
+      `every cell of ${name} has an id (the filter would give it a random one at each commit)`,
+    );
   }
 });
