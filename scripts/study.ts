@@ -12,6 +12,7 @@ import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { writeStudyReport } from '../lib/report/html-report';
 import { trainingExecutor } from '../lib/study/execute';
+import { describeStaleLock } from '../lib/study/lock';
 import { mergeResults } from '../lib/study/merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
 import { repairResults } from '../lib/study/repair';
@@ -355,10 +356,7 @@ async function main(argv: string[]): Promise<void> {
     stopHandling();
     display.stop();
   }
-  if (result.staleLock)
-    console.log(
-      `took over the lock of pid ${result.staleLock.pid} on host ${result.staleLock.host} (since ${result.staleLock.since}), which is no longer running`,
-    );
+  if (result.staleLock) console.log(`took over ${describeStaleLock(result.staleLock)}`);
   if (result.quarantined)
     console.log(
       `set aside ${result.quarantined.count} line(s) that failed the checks (not counted) in ${result.quarantined.path}:\n${describeRejected(result.quarantined.lines)}`,

@@ -25,6 +25,8 @@ export interface LockHolder {
   command: string;
   /** The holder's start time as the kernel counts it (Linux `/proc/<pid>/stat`), to tell a reused pid. */
   start?: string;
+  /** Set on a taken-over lock file that was empty or unreadable: then the other fields say nothing. */
+  unreadable?: boolean;
 }
 
 /** A held lock. */
@@ -75,43 +77,93 @@ export function lockPath(resultsPath: string): string {
   return `${resultsPath}.lock`;
 }
 
-function readHolder(path: string): LockHolder | undefined {
+/** What a lock file holds: a holder, a holder whose pid names no process, or nothing readable. */
+type LockContent =
+  | { kind: 'holder'; holder: LockHolder; raw: string }
+  | { kind: 'invalid'; holder: LockHolder; raw: string }
+  | { kind: 'unreadable'; raw?: string };
+
+function readLock(path: string): LockContent {
+  let raw: string;
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
-    if (typeof value.pid === 'number' && typeof value.host === 'string')
-      return {
+    raw = readFileSync(path, 'utf8');
+  } catch {
+    return { kind: 'unreadable' }; // missing (released meanwhile): handled by the caller
+  }
+  try {
+    const value = JSON.parse(raw) as Partial<LockHolder>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string') {
+      const holder: LockHolder = {
         pid: value.pid,
         host: value.host,
         since: String(value.since ?? '?'),
         command: String(value.command ?? '?'),
         ...(typeof value.start === 'string' ? { start: value.start } : {}),
       };
+      // kill() takes 0 as this process group and -1 as every process: never a holder.
+      const valid = Number.isInteger(value.pid) && value.pid > 0;
+      return { kind: valid ? 'holder' : 'invalid', holder, raw };
+    }
   } catch {
-    // Missing (released meanwhile) or unreadable: handled by the caller.
+    // Torn or being written: the caller waits a moment before calling it stale.
   }
-  return undefined;
+  return { kind: 'unreadable', raw };
 }
 
-/** A process's start time in clock ticks since boot (Linux), or undefined where unknown. */
-function processStart(pid: number): string | undefined {
+function readHolder(path: string): LockHolder | undefined {
+  const content = readLock(path);
+  return content.kind === 'holder' ? content.holder : undefined;
+}
+
+/**
+ * The lock a study took over, in words: the holder that is gone, or what was wrong with the lock
+ * file.
+ *
+ * @example
+ * ```ts
+ * if (writer.staleLock) console.log(`took over ${describeStaleLock(writer.staleLock)}`);
+ * ```
+ */
+export function describeStaleLock(holder: LockHolder): string {
+  if (holder.unreadable)
+    return 'an empty or unreadable lock file (left by a study that stopped while taking it)';
+  if (!(Number.isInteger(holder.pid) && holder.pid > 0))
+    return `a lock file naming no process (pid ${holder.pid}, host ${holder.host})`;
+  return `the lock of pid ${holder.pid} on host ${holder.host} (since ${holder.since}), which is no longer running`;
+}
+
+/** Fields of `/proc/<pid>/stat` after the command name (Linux), or undefined where unknown. */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    // The command name is in parentheses and may hold spaces: count after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
-/** Whether the holder (on this host) still runs: its pid is alive and, where known, started when it did. */
+/** A process's start time in clock ticks since boot (Linux field 22), or undefined where unknown. */
+function processStart(pid: number): string | undefined {
+  return procStat(pid)?.[19];
+}
+
+/**
+ * Whether the holder (on this host) still runs: its pid is alive, it is not a zombie (killed but
+ * not yet reaped by its parent: `kill(pid, 0)` still succeeds on it) and, where known, it started
+ * when the holder did.
+ */
 function isAlive(holder: LockHolder): boolean {
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStat(holder.pid);
+  // Field 3, the state: Z is a zombie, X a process being removed.
+  if (stat && (stat[0] === 'Z' || stat[0] === 'X')) return false;
   if (holder.start === undefined) return true;
-  const start = processStart(holder.pid);
+  const start = stat?.[19];
   return start === undefined || start === holder.start;
 }
 
@@ -154,16 +206,28 @@ function attempt(resultsPath: string): Attempt {
   };
   const made = (takenOverFrom?: LockHolder): Attempt => ({ lock: heldLock(path, me, takenOverFrom) });
   if (createExclusive(path, JSON.stringify(me))) return made();
-  const holder = readHolder(path);
   let age = 0;
   try {
-    age = Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return { retry: true }; // released meanwhile
+    const stat = statSync(path);
+    if (stat.isDirectory())
+      throw new Error(
+        `results file ${resultsPath}: its lock ${path} is a directory, not a lock file. No study makes that: ` +
+          `remove it (rmdir ${path}) if no study is using this folder, then rerun.`,
+      );
+    age = Date.now() - stat.mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { retry: true }; // released meanwhile
+    throw error;
   }
-  if (!holder) {
+  const content = readLock(path);
+  const holder = content.kind === 'unreadable' ? undefined : content.holder;
+  if (content.kind === 'unreadable') {
     // Unreadable: a writer between create and write, or a lock file torn by a crash.
     if (age < FRESH_MS) return { retry: true };
+  } else if (content.kind === 'invalid') {
+    // A pid that names no process (0, -1): nobody holds it.
+  } else if (!holder) {
+    return { retry: true };
   } else if (holder.host !== me.host) {
     if (age < LOCK_STALE_MS) return { holder, sameHost: false };
   } else if (holder.pid === process.pid) {
@@ -183,15 +247,14 @@ function attempt(resultsPath: string): Attempt {
     return { retry: true };
   }
   try {
-    const again = readHolder(path);
-    if (JSON.stringify(again) !== JSON.stringify(holder)) return { retry: true };
+    if (readLock(path).raw !== content.raw) return { retry: true };
     try {
       unlinkSync(path);
     } catch {
       // Released meanwhile: create it below.
     }
     if (createExclusive(path, JSON.stringify(me)))
-      return made(holder ?? { pid: -1, host: me.host, since: '?', command: 'an unreadable lock file' });
+      return made(holder ?? { pid: -1, host: me.host, since: '?', command: '?', unreadable: true });
     return { retry: true };
   } finally {
     unlinkSync(takeover);
