@@ -12,6 +12,14 @@
  *   server-rendered page and the browser's DOM agree (Vue's hydration compares them);
  * - newlines are written as `&#10;`, so the result is one line: Markdown passes it through as a
  *   single HTML block, whatever blank lines the output had.
+ *
+ * Why not the sanitize-html package (which also parses with htmlparser2): it removes, renames and
+ * rewrites elements but cannot add one, so it cannot write the `<tbody>` above, and a page whose
+ * table lacks it fails Vue's hydration check; its URL rule is per scheme, so allowing `data:` for
+ * images would let through any `data:` type, where this allows only png, jpeg, gif and webp; and
+ * it would add a parser version and postcss to the dependencies for the same allow-lists kept
+ * here. Parsing, entity decoding and tag-soup recovery are htmlparser2's; this file is the policy
+ * and the writer.
  */
 import { Parser } from 'htmlparser2';
 
