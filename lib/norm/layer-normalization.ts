@@ -4,12 +4,11 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { scaleShift } from './batch-norm-steps';
-import { broadcastShape } from './broadcast';
+import type { ActivationArgs, NormActivation } from './activation';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
+import { layerNormAffine } from './feature-norm-op';
 import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
-import { standardize } from './standardize';
 
 /**
  * Which axes layer norm normalizes over: one axis, a list, or `'features'` for every axis but the
@@ -18,7 +17,7 @@ import { standardize } from './standardize';
 export type LayerNormAxis = FeatureAxes;
 
 /** Options of {@link LayerNormalization} (plus tfjs' own layer options). */
-export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
+export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
   /**
    * The axes to normalize over, which γ and β also span. Default `'features'`: all axes but the
    * batch axis, each example normalized as a whole (Ba et al.; the same default as
@@ -42,7 +41,8 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * Arguments and defaults: `axis` `'features'` (see {@link LayerNormalizationArgs.axis}; Keras'
  * `LayerNormalization()` is `axis: -1`); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`,
  * `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and
- * constraints none; `convention` `'keras'`.
+ * constraints none; `activation` `'linear'` (`'relu'`: the layer returns the ReLU of its output,
+ * fused into the kernel on tfjs-node); `convention` `'keras'`.
  *
  * Input: rank ≥ 2. Output: the input's shape.
  *
@@ -87,15 +87,16 @@ export class LayerNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  protected override normalize(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { axes } = this.builtInput as BuiltAxes;
-      const xhat = standardize(x, axes, this.affine.epsilon);
-      const shape = broadcastShape(x.rank, axes, x.shape);
       const { gamma, beta } = this.affineOrNull();
-      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
-      return scaleShift(xhat, r(gamma), r(beta));
+      return layerNormAffine(x, axes, gamma, beta, this.affine.epsilon, activation);
     });
   }
 
