@@ -7,7 +7,8 @@
  *
  * The ms are the idle wall time of one training step at batch 128 averaged over the kinds; a step
  * at batch b is taken to cost (0.15 + 0.85·b/128) of it (a fixed per-step share), and evaluating an
- * example costs a third of training on it (forward only).
+ * example costs a third of training on it (forward only). Probed runs (claim 9) add, per
+ * checkpoint, one gradient per probed layer, one for the base point and one per landscape step.
  */
 import { Command } from 'commander';
 import { PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
@@ -25,6 +26,8 @@ const program = new Command()
   .parse();
 const [profile, mlp, vgg, resnet] = program.processedArgs as [string, number, number, number];
 const stepMs: Record<string, number> = { mlp, vgg, resnet };
+/** Layers with weights whose gradient shift the probes measure (all but the first), per architecture. */
+const PROBED_LAYERS: Record<string, number> = { mlp: 2, vgg: 7, resnet: 12 };
 const spec = profileSpec(profile);
 const first = expandSpec(spec);
 const fakeTuning = first.runs
@@ -34,7 +37,13 @@ const fakeTuning = first.runs
       ({
         id: r.id,
         config: r.config,
-        metrics: { diverged: false, collapsed: false, chanceAccuracy: 0.1, valAccuracy: 0.5 },
+        // A peak inside the grid (at 0.05), so that grids that grow past an edge do not grow here.
+        metrics: {
+          diverged: false,
+          collapsed: false,
+          chanceAccuracy: 0.1,
+          valAccuracy: 0.5 - 0.01 * Math.abs(Math.log10(r.config.learningRate / 0.05)),
+        },
       }) as unknown as RunRecord,
   );
 const plan = expandSpec(spec, fakeTuning);
@@ -55,7 +64,14 @@ for (const r of plan.runs) {
       t.dataset.trainSize +
       t.dataset.valSize +
       t.dataset.testSize;
-    s = (steps * perStep + ((evalExamples / 128) * stepMs[c.arch]) / 3) / 1000;
+    // Probes: per checkpoint one gradient per probed layer plus one for the base and one per
+    // landscape step, on the probe batch; per tracked point one forward pass.
+    const probeSteps = t.probes
+      ? t.probes.checkpoints * (PROBED_LAYERS[c.arch] + 1 + t.probes.stepMultipliers.length) +
+        t.probes.trackPoints / 3
+      : 0;
+    const probeStep = stepMs[c.arch] * (0.15 + (0.85 * (t.probes?.batchSize ?? 128)) / 128);
+    s = (steps * perStep + probeSteps * probeStep + ((evalExamples / 128) * stepMs[c.arch]) / 3) / 1000;
   }
   const key = `${r.experiments[0]} ${c.arch}`;
   seconds[key] = (seconds[key] ?? 0) + s;

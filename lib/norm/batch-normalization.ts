@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
-import { applyActivation, type NormActivation } from './activation';
+import { applyActivation, checkActivation, type NormActivation } from './activation';
 import { batchNormTraining } from './batch-norm-op';
 import { normalizeWithRunningStats, updateRunningStats } from './batch-norm-steps';
 import { reducedCount } from './broadcast';
@@ -118,6 +118,8 @@ export class BatchNormalization extends NormalizationLayer {
   readonly momentum: number;
   /** How the running variance is kept. */
   readonly runningVariance: RunningVarianceKind;
+  /** The activation applied to the output. */
+  readonly activation: NormActivation;
   private readonly movingMeanInitializer: Initializer;
   private readonly movingVarianceInitializer: Initializer;
   private movingMean: tf.LayerVariable | null = null;
@@ -134,6 +136,7 @@ export class BatchNormalization extends NormalizationLayer {
         `runningVariance must be 'biased' or 'unbiased'; got ${JSON.stringify(args.runningVariance)}`,
       );
     }
+    this.activation = checkActivation(args.activation);
     this.movingMeanInitializer = resolveInitializer(
       args.movingMeanInitializer ?? 'zeros',
       'movingMeanInitializer',
@@ -179,7 +182,7 @@ export class BatchNormalization extends NormalizationLayer {
    * const z = bn.preActivation(x, { training: false }); // bn.apply(x) is relu(z)
    * ```
    */
-  override preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     if (!this.built) this.build(Array.isArray(inputs) ? inputs[0].shape : inputs.shape);
     return this.forward(inputs, kwargs, 'linear');
   }

@@ -4,7 +4,6 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationArgs, NormActivation } from './activation';
 import { CONVENTION_DEFAULTS, type Convention } from './conventions';
 import { groupNormAffine } from './group-norm-op';
 import type { AffineArgs, BaseLayerArgs, BuiltChannels, CallKwargs } from './layer-options';
@@ -13,7 +12,7 @@ import { NormalizationLayer } from './normalization-layer';
 import { checkInteger } from './validate';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */
-export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
+export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
   /** The channel axis; must be the last one (channels-last). Default `-1`. */
   axis?: number;
   /**
@@ -39,10 +38,8 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs, Ac
  *
  * Arguments and defaults: `axis` −1 (the last; the only one allowed); `epsilon` 1e-3 (`keras`) /
  * 1e-5 (`pytorch`); `center`, `scale` true (`keras`) / false (`pytorch`); `gammaInitializer`
- * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` −1 or the
- * channel count (tensorflow-addons configs); `activation` `'linear'` (`'relu'`: the layer returns
- * the ReLU of its output, fused into the kernel on tfjs-node); `convention` `'keras'`. Output:
- * the input's shape.
+ * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` −1 or the channel count
+ * (tensorflow-addons configs); `convention` `'keras'`. Output: the input's shape.
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
  * absent when `scale`/`center` is false.
@@ -106,11 +103,7 @@ export class InstanceNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  protected override normalize(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: CallKwargs,
-    activation: NormActivation,
-  ): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { rank, channels } = this.builtInput as BuiltChannels;
@@ -123,7 +116,7 @@ export class InstanceNormalization extends NormalizationLayer {
       }
       // One fused op with a closed-form gradient (groupNormAffine in group-norm-op.ts); γ = 1 / β = 0 when absent.
       const { gamma, beta } = this.affineOrIdentity(channels);
-      return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon, activation);
+      return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon);
     });
   }
 

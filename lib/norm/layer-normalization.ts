@@ -4,11 +4,12 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationArgs, NormActivation } from './activation';
+import { scaleShift } from './batch-norm-steps';
+import { broadcastShape } from './broadcast';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
-import { layerNormAffine } from './feature-norm-op';
 import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
+import { standardize } from './standardize';
 
 /**
  * Which axes layer norm normalizes over: one axis, a list, or `'features'` for every axis but the
@@ -17,7 +18,7 @@ import { NormalizationLayer } from './normalization-layer';
 export type LayerNormAxis = FeatureAxes;
 
 /** Options of {@link LayerNormalization} (plus tfjs' own layer options). */
-export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
+export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
   /**
    * The axes to normalize over, which γ and β also span. Default `'features'`: all axes but the
    * batch axis, each example normalized as a whole (Ba et al.; the same default as
@@ -41,8 +42,7 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs, Activ
  * Arguments and defaults: `axis` `'features'` (see {@link LayerNormalizationArgs.axis}; Keras'
  * `LayerNormalization()` is `axis: -1`); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`,
  * `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and
- * constraints none; `activation` `'linear'` (`'relu'`: the layer returns the ReLU of its output,
- * fused into the kernel on tfjs-node); `convention` `'keras'`.
+ * constraints none; `convention` `'keras'`.
  *
  * Input: rank ≥ 2. Output: the input's shape.
  *
@@ -87,16 +87,15 @@ export class LayerNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  protected override normalize(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: CallKwargs,
-    activation: NormActivation,
-  ): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { axes } = this.builtInput as BuiltAxes;
+      const xhat = standardize(x, axes, this.affine.epsilon);
+      const shape = broadcastShape(x.rank, axes, x.shape);
       const { gamma, beta } = this.affineOrNull();
-      return layerNormAffine(x, axes, gamma, beta, this.affine.epsilon, activation);
+      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
+      return scaleShift(xhat, r(gamma), r(beta));
     });
   }
 

@@ -4,12 +4,13 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationArgs, NormActivation } from './activation';
+import { scaleShift } from './batch-norm-steps';
+import { broadcastShape } from './broadcast';
 import type { Convention } from './conventions';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
-import { rmsNormAffine } from './feature-norm-op';
 import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
+import { rmsScale } from './rms-scale';
 
 /** The float32 machine epsilon, 2⁻²³: PyTorch's `nn.RMSNorm` default ε for float32 input. */
 export const FLOAT32_EPSILON = 2 ** -23;
@@ -20,7 +21,7 @@ export function rmsDefaultEpsilon(convention: Convention): number {
 }
 
 /** Options of {@link RMSNormalization} (plus tfjs' own layer options). */
-export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
+export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs {
   /**
    * The axes to normalize over, which γ (and β) also span: a number, a list, or `'features'`
    * (default) for all axes but the batch axis. For `[N, T, F]` sequences, Keras'
@@ -41,9 +42,8 @@ export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs, Activat
  * `RMSNormalization`) and 2⁻²³ ≈ 1.19e-7 under `pytorch` (`nn.RMSNorm(eps=None)` on float32
  * input: the machine epsilon); note these differ from the other layers' 1e-3 / 1e-5. `scale`
  * true (γ, initialized to ones); `center` false (neither framework has β; true adds one);
- * initializers, regularizers and constraints of γ/β as for the other layers; `activation`
- * `'linear'` (`'relu'`: the layer returns the ReLU of its output, fused into the kernel on
- * tfjs-node); `convention` `'keras'`.
+ * initializers, regularizers and constraints of γ/β as for the other layers; `convention`
+ * `'keras'`.
  *
  * Training and inference compute the same thing (no running statistics); `training` is ignored.
  * Masking: supported (the mask passed through) when normalizing over the last axis only, each
@@ -89,16 +89,14 @@ export class RMSNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  protected override normalize(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: CallKwargs,
-    activation: NormActivation,
-  ): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { axes } = this.builtInput as BuiltAxes;
+      const shape = broadcastShape(x.rank, axes, x.shape);
       const { gamma, beta } = this.affineOrNull();
-      return rmsNormAffine(x, axes, gamma, beta, this.affine.epsilon, activation);
+      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
+      return scaleShift(rmsScale(x, axes, this.affine.epsilon), r(gamma), r(beta));
     });
   }
 

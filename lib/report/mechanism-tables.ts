@@ -81,13 +81,16 @@ export function mechanismSummaryRows(runs: readonly ProbedRecord[]): TableRows {
   };
 }
 
-/** What each comparison of claim 9's rule tests, by its `test` facet (A–E). */
+/** What each comparison of claim 9's rule tests, by its `test` facet (A–C′ decide; D–G are shown). */
 export const MECHANISM_TESTS: Readonly<Record<string, string>> = {
   A: 'A. BN reduces the shift',
   B: 'B. the noise adds shift (check)',
   C: 'C. noisy BN loses BN’s speed',
-  D: 'D. noisy BN still beats none',
-  E: 'E. BN smooths the landscape',
+  'C′': 'C′. noisy BN loses BN’s accuracy',
+  D: 'D. noisy BN vs none, speed (shown)',
+  E: 'E. BN’s landscape is smoother: β (shown)',
+  F: 'F. BN’s gradient changes less (shown)',
+  G: 'G. BN’s loss varies less along the gradient (shown)',
 };
 
 /** Claim 9's result: its scorecard line (`scorecard(spec, records)`), or `mechanismVerdict`'s. */

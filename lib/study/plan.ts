@@ -66,8 +66,8 @@ export interface StudyPlan {
   runs: PlannedRun[];
   /** Evaluation runs that wait for tuning results. */
   pending: PendingRun[];
-  /** The learning-rate profile of every tuned architecture × kind (complete ones only). */
-  tuned: LearningRateProfile[];
+  /** The learning-rate profile of every tuned architecture × kind × budget (complete ones only). */
+  tuned: TunedProfile[];
   /** Grid points left out because the architecture cannot take the norm kind. */
   skipped: { experiment: string; arch: Architecture; norm: NormKind; reason: string }[];
 }
@@ -147,45 +147,143 @@ export function usesTunedRate(spec: StudySpec, e: ExperimentSpec): boolean {
   return e.kind === 'train' && !e.learningRates && (e.learningRate ?? spec.defaults.learningRate) === 'tuned';
 }
 
-/** The architecture × kind pairs the tuning stage covers, in spec order. */
-export function tuningTargets(spec: StudySpec): { arch: Architecture; norm: NormKind }[] {
-  const out: { arch: Architecture; norm: NormKind }[] = [];
+/** The budget at which a tuned rate is chosen: batch size, training images and epochs. */
+export interface TuningBudget {
+  /** Batch size of the tuning runs (a linearly scaled experiment scales from it). */
+  batchSize: number;
+  /** Training images. */
+  trainSize: number;
+  /** Epochs. */
+  epochs: number;
+}
+
+/** One architecture × kind tuned at one budget. */
+export interface TuningTarget extends TuningBudget {
+  /** Architecture. */
+  arch: Architecture;
+  /** Norm kind. */
+  norm: NormKind;
+}
+
+/** The budget at which an experiment's tuned rates are chosen (its `tuneWith`, else the proxy). */
+export function tuningBudget(spec: StudySpec, e: ExperimentSpec): TuningBudget {
+  const d = spec.defaults;
+  const t = spec.tuning;
+  if (e.tuneWith === 'evaluation')
+    return {
+      batchSize: e.batchSizes?.length === 1 ? e.batchSizes[0] : d.batchSize,
+      trainSize: e.trainSize ?? spec.dataset.trainSize,
+      epochs: e.epochs ?? d.epochs,
+    };
+  return {
+    batchSize: e.tuneWith?.batchSize ?? d.batchSize,
+    trainSize: e.tuneWith?.trainSize ?? t?.trainSize ?? spec.dataset.trainSize,
+    epochs: e.tuneWith?.epochs ?? t?.epochs ?? d.epochs,
+  };
+}
+
+const sameTarget = (a: TuningTarget, b: TuningTarget) =>
+  a.arch === b.arch &&
+  a.norm === b.norm &&
+  a.batchSize === b.batchSize &&
+  a.trainSize === b.trainSize &&
+  a.epochs === b.epochs;
+
+/** The architecture × kind × budget targets the tuning stage covers, in spec order. */
+export function tuningTargets(spec: StudySpec): TuningTarget[] {
+  const out: TuningTarget[] = [];
   for (const e of spec.experiments) {
     if (!usesTunedRate(spec, e)) continue;
+    const budget = tuningBudget(spec, e);
     for (const arch of e.archs)
-      for (const norm of e.norms)
-        if (archTakesNorm(arch, norm) && !out.some((t) => t.arch === arch && t.norm === norm))
-          out.push({ arch, norm });
+      for (const norm of e.norms) {
+        const target = { arch, norm, ...budget };
+        if (archTakesNorm(arch, norm) && !out.some((t) => sameTarget(t, target))) out.push(target);
+      }
   }
   return out;
 }
 
-/** The tuning runs of one architecture × kind (grid × tuning seeds), in seed-major order. */
-export function tuningConfigs(spec: StudySpec, arch: Architecture, norm: NormKind): TrainRunConfig[] {
-  const t = spec.tuning;
-  if (!t) return [];
-  const out: TrainRunConfig[] = [];
-  for (const seed of t.seeds)
-    for (const learningRate of t.learningRates)
-      out.push(
-        trainConfig(spec, {
-          arch,
-          norm,
-          batchSize: spec.defaults.batchSize,
-          learningRate,
-          initScale: spec.defaults.initScale,
-          seed,
-          epochs: t.epochs ?? spec.defaults.epochs,
-          trainSize: t.trainSize,
-          evalsPerEpoch: t.evalsPerEpoch,
-          populationStats: false,
-        }),
-      );
-  return out;
+/** The tuning run of a target at one rate and seed. */
+function tuningConfig(
+  spec: StudySpec,
+  target: TuningTarget,
+  learningRate: number,
+  seed: number,
+): TrainRunConfig {
+  return trainConfig(spec, {
+    arch: target.arch,
+    norm: target.norm,
+    batchSize: target.batchSize,
+    learningRate,
+    initScale: spec.defaults.initScale,
+    seed,
+    epochs: target.epochs,
+    trainSize: target.trainSize,
+    evalsPerEpoch: spec.tuning?.evalsPerEpoch,
+    populationStats: false,
+  });
 }
 
 /**
- * The learning-rate profile of every tuning target whose tuning runs are all finished.
+ * The grid of a target: the tuning section's rates and, with `extendEdges`, one more grid step past
+ * an edge for as long as the finished runs put the best rate at that edge (within `rateLimits`).
+ * A pure function of the records, so a resumed study grows the same grid.
+ */
+export function tuningGrid(
+  spec: StudySpec,
+  target: TuningTarget,
+  records: readonly RunRecord[] = [],
+): number[] {
+  const t = spec.tuning;
+  if (!t) return [];
+  const grid = [...t.learningRates];
+  if (!t.extendEdges) return grid;
+  const byId = new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
+  const [lowest, highest] = t.rateLimits;
+  const round = (x: number) => Number(x.toPrecision(3));
+  for (;;) {
+    const found = grid.flatMap((lr) =>
+      t.seeds.map((seed) => byId.get(runId(tuningConfig(spec, target, lr, seed)))),
+    );
+    if (found.some((r) => r === undefined)) return grid;
+    const profile = learningRateProfile(
+      target.arch,
+      target.norm,
+      found.map((r) => ({ learningRate: r!.config.learningRate, metrics: r!.metrics })),
+      t.tolerance,
+    );
+    const n = grid.length;
+    if (profile.bestRate === grid[n - 1]) {
+      const next = round((grid[n - 1] * grid[n - 1]) / grid[n - 2]);
+      if (next > highest) return grid;
+      grid.push(next);
+    } else if (profile.bestRate === grid[0]) {
+      const next = round((grid[0] * grid[0]) / grid[1]);
+      if (next < lowest) return grid;
+      grid.unshift(next);
+    } else return grid;
+  }
+}
+
+/** The tuning runs of one target (its grid × tuning seeds), in seed-major order. */
+export function tuningConfigs(
+  spec: StudySpec,
+  target: TuningTarget,
+  records: readonly RunRecord[] = [],
+): TrainRunConfig[] {
+  const t = spec.tuning;
+  if (!t) return [];
+  const grid = tuningGrid(spec, target, records);
+  return t.seeds.flatMap((seed) => grid.map((lr) => tuningConfig(spec, target, lr, seed)));
+}
+
+/** A target's learning-rate profile, with its budget. */
+export type TunedProfile = LearningRateProfile & TuningBudget;
+
+/**
+ * The learning-rate profile of every tuning target whose tuning runs are all finished (and, with
+ * `extendEdges`, whose grid has stopped growing).
  *
  * @param records - finished run records (any order; others are ignored).
  *
@@ -194,21 +292,24 @@ export function tuningConfigs(spec: StudySpec, arch: Architecture, norm: NormKin
  * for (const t of tunedProfiles(study.spec, study.records)) console.log(t);
  * ```
  */
-export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): LearningRateProfile[] {
+export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): TunedProfile[] {
   const byId = new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
-  const out: LearningRateProfile[] = [];
-  for (const { arch, norm } of tuningTargets(spec)) {
-    const configs = tuningConfigs(spec, arch, norm);
+  const out: TunedProfile[] = [];
+  for (const target of tuningTargets(spec)) {
+    const configs = tuningConfigs(spec, target, records);
     const found = configs.map((c) => byId.get(runId(c)));
     if (found.some((r) => r === undefined)) continue;
-    out.push(
-      learningRateProfile(
-        arch,
-        norm,
+    out.push({
+      ...learningRateProfile(
+        target.arch,
+        target.norm,
         found.map((r) => ({ learningRate: r!.config.learningRate, metrics: r!.metrics })),
         spec.tuning!.tolerance,
       ),
-    );
+      batchSize: target.batchSize,
+      trainSize: target.trainSize,
+      epochs: target.epochs,
+    });
   }
   return out;
 }
@@ -231,22 +332,25 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): L
  */
 export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []): StudyPlan {
   const tuned = tunedProfiles(spec, records);
-  const tunedRate = (arch: Architecture, norm: NormKind): number | null =>
-    tuned.find((p) => p.arch === arch && p.norm === norm)?.bestRate ?? null;
-  const first = expandWith(spec, tuned, tunedRate);
+  const tunedRate = (target: TuningTarget): number | null =>
+    tuned.find((p) => sameTarget(p, target))?.bestRate ?? null;
+  const first = expandWith(spec, records, tuned, tunedRate);
   const recorded = recordedRates(spec, records, first.waiting);
   if (recorded.size === 0) return first.plan;
   return expandWith(
     spec,
+    records,
     tuned,
-    (arch, norm) => tunedRate(arch, norm) ?? recorded.get(`${arch}|${norm}`) ?? null,
+    (target) => tunedRate(target) ?? recorded.get(targetKey(target)) ?? null,
   ).plan;
 }
 
+/** A tuning target as a map key. */
+const targetKey = (t: TuningTarget) => `${t.arch}|${t.norm}|${t.batchSize}|${t.trainSize}|${t.epochs}`;
+
 /** An evaluation grid point waiting for its tuned rate, and its config at a given rate. */
 interface WaitingPoint {
-  arch: Architecture;
-  norm: NormKind;
+  target: TuningTarget;
   configAt: (rate: number) => TrainRunConfig;
 }
 
@@ -265,20 +369,19 @@ function recordedRates(
   waiting: readonly WaitingPoint[],
 ): Map<string, number> {
   const out = new Map<string, number>();
-  const grid = spec.tuning?.learningRates ?? [];
-  if (waiting.length === 0 || grid.length === 0) return out;
-  const key = (arch: string, norm: string) => `${arch}|${norm}`;
-  const waitingKeys = new Set(waiting.map((w) => key(w.arch, w.norm)));
+  if (waiting.length === 0 || !spec.tuning) return out;
+  const waitingArchNorm = new Set(waiting.map((w) => `${w.target.arch}|${w.target.norm}`));
   const candidates = records.filter(
     (r) =>
       isTrainRecord(r) &&
       !r.experiments.every((e) => e === TUNING_EXPERIMENT) &&
-      waitingKeys.has(key(r.config.arch, r.config.norm)),
+      waitingArchNorm.has(`${r.config.arch}|${r.config.norm}`),
   );
   if (candidates.length === 0) return out;
   const ids = new Set(candidates.map((r) => r.id));
-  for (const target of waitingKeys) {
-    const points = waiting.filter((w) => key(w.arch, w.norm) === target);
+  for (const target of new Set(waiting.map((w) => targetKey(w.target)))) {
+    const points = waiting.filter((w) => targetKey(w.target) === target);
+    const grid = tuningGrid(spec, points[0].target, records);
     let best: { rate: number; count: number } | undefined;
     for (const rate of grid) {
       const count = points.filter((p) => ids.has(runId(p.configAt(rate)))).length;
@@ -292,8 +395,9 @@ function recordedRates(
 /** {@link expandSpec} with the given tuned rates (null: not known yet). */
 function expandWith(
   spec: StudySpec,
-  tuned: LearningRateProfile[],
-  tunedRate: (arch: Architecture, norm: NormKind) => number | null,
+  records: readonly RunRecord[],
+  tuned: TunedProfile[],
+  tunedRate: (target: TuningTarget) => number | null,
 ): { plan: StudyPlan; waiting: WaitingPoint[] } {
   const d = spec.defaults;
   const byId = new Map<
@@ -309,8 +413,8 @@ function expandWith(
       if (!existing.experiments.includes(experiment)) existing.experiments.push(experiment);
     } else byId.set(id, { config, experiments: [experiment], key, stage });
   };
-  tuningTargets(spec).forEach(({ arch, norm }, ti) => {
-    for (const [local, c] of tuningConfigs(spec, arch, norm).entries())
+  tuningTargets(spec).forEach((target, ti) => {
+    for (const [local, c] of tuningConfigs(spec, target, records).entries())
       add(c, TUNING_EXPERIMENT, [0, c.seed, ti, local], 'tuning');
   });
   const waiting: WaitingPoint[] = [];
@@ -319,6 +423,9 @@ function expandWith(
     const batchSizes = e.batchSizes ?? [d.batchSize];
     const inits = e.initScales ?? [d.initScale];
     const tunedHere = usesTunedRate(spec, e);
+    const budget = tuningBudget(spec, e);
+    // Linear scaling from the batch size the rate was chosen at (Goyal et al. 2017).
+    const scaleFrom = tunedHere ? budget.batchSize : d.batchSize;
     let local = 0;
     for (const seed of seeds) {
       for (const arch of e.archs) {
@@ -364,7 +471,8 @@ function expandWith(
               });
             continue;
           }
-          const base = tunedHere ? tunedRate(arch, norm) : null;
+          const target: TuningTarget = { arch, norm, ...budget };
+          const base = tunedHere ? tunedRate(target) : null;
           const lrs = e.learningRates ?? [tunedHere ? base : (e.learningRate ?? d.learningRate)];
           for (const batchSize of batchSizes)
             for (const lr of lrs)
@@ -375,7 +483,7 @@ function expandWith(
                     arch,
                     norm,
                     batchSize,
-                    learningRate: e.lrScaling === 'linear' ? (rate * batchSize) / d.batchSize : rate,
+                    learningRate: e.lrScaling === 'linear' ? (rate * batchSize) / scaleFrom : rate,
                     initScale,
                     seed,
                     epochs: e.epochs ?? d.epochs,
@@ -388,7 +496,7 @@ function expandWith(
                   });
                 if (lr === null || lr === 'tuned') {
                   pendingKeyed.push({ run: { experiment: e.name, arch, norm, seed }, key });
-                  if (tunedHere) waiting.push({ arch, norm, configAt });
+                  if (tunedHere) waiting.push({ target, configAt });
                   continue;
                 }
                 add(configAt(lr), e.name, key, 'evaluation');
@@ -405,7 +513,8 @@ function expandWith(
     ...[...byId.entries()].map(([id, v]) => ({ kind: 'run' as const, id, v, key: v.key })),
     ...pendingKeyed.map((p) => ({ kind: 'pending' as const, p, key: p.key })),
   ].sort((a, b) => compare(a.key, b.key));
-  const targets = tuningTargets(spec).map((t) => `${t.arch}|${t.norm}`);
+  // Every budget of one architecture × kind shares a shard key, so a shard never waits for another.
+  const targets = [...new Set(tuningTargets(spec).map((t) => `${t.arch}|${t.norm}`))];
   const keyOf = (arch: string, norm: string | undefined, order: number) => {
     const ti = norm === undefined ? -1 : targets.indexOf(`${arch}|${norm}`);
     return ti >= 0 ? ti : targets.length + order;

@@ -10,12 +10,13 @@
  * - `headline` (claims 1, 2, 3, 6): every kind at its tuned rate, paired seeds;
  * - `init` (claim 4): init-scale sweep, none vs batch, at tuned rates;
  * - `lr` (claim 5): the learning-rate grid on more seeds, none vs batch (the good-range width);
- * - `batch` (claim 8): batch sizes with the rate scaled linearly with the batch and the same
- *   epochs, none / batch / layer / group, batch norm also with population statistics;
+ * - `batch` (claim 8): each kind's rate tuned at batch 32 and scaled linearly to smaller batches,
+ *   the same epochs at every size, none / batch / group (+ remedies), batch norm also with
+ *   population statistics;
  * - `overhead` (claim 7): step times of every kind, measured alternately round by round;
- * - `mechanism` (claim 9, the explanation): the VGG with none, batch and noisy batch norm at one
- *   shared rate (0.05), probed during training (covariate shift, landscape, activation
- *   quantiles; lib/mechanism).
+ * - `mechanism` (claim 9, the explanation): none, batch and noisy batch norm, each at its own
+ *   tuned rate and at the headline budget, probed across the run (covariate shift, landscape,
+ *   activation quantiles; lib/mechanism).
  *
  * @module
  */
@@ -95,6 +96,7 @@ export const SMOKE_PROFILE: StudySpecInput = {
       norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
       batchSizes: [4, 32],
       lrScaling: 'linear',
+      tuneWith: { batchSize: 32, trainSize: 256, epochs: 1 },
       populationStats: true,
       seeds: 2,
       epochs: 1,
@@ -114,26 +116,39 @@ export const SMOKE_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
-      learningRate: 0.05,
       seeds: 2,
       probes: { checkpoints: 3, trackPoints: 5, batchSize: 32 },
     },
   ],
 };
 
+/** A quarter-decade grid from 0.01 to 1 (claim 5 measures a width on it). */
+const QUARTER_DECADES_01_1 = [0.01, 0.018, 0.03, 0.056, 0.1, 0.18, 0.3, 0.56, 1];
+
 /**
- * `quick` (default): Fashion-MNIST, 4,000 training / 2,000 validation images (out of the training
- * files) / the 10,000 official test images, SGD + momentum 0.9 with warm-up + cosine decay,
- * batch 128, 4 epochs, validation 4 times per epoch, target 0.8; MLP and VGG; tuning over
- * 0.01–1 (half decades) on 1 seed; 3 evaluation seeds (too few to decide a verdict: the quick
- * profile shows the method, `full` decides). About 15 minutes on a shared 2-core machine.
+ * A quarter-decade grid from 0.001 to 3 that contains the half-decade tuning grid, so the tuning
+ * runs of the shared seeds are reused.
+ */
+const QUARTER_DECADES_0001_3 = [
+  0.001, 0.0018, 0.003, 0.0056, 0.01, 0.018, 0.03, 0.056, 0.1, 0.18, 0.3, 0.56, 1, 1.8, 3,
+];
+
+/**
+ * `quick` (default): every claim decided, at small budgets, on the MLP, labelled indicative.
+ * Fashion-MNIST, 4,000 training / 1,000 validation images (out of the training files) / the
+ * 10,000 official test images, SGD + momentum 0.9 with warm-up + cosine decay, batch 128, 4 epochs;
+ * tuning over 0.01–1 (half decades, growing past an edge) on 3 tuning seeds and a 2,000-image,
+ * 3-epoch proxy; 5 evaluation seeds everywhere (the fewest that decide). Claim 8 tunes each kind at
+ * batch 32 and scales linearly to 8 and 2; claim 9 probes the headline runs (none, batch) and
+ * noisy batch norm at its own tuned rate. About 5 minutes of training on 2 cores (sized with
+ * bench/study-budget.ts).
  */
 export const QUICK_PROFILE: StudySpecInput = {
   name: 'quick',
   description:
-    'Fashion-MNIST (4000 train, 2000 val, 10000 test), SGD momentum 0.9 + warm-up/cosine, batch 128, 4 epochs, tuned rates (0.01-1, 1 tuning seed), 3 seeds; ' +
-    'headline MLP+VGG x all kinds; init-scale, learning-rate and batch-size (4/32/128, linear rate scaling) sweeps on the MLP; interleaved overhead timing on MLP and VGG.',
-  dataset: { source: 'fashion-mnist', trainSize: 4000, valSize: 2000, testSize: 10000 },
+    'Indicative: every claim decided at small budgets on the MLP. Fashion-MNIST (4000 train, 1000 val, 10000 test), SGD momentum 0.9 + warm-up/cosine, batch 128, 4 epochs, tuned rates (0.01-1, 3 tuning seeds, grown past an edge), 5 seeds; ' +
+    'init-scale and quarter-decade learning-rate sweeps; batch sizes 2/8/32 with rates tuned at 32; interleaved overhead timing; probes on none/batch/noisy batch norm.',
+  dataset: { source: 'fashion-mnist', trainSize: 4000, valSize: 1000, testSize: 10000 },
   defaults: {
     optimizer: 'sgd',
     learningRate: 'tuned',
@@ -146,22 +161,33 @@ export const QUICK_PROFILE: StudySpecInput = {
     groups: 4,
     evalsPerEpoch: 4,
   },
-  tuning: { learningRates: [0.01, 0.03, 0.1, 0.3, 1], seeds: [100] },
+  tuning: {
+    learningRates: [0.01, 0.03, 0.1, 0.3, 1],
+    seeds: [100, 101, 102],
+    trainSize: 2000,
+    epochs: 3,
+    extendEdges: true,
+  },
   experiments: [
     {
       name: 'headline',
       claims: [1, 2, 3, 6],
-      archs: ['mlp', 'vgg'],
-      norms: ['none', 'batch', 'layer', 'instance', 'group'],
-      seeds: 3,
+      archs: ['mlp'],
+      norms: ['none', 'batch', 'layer', 'group'],
+      seeds: 5,
+      // The same probes as the mechanism experiment, so its none and batch runs are these.
+      probes: { checkpoints: 3, trackPoints: 6, batchSize: 128 },
     },
     {
       name: 'init',
+      evalsPerEpoch: 1,
       claims: [4],
       archs: ['mlp'],
       norms: ['none', 'batch'],
-      initScales: [0.25, 1, 4],
-      seeds: 3,
+      initScales: [0.1, 1, 10],
+      seeds: 5,
+      epochs: 2,
+      trainSize: 2000,
     },
     {
       name: 'lr',
@@ -169,29 +195,32 @@ export const QUICK_PROFILE: StudySpecInput = {
       claims: [5],
       archs: ['mlp'],
       norms: ['none', 'batch'],
-      learningRates: [0.01, 0.03, 0.1, 0.3, 1],
-      seeds: [100, 101, 102],
+      learningRates: QUARTER_DECADES_01_1,
+      seeds: [100, 101, 102, 103, 104],
+      epochs: 3,
+      trainSize: 2000,
     },
     {
       name: 'batch',
       evalsPerEpoch: 1,
       claims: [8],
       archs: ['mlp'],
-      // batch-renorm: a small-batch remedy (Ioffe 2017); any kind beyond the standard five is compared with batch norm as one.
-      norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
-      batchSizes: [4, 32, 128],
+      // batch-renorm: a small-batch remedy (Ioffe 2017), compared with batch norm.
+      norms: ['none', 'batch', 'group', 'batch-renorm'],
+      batchSizes: [2, 8, 32],
       lrScaling: 'linear',
+      tuneWith: { batchSize: 32, trainSize: 1000, epochs: 3 },
       populationStats: true,
-      seeds: 3,
-      epochs: 2,
-      trainSize: 2000,
+      seeds: 5,
+      epochs: 3,
+      trainSize: 1000,
     },
     {
       name: 'overhead',
       kind: 'overhead',
       claims: [7],
-      archs: ['mlp', 'vgg'],
-      norms: ['none', 'batch', 'layer', 'instance', 'group'],
+      archs: ['mlp'],
+      norms: ['none', 'batch', 'layer', 'group'],
       learningRate: 0.05,
       seeds: 1,
       overhead: { rounds: 8, stepsPerRound: 5, warmupSteps: 3 },
@@ -199,39 +228,41 @@ export const QUICK_PROFILE: StudySpecInput = {
     {
       name: 'mechanism',
       claims: [9],
-      archs: ['vgg'],
+      archs: ['mlp'],
       norms: ['none', 'batch', 'noisy-batch'],
-      learningRate: 0.05,
-      seeds: 3,
-      epochs: 3,
-      trainSize: 2000,
-      targetAccuracy: 0.75,
-      probes: { checkpoints: 5, trackPoints: 20, batchSize: 128 },
+      seeds: 5,
+      probes: { checkpoints: 3, trackPoints: 6, batchSize: 128 },
     },
   ],
 };
+
+/** The probes of the full profile's VGG runs: across the whole run (claim 9). */
+const FULL_PROBES = { checkpoints: 8, trackPoints: 20, batchSize: 128 };
 
 /**
  * `full`: the published study. Fashion-MNIST: 50,000 training images, 3,000 validation images held
  * out of the training files (split seed 0), the official 10,000 test images. SGD + momentum 0.9,
  * linear warm-up (5% of the steps) + cosine decay, batch 128, batch-norm momentum 0.9, ε 1e-5.
- * - tuning stage: every architecture × kind over 0.003–1 in half decades, tuning seeds 100 and
- *   101, on a 5,000-image, 3-epoch proxy budget (a limitation: `paper` tunes at the full budget);
+ * - tuning stage: every architecture × kind over 0.001–3 in half decades (growing past an edge),
+ *   tuning seeds 100, 101 and 102, on a 5,000-image, 3-epoch proxy budget (a limitation: `paper`
+ *   tunes at the full budget); claim 8's kinds are tuned at batch 32 on its own budget;
  * - `headline-mlp` (claims 1, 2, 3, 6): MLP × none/batch/layer/group × 10 seeds, 10 epochs,
  *   target 0.88, 5 validations per epoch;
- * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 8 validations per epoch;
- * - `headline-resnet`: ResNet × all five kinds × 5 seeds on 25,000 images, 10 epochs (at 8 the
- *   no-norm pilot still gained 0.82 points over its last two), target 0.88, 8 validations per epoch
- *   (every 24.5 steps: 4% of the median 608 steps to target measured at 6 per epoch);
+ * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 8 validations per
+ *   epoch, probed (so that claim 9's none and batch runs are these);
+ * - `headline-resnet`: ResNet × all five kinds × 5 seeds on 25,000 images, 10 epochs, target 0.88,
+ *   8 validations per epoch;
  * - `init` (claim 4): init scales 0.1–10 × MLP (10 seeds), VGG (5 seeds) × none/batch, proxy budget;
- * - `lr` (claim 5): the tuning grid × MLP and VGG × none/batch × seeds 100–104 (shares the tuning
- *   runs of seeds 100 and 101), proxy budget;
- * - `batch` (claim 8): VGG × none/batch/layer/group/batch-renorm × batch 2/4/8/32/128 (rate scaled
- *   linearly from batch 128, 4 epochs on 3,000 images for every batch size) × 5 seeds, batch norm
- *   also with population statistics;
+ * - `lr` (claim 5): 0.001–3 in quarter decades × MLP and VGG × none/batch × seeds 100–104
+ *   (shares the tuning runs of seeds 100–102), proxy budget;
+ * - `batch` (claim 8, Wu & He's design): VGG × none/batch/group/batch-renorm × batch 2/4/8/16/32,
+ *   each kind's rate tuned at batch 32 and scaled linearly, 5 epochs on 3,000 images at every size
+ *   (469 steps at batch 32, 938 at 16, 7,500 at 2),
+ *   5 seeds, batch norm also with population statistics;
  * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 steps;
- * - `mechanism` (claim 9): VGG × none/batch/noisy-batch × 5 seeds at lr 0.05, 3 epochs on 2,000
- *   images, target 0.75, probed at 5 checkpoints.
+ * - `mechanism` (claim 9, Santurkar et al.'s design): the VGG at its headline budget (3,125 steps)
+ *   × none/batch/noisy-batch, each at its own tuned rate, 5 seeds, probed at 8 checkpoints across
+ *   the whole run.
  *
  * Budget: see the "Study design" page (docs/guide/study-design.md) for the per-step times this was
  * sized from and the resulting estimate.
@@ -239,9 +270,9 @@ export const QUICK_PROFILE: StudySpecInput = {
 export const FULL_PROFILE: StudySpecInput = {
   name: 'full',
   description:
-    'Fashion-MNIST (50000 train, 3000 val from the training files, the 10000 official test images), SGD momentum 0.9 + warm-up/cosine, batch 128, every kind at its tuned rate (0.003-1, 2 tuning seeds); ' +
-    'headline MLP x 10 seeds (10 epochs), VGG x 5 seeds (8 epochs), ResNet x 5 seeds (25000 images, 10 epochs); init-scale and learning-rate sweeps on MLP+VGG; ' +
-    'batch sizes 2-128 on the VGG with linear rate scaling and population statistics; interleaved overhead timing.',
+    'Fashion-MNIST (50000 train, 3000 val from the training files, the 10000 official test images), SGD momentum 0.9 + warm-up/cosine, batch 128, every kind at its tuned rate (0.001-3 grown past an edge, 3 tuning seeds); ' +
+    'headline MLP x 10 seeds (10 epochs), VGG x 5 seeds (8 epochs, probed), ResNet x 5 seeds (25000 images, 10 epochs); init-scale and quarter-decade learning-rate sweeps on MLP+VGG; ' +
+    'batch sizes 2-32 on the VGG with rates tuned at 32 and scaled linearly, population statistics; interleaved overhead timing; mechanism at the VGG headline budget.',
   dataset: { source: 'fashion-mnist', trainSize: 50000, valSize: 3000, testSize: 10000 },
   defaults: {
     optimizer: 'sgd',
@@ -256,7 +287,13 @@ export const FULL_PROFILE: StudySpecInput = {
     groups: 4,
     evalsPerEpoch: 5,
   },
-  tuning: { learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1], seeds: [100, 101], trainSize: 5000, epochs: 3 },
+  tuning: {
+    learningRates: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3],
+    seeds: [100, 101, 102],
+    trainSize: 5000,
+    epochs: 3,
+    extendEdges: true,
+  },
   experiments: [
     {
       name: 'headline-mlp',
@@ -276,6 +313,7 @@ export const FULL_PROFILE: StudySpecInput = {
       epochs: 8,
       targetAccuracy: 0.9,
       evalsPerEpoch: 8,
+      probes: FULL_PROBES,
     },
     {
       name: 'headline-resnet',
@@ -315,7 +353,7 @@ export const FULL_PROFILE: StudySpecInput = {
       claims: [5],
       archs: ['mlp', 'vgg'],
       norms: ['none', 'batch'],
-      learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1],
+      learningRates: QUARTER_DECADES_0001_3,
       seeds: [100, 101, 102, 103, 104],
       epochs: 3,
       trainSize: 5000,
@@ -325,14 +363,15 @@ export const FULL_PROFILE: StudySpecInput = {
       evalsPerEpoch: 1,
       claims: [8],
       archs: ['vgg'],
-      // batch-renorm: a small-batch remedy (Ioffe 2017); any kind beyond the standard five is compared with batch norm as one.
-      norms: ['none', 'batch', 'layer', 'group', 'batch-renorm'],
-      batchSizes: [2, 4, 8, 32, 128],
+      // batch-renorm: a small-batch remedy (Ioffe 2017), compared with batch norm.
+      norms: ['none', 'batch', 'group', 'batch-renorm'],
+      batchSizes: [2, 4, 8, 16, 32],
       lrScaling: 'linear',
+      // Wu & He: each kind's rate tuned at batch 32 on this budget, scaled linearly to the others.
+      tuneWith: { batchSize: 32, trainSize: 3000, epochs: 5 },
       populationStats: true,
       seeds: 5,
-      // Same epochs for every batch size: batch 128 gets 92 steps, batch 2 gets 6,000.
-      epochs: 4,
+      epochs: 5,
       trainSize: 3000,
     },
     {
@@ -350,12 +389,12 @@ export const FULL_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
-      learningRate: 0.05,
+      // The headline-vgg budget and probes: its none and batch runs are shared with it.
       seeds: 5,
-      epochs: 3,
-      trainSize: 2000,
-      targetAccuracy: 0.75,
-      probes: { checkpoints: 5, trackPoints: 20, batchSize: 128 },
+      epochs: 8,
+      targetAccuracy: 0.9,
+      evalsPerEpoch: 8,
+      probes: FULL_PROBES,
     },
   ],
 };
@@ -372,12 +411,17 @@ export const PAPER_PROFILE: StudySpecInput = {
   description:
     'The full design at cluster scale: 55000 training images (50000 train + 5000 val), tuning at the evaluation budget on 3 seeds, 10 seeds everywhere, longer sweeps, batch-size experiment on MLP and VGG. Run in shards.',
   dataset: { source: 'fashion-mnist', trainSize: 55000, valSize: 5000, testSize: 10000 },
-  tuning: { learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1], seeds: [100, 101, 102] },
+  tuning: {
+    learningRates: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3],
+    seeds: [100, 101, 102],
+    extendEdges: true,
+  },
   experiments: FULL_PROFILE.experiments.map((e) => {
     const seeds =
       e.kind === 'overhead' ? 5 : e.name === 'lr' ? [100, 101, 102, 103, 104, 105, 106, 107, 108, 109] : 10;
     const longer = e.epochs !== undefined && e.epochs <= 3 ? { epochs: 9, trainSize: 20000 } : {};
-    const headline = e.name.startsWith('headline') ? { epochs: 15, trainSize: undefined } : {};
+    const headline =
+      e.name.startsWith('headline') || e.name === 'mechanism' ? { epochs: 15, trainSize: undefined } : {};
     return {
       ...e,
       seeds,

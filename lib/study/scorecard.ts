@@ -8,12 +8,14 @@
  */
 import { trainRecords } from './aggregate';
 import {
+  batchControlNotes,
   batchSizeComparisons,
   headlineComparisons,
   initComparisons,
   learningRateComparisons,
   overheadComparisons,
   sharedRateComparisons,
+  smallBatchComparisons,
 } from './claim-evidence';
 import { mechanismVerdict } from './claim-mechanism';
 import { CLAIMS, type Verdict } from './claims';
@@ -226,8 +228,8 @@ function timingConditions(records: readonly RunRecord[]): string[] {
  * A claim's result with its revision applied: a claim listed in revisions.ts shows `under revision`
  * and the reason, and keeps its computed verdict in `revision`.
  */
-function underRevision(c: ClaimResult): ClaimResult {
-  const revision = revisionOf(c.id);
+function underRevision(c: ClaimResult, spec: StudySpec): ClaimResult {
+  const revision = revisionOf(c.id, spec);
   if (!revision) return c;
   const computed = c.verdict + (c.dependsOn ? ` on ${c.dependsOn}` : '');
   return {
@@ -335,8 +337,16 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
         );
         break;
       case 8:
-        comparisons = experiments.flatMap((e) => batchSizeComparisons(trainRecords(records, e)));
-        notes = failureNotes(runs);
+        // Wu & He's design (rates tuned at a base batch, tuneWith.batchSize) decides on each kind's
+        // small-batch penalty; the first design (drop from the largest batch) is read as it was.
+        comparisons = spec.experiments
+          .filter((e) => experiments.includes(e.name))
+          .flatMap((e) => {
+            const base = typeof e.tuneWith === 'object' ? e.tuneWith.batchSize : undefined;
+            const mine = trainRecords(records, e.name);
+            return base ? smallBatchComparisons(mine, base) : batchSizeComparisons(mine);
+          });
+        notes = [...batchControlNotes(runs), ...failureNotes(runs)];
         break;
     }
     // Claim 9 has its own rule (claim-mechanism.ts), on comparisons decided the same way.
@@ -364,6 +374,6 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
       notes,
       references: referencesFor(id),
     };
-    return underRevision(result);
+    return underRevision(result, spec);
   });
 }

@@ -147,8 +147,35 @@ export const tuningSchema = z
     tolerance: z.number().gt(0).lt(1).default(0.02),
     /** Validation passes per epoch of a tuning run (only the final one chooses). Default 1. */
     evalsPerEpoch: positiveInt.default(1),
+    /**
+     * When the best rate sits at an edge of the grid, grow the grid past that edge (one more grid
+     * step, as often as needed, within `rateLimits`) until it does not. Default false.
+     */
+    extendEdges: z.boolean().default(false),
+    /** The smallest and the largest rate the grid may grow to. Default [1e-5, 10]. */
+    rateLimits: z
+      .tuple([z.number().positive(), z.number().positive()])
+      .default([1e-5, 10])
+      .refine(([lo, hi]) => lo < hi, 'rateLimits is [smallest, largest]'),
   })
   .strict();
+
+/**
+ * Zod schema of the budget at which an experiment's tuned rates are chosen: `evaluation` (the
+ * experiment's own batch size, training images and epochs), or the tuning section's proxy with any
+ * of batch size, training images and epochs set here. With `lrScaling: 'linear'` the tuned rate
+ * is scaled from this batch size.
+ */
+export const tuneWithSchema = z.union([
+  z.literal('evaluation'),
+  z
+    .object({
+      batchSize: positiveInt.optional(),
+      trainSize: positiveInt.optional(),
+      epochs: positiveInt.optional(),
+    })
+    .strict(),
+]);
 
 /** Zod schema of the timing settings of an `overhead` experiment. */
 export const overheadSchema = z
@@ -208,6 +235,8 @@ export const experimentSchema = z
     evalsPerEpoch: positiveInt.optional(),
     overhead: overheadSchema.optional(),
     probes: probesSchema.optional(),
+    /** The budget at which its tuned rates are chosen (default: the tuning section's proxy). */
+    tuneWith: tuneWithSchema.optional(),
   })
   .strict();
 

@@ -92,7 +92,7 @@ test('tables: one row per kind with the probe summaries; one row per comparison 
   assert.match(String(summary.rows[0][4]), /^0\.30\d/);
   const verdict = scorecard(spec, records).find((c) => c.id === 9)!;
   const rows = mechanismVerdictRows(verdict);
-  assert.equal(rows.rows.length, 5);
+  assert.equal(rows.rows.length, 8, 'A, B, C, C′ decide; D–G are shown');
   assert.match(String(rows.rows[0][0]), /^A\. BN reduces the shift/);
   assert.match(
     mechanismVerdictMarkdown(verdict),
