@@ -37,7 +37,13 @@ import { NORM_KINDS, type NormKind, normLayer } from '../lib/norm/index';
 import { sampleMedian as median } from '../lib/study/stats';
 import { someOf, wholeNumber } from '../scripts/cli-options';
 import { describeMachine, formatLoad, machineInfo } from './machine';
-import { runReferenceScript, WAIT_POLICIES, type WaitPolicy } from './reference-python';
+import {
+  ReferenceTimeLimit,
+  ReferenceTimeout,
+  runReferenceScript,
+  WAIT_POLICIES,
+  type WaitPolicy,
+} from './reference-python';
 
 const SHAPES = { conv: [64, 28, 28, 32], dense: [64, 256] } as const;
 type ShapeName = keyof typeof SHAPES;
@@ -58,6 +64,7 @@ interface Options {
   torchWait: WaitPolicy[];
   torchThreads: number[];
   torchLayouts: Layout[];
+  torchTimeout: number;
 }
 
 /** A comma-separated list of whole numbers ≥ 1 (thread counts). */
@@ -78,6 +85,12 @@ function options(): Options {
     ])
     .option('--torch-threads <list>', "PyTorch's thread counts", wholeNumbers, [2, 1])
     .option('--torch-layouts <list>', "PyTorch's conv memory layouts", someOf(LAYOUTS), [...LAYOUTS])
+    .option(
+      '--torch-timeout <s>',
+      'time limit of one PyTorch process (also at most 4× the fastest so far)',
+      wholeNumber(1),
+      300,
+    )
     .showHelpAfterError()
     .parse()
     .opts<Options>();
@@ -169,7 +182,9 @@ function timeTorch(
   wait: WaitPolicy,
   threads: number,
   costs: Costs,
+  limit: ReferenceTimeLimit,
 ): string {
+  const t0 = performance.now();
   const lines = runReferenceScript(
     'pytorch-norm-layers.py',
     [
@@ -177,8 +192,9 @@ function timeTorch(
       ...['--reps', String(o.reps), '--threads', String(threads)],
     ],
     threads,
-    { waitPolicy: wait },
+    { waitPolicy: wait, timeoutSeconds: limit.seconds() },
   );
+  limit.finished((performance.now() - t0) / 1000);
   for (const line of lines.slice(1)) {
     if (typeof line.median_ms === 'number')
       costs.add(`torch:${wait}/${threads}t/${line.layout}`, line.case as string, {
@@ -199,6 +215,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'normlab-norm-bench-'));
   const inputs = new Map<ShapeName, { x: tf.Tensor; dy: tf.Tensor }>();
   const costs = new Costs();
+  const limit = new ReferenceTimeLimit(o.torchTimeout);
   let torchNote = o.torch ? 'PyTorch not run' : 'PyTorch skipped (--no-torch)';
   const cases = o.shapes.flatMap((s) =>
     o.kinds.filter((k) => !(k === 'instance' && s === 'dense')).map((k) => ({ kind: k, shape: s })),
@@ -227,8 +244,12 @@ async function main(): Promise<void> {
           for (const threads of o.torchThreads)
             steps.push(() => {
               try {
-                torchNote = timeTorch(o, dir, caseNames, wait, threads, costs);
+                torchNote = timeTorch(o, dir, caseNames, wait, threads, costs, limit);
               } catch (error) {
+                if (error instanceof ReferenceTimeout) {
+                  process.stderr.write(`  round ${r + 1}: torch ${wait}/${threads}t ${error.message}\n`);
+                  return;
+                }
                 torchNote = `PyTorch skipped: ${(error as Error).message}`;
                 o.torch = false;
               }

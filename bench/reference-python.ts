@@ -59,6 +59,23 @@ export interface ReferenceRunOptions {
    * `'active'` leaves `OMP_WAIT_POLICY` unset: OpenMP's own default.
    */
   waitPolicy?: WaitPolicy;
+  /**
+   * Stop the script after this many seconds and throw a {@link ReferenceTimeout} (default: no
+   * limit). A setting that spins on a busy machine can run many times longer than the others
+   * without any chance of being the fastest; the benches cap it instead of waiting it out.
+   */
+  timeoutSeconds?: number;
+}
+
+/** Thrown by {@link runReferenceScript} when the script ran past `timeoutSeconds`. */
+export class ReferenceTimeout extends Error {
+  constructor(
+    readonly script: string,
+    readonly seconds: number,
+  ) {
+    super(`bench/${script} stopped after ${seconds.toFixed(0)} s (its time limit)`);
+    this.name = 'ReferenceTimeout';
+  }
 }
 
 /**
@@ -76,7 +93,8 @@ export interface ReferenceRunOptions {
  * fixed thresholds it is fast in every order. TensorFlow's speed does not change with them, so
  * only the reference process gets them: again PyTorch's best case.
  *
- * @throws when the venv is missing or the script fails (the message has the end of its stderr).
+ * @throws {@link ReferenceTimeout} when the script runs past `options.timeoutSeconds`; an Error
+ * when the venv is missing or the script fails (the message has the end of its stderr).
  */
 export function runReferenceScript(
   script: string,
@@ -101,7 +119,13 @@ export function runReferenceScript(
     encoding: 'utf8',
     env,
     maxBuffer: 1 << 26,
+    ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds * 1000 } : {}),
   });
+  if (
+    options.timeoutSeconds !== undefined &&
+    (out.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+  )
+    throw new ReferenceTimeout(script, options.timeoutSeconds);
   if (out.status !== 0) {
     const tail = (out.stderr ?? String(out.error)).trim().split('\n').slice(-5).join('\n');
     throw new Error(`bench/${script} failed (exit ${out.status}):\n${tail}`);
@@ -111,4 +135,30 @@ export function runReferenceScript(
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * The time limit of each reference process in a bench that runs the reference in several
+ * settings: at most `capSeconds`, and at most `factor` times the fastest process so far (but never
+ * below `floorSeconds`). A setting that takes `factor` times as long as another on the same work
+ * cannot be the reference's best, so stopping it loses nothing the comparison uses.
+ */
+export class ReferenceTimeLimit {
+  private fastest = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly capSeconds: number,
+    readonly factor = 4,
+    readonly floorSeconds = 60,
+  ) {}
+
+  /** The limit for the next process. */
+  seconds(): number {
+    return Math.min(this.capSeconds, Math.max(this.floorSeconds, this.factor * this.fastest));
+  }
+
+  /** Record how long a process that finished took. */
+  finished(seconds: number): void {
+    this.fastest = Math.min(this.fastest, seconds);
+  }
 }

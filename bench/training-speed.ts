@@ -53,7 +53,13 @@ import { train } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';
 import { describeMachine, formatLoad, machineInfo } from './machine';
 import { randomSplit } from './random-split';
-import { runReferenceScript, WAIT_POLICIES, type WaitPolicy } from './reference-python';
+import {
+  ReferenceTimeLimit,
+  ReferenceTimeout,
+  runReferenceScript,
+  WAIT_POLICIES,
+  type WaitPolicy,
+} from './reference-python';
 import { buildTwin, hasBuiltin, TWIN_MODELS, type TwinFlavour, type TwinModel } from './twin-models';
 
 const CONTENDERS = ['fit', 'plain', 'fastest', 'portable', 'torch'] as const;
@@ -80,6 +86,7 @@ interface Options {
   torchWait: WaitPolicy[];
   torchThreads: number[];
   torchLayouts: Layout[];
+  torchTimeout: number;
 }
 
 /** A comma-separated list of whole numbers ≥ 1 (thread counts). */
@@ -105,6 +112,12 @@ function options(): Options {
     ])
     .option('--torch-threads <list>', "PyTorch's thread counts", wholeNumbers, [2, 1])
     .option('--torch-layouts <list>', "PyTorch's CNN memory layouts", someOf(LAYOUTS), [...LAYOUTS])
+    .option(
+      '--torch-timeout <s>',
+      'time limit of one PyTorch process (also at most 4× the fastest so far)',
+      wholeNumber(1),
+      300,
+    )
     .showHelpAfterError()
     .parse()
     .opts<Options>();
@@ -246,7 +259,9 @@ function timeTorch(
   order: TwinModel[],
   wait: WaitPolicy,
   threads: number,
+  limit: ReferenceTimeLimit,
 ): { version: string; rates: Map<string, Rates> } {
+  const t0 = performance.now();
   const lines = runReferenceScript(
     'pytorch-training-speed.py',
     [
@@ -254,8 +269,9 @@ function timeTorch(
       ...['--samples', String(o.samples), '--passes', String(o.passes), '--threads', String(threads)],
     ],
     threads,
-    { waitPolicy: wait },
+    { waitPolicy: wait, timeoutSeconds: limit.seconds() },
   );
+  limit.finished((performance.now() - t0) / 1000);
   const rates = new Map<string, Rates>();
   for (const line of lines.slice(1)) {
     const setting = settingName({ wait, threads, layout: line.layout as Layout });
@@ -401,17 +417,29 @@ async function main(): Promise<void> {
   const xs = tf.tensor4d(split.images, [split.count, 28, 28, 1]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(split.labels, 'int32'), 10));
   const rounds = new Rounds();
+  const limit = new ReferenceTimeLimit(o.torchTimeout);
+  // PyTorch settings whose process hit its time limit, and in which rounds.
+  const timedOut = new Map<string, number[]>();
+  let round = 0;
+  // Each measurement as it comes, on stderr: a run cut short still leaves its data.
+  const progress = (label: string, rates: Rates): void => {
+    process.stderr.write(`  round ${round + 1}: ${label} ${fmt(median(rates.wall))} samples/s\n`);
+  };
   let torchVersion = 'PyTorch not run';
   let torchFailed = false;
   try {
     for (let r = 0; r < o.rounds; r++) {
+      round = r;
       // Odd rounds run the models and the contenders in reverse order, so that no model and no
       // contender always runs first (a process' first model can run on a colder machine).
       const order = r % 2 === 0 ? o.models : [...o.models].reverse();
       const contenders = r % 2 === 0 ? o.contenders : [...o.contenders].reverse();
       for (const c of contenders) {
         const add = (series: string, rates: Map<TwinModel, Rates>): void => {
-          for (const [m, rate] of rates) rounds.add(series, m, rate);
+          for (const [m, rate] of rates) {
+            rounds.add(series, m, rate);
+            progress(`${series} ${m}`, rate);
+          }
         };
         if (c === 'fit') add(c, await timeFit(order, xs, ys, o));
         if (c === 'plain') add(c, await timeNormlab(order, split, o, 'plain', true));
@@ -421,13 +449,20 @@ async function main(): Promise<void> {
           for (const wait of r % 2 === 0 ? o.torchWait : [...o.torchWait].reverse()) {
             for (const threads of o.torchThreads) {
               try {
-                const torch = timeTorch(o, order, wait, threads);
+                const torch = timeTorch(o, order, wait, threads, limit);
                 torchVersion = torch.version;
                 for (const [key, rates] of torch.rates) {
                   const at = key.lastIndexOf(':');
                   rounds.add(`torch:${key.slice(0, at)}`, key.slice(at + 1), rates);
+                  progress(`torch ${key}`, rates);
                 }
               } catch (error) {
+                if (error instanceof ReferenceTimeout) {
+                  const key = `${wait}/${threads}t`;
+                  timedOut.set(key, [...(timedOut.get(key) ?? []), r + 1]);
+                  process.stderr.write(`  round ${r + 1}: torch ${key} ${error.message}\n`);
+                  continue;
+                }
                 torchVersion = `PyTorch skipped: ${(error as Error).message}`;
                 torchFailed = true;
               }
@@ -443,6 +478,8 @@ async function main(): Promise<void> {
   }
   if (torchFailed) o.contenders = o.contenders.filter((c) => c !== 'torch');
   console.log(`\n${torchVersion}`);
+  for (const [key, rs] of timedOut)
+    console.log(`PyTorch ${key} hit its time limit in round(s) ${rs.join(', ')}: not among its best there`);
   for (const clock of ['wall', 'cpu'] as const) {
     if (o.contenders.includes('torch')) reportReference(rounds, o, clock);
     reportContenders(rounds, o, clock, machine.cpuModel);
