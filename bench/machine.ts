@@ -1,7 +1,7 @@
 /**
  * The machine a benchmark ran on, for its printout: the CPU model, its core count, the vector
  * instruction sets it offers, the load average, and which instruction set normlab's own compiled
- * kernels dispatched to (when the native module reports one).
+ * kernels dispatched to.
  *
  * A benchmark's ratios mean little without the CPU they came from: the same code and the same
  * reference gave normlab/PyTorch ratios a third apart on an AMD EPYC and on an Intel Xeon with
@@ -11,6 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { normKernelsStatus } from '../lib/native/norm-kernels-module';
+import { nativeKernelsActive } from '../lib/native/tensorflow-ops';
 
 /** The vector instruction sets a CPU flag list is searched for, widest last. */
 const ISA_FLAGS = [
@@ -63,21 +65,17 @@ function cpuModel(): string {
 }
 
 /**
- * Hook for the native kernels' own report: `nativeKernelInfo()` of lib/native, when that module
- * exports it (normlab's compiled layer/instance/group/RMS kernels say there which instruction set
- * their run-time dispatch picked). Until it exists, the line says so and the CPU's flags above are
- * all there is to go on.
+ * What normlab's compiled normalization kernels report (lib/native/norm-kernels-module.ts): the
+ * instruction set their run-time dispatch picked (`avx512`, `avx2` or `baseline`) and their
+ * threads, or why they are not loaded.
  */
-async function kernelDispatch(): Promise<string> {
-  try {
-    const native = (await import('../lib/native/index')) as Record<string, unknown>;
-    const info = native.nativeKernelInfo;
-    if (typeof info !== 'function') return 'not reported (lib/native exports no nativeKernelInfo())';
-    const value = (info as () => unknown)();
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  } catch (error) {
-    return `not reported (${(error as Error).message})`;
-  }
+function kernelDispatch(): string {
+  const { module, reason } = normKernelsStatus();
+  if (!module) return `not loaded (${reason ?? 'no reason given'}); the portable path runs`;
+  const off = nativeKernelsActive()
+    ? ''
+    : ' (switched off: setNativeKernels(false) or NORMLAB_NATIVE_KERNELS=0)';
+  return `${module.isa}, ${module.threads} thread${module.threads === 1 ? '' : 's'}${off}`;
 }
 
 /** The machine's description; call it after the backend is initialized. */
@@ -88,7 +86,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     cpuCount: cpus().length,
     isa: ISA_FLAGS.filter((f) => flags.has(f)),
     load: loadavg(),
-    kernels: await kernelDispatch(),
+    kernels: kernelDispatch(),
   };
 }
 
