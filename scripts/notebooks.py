@@ -54,7 +54,9 @@ def stripped(text):
         capture_output=True,
     )
     if result.returncode != 0:
-        raise SystemExit(f"nbstripout failed: {result.stderr.decode('utf-8', 'replace').strip()}")
+        why = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        hint = " (npm run setup installs it into .venv)" if "No module named nbstripout" in "".join(why) else ""
+        raise SystemExit(f"nbstripout failed{hint}: {why[-1] if why else result.returncode}")
     return result.stdout.decode("utf-8")
 
 
