@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { logAxis } from './axis-range';
 import { normKindColor, seriesColor, themedAxis, themedLayout, withAlpha } from './theme';
 import type { Figure, PlotLine, PlotTrace } from './types';
 import { finiteList, finiteOrNull } from './values';
@@ -40,7 +41,7 @@ export interface CurvesOptions {
   yTitle?: string;
   /** Logarithmic x axis. Default false. */
   logX?: boolean;
-  /** Logarithmic y axis. Default false. */
+  /** Logarithmic y axis, with at least three labelled ticks framing the data. Default false. */
   logY?: boolean;
   /** Fixed y range `[min, max]`. Default: automatic. */
   yRange?: [number, number];
@@ -153,7 +154,11 @@ export function curvesWithBands(series: BandSeries[], options: CurvesOptions = {
       height: options.height ?? 420,
       xaxis: themedAxis(options.xTitle, options.logX ? { type: 'log' } : {}),
       yaxis: themedAxis(options.yTitle, {
-        ...(options.logY ? { type: 'log' as const } : {}),
+        // Ticks from the data: Plotly labels a log axis once per decade, a single label (or none)
+        // for data within a decade.
+        ...(options.logY
+          ? logAxis(series.flatMap((s) => [...s.mean, ...(s.lower ?? []), ...(s.upper ?? [])]))
+          : {}),
         ...(options.yRange ? { range: options.yRange } : {}),
       }),
     }),

@@ -7,6 +7,7 @@
  *
  * @module
  */
+export * from './axis-range';
 export * from './bars';
 export * from './curves';
 export * from './display';

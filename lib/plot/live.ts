@@ -40,9 +40,14 @@ export interface LiveRunCallbacks extends TrainCallbacks {
 export interface LiveTraining extends LiveRunCallbacks {
   /**
    * Start a new run drawn on the same chart (its own colour; a norm kind picks the kind's
-   * colour) and return its callbacks.
+   * colour) and return its callbacks. `legend` names the run's legend entry (default: its name);
+   * runs that share a `legend` (the seeds of one setting) share one entry, so the legend stays
+   * short enough for a phone.
    */
-  run(name: string, options?: { kind?: string; color?: string; totalSteps?: number }): LiveRunCallbacks;
+  run(
+    name: string,
+    options?: { kind?: string; color?: string; totalSteps?: number; legend?: string },
+  ): LiveRunCallbacks;
   /** Final redraw, with an optional closing line (e.g. the test accuracy). */
   done(message?: string): void;
   /** The chart as it stands. */
@@ -53,6 +58,7 @@ export interface LiveTraining extends LiveRunCallbacks {
 
 interface RunState {
   name: string;
+  legend: string;
   kind?: string;
   color?: string;
   totalSteps?: number;
@@ -102,9 +108,13 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
     return runs[runs.length - 1];
   };
 
-  function newRun(name: string, o: { kind?: string; color?: string; totalSteps?: number }): RunState {
+  function newRun(
+    name: string,
+    o: { kind?: string; color?: string; totalSteps?: number; legend?: string },
+  ): RunState {
     return {
       name,
+      legend: o.legend ?? name,
       kind: o.kind,
       color: o.color,
       totalSteps: o.totalSteps ?? options.totalSteps,
@@ -139,18 +149,25 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
 
   function figure(): Figure {
     const data: PlotTrace[] = [];
+    // One legend entry per legend label (the first run that carries it): a run's three curves
+    // share its colour, and the axis titles say which curve is which.
+    const labelled = new Set<string>();
     runs.forEach((r, i) => {
+      const showlegend = !labelled.has(r.legend);
+      labelled.add(r.legend);
       const color = seriesColorOf({ color: r.color, kind: r.kind }, i);
       const loss = trimmed(r.steps, r.losses, maxPoints);
       const acc = trimmed(r.steps, r.trainAcc, maxPoints);
       data.push({
         type: 'scatter',
-        name: `${r.name} loss`,
+        name: r.legend,
         x: loss.x,
         y: loss.y,
         mode: 'lines',
         line: { color, width: 1.5 },
-        legendgroup: r.name,
+        legendgroup: r.legend,
+        showlegend,
+        hovertemplate: `${r.name} loss: %{y}<extra></extra>`,
       });
       data.push({
         type: 'scatter',
@@ -161,7 +178,7 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
         line: { color: withAlpha(color, 0.45), width: 1 },
         xaxis: 'x2',
         yaxis: 'y2',
-        legendgroup: r.name,
+        legendgroup: r.legend,
         showlegend: false,
       });
       data.push({
@@ -174,7 +191,8 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
         marker: { color, size: 7 },
         xaxis: 'x2',
         yaxis: 'y2',
-        legendgroup: r.name,
+        legendgroup: r.legend,
+        showlegend: false,
       });
     });
     const layout = themedLayout(options.title ?? 'Training', {
@@ -183,7 +201,10 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
       yaxis: themedAxis('loss', { domain: [0.55, 1] }),
     });
     layout.xaxis2 = themedAxis('step', { anchor: 'y2', matches: 'x' });
-    layout.yaxis2 = themedAxis('accuracy', { domain: [0, 0.45], anchor: 'x2' });
+    layout.yaxis2 = themedAxis('accuracy (thin: batch, dots: validation)', {
+      domain: [0, 0.45],
+      anchor: 'x2',
+    });
     return { data, layout };
   }
 

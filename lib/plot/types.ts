@@ -39,8 +39,10 @@ export interface PlotMarker {
   symbol?: string;
   /** 0..1. */
   opacity?: number;
-  /** Outline. */
-  line?: { color?: string; width?: number };
+  /** Outline; a width per point picks out single bars. */
+  line?: { color?: string; width?: number | number[] };
+  /** Bars: a fill pattern (`/` hatches), one shape per bar (`''` for a plain one). */
+  pattern?: { shape?: string | string[]; fgcolor?: string };
 }
 
 /** Error bars (`error_y` / `error_x`): symmetric or asymmetric, absolute values. */
@@ -80,6 +82,12 @@ export interface PlotTrace {
   /** Hover/label text: one string, one per point, or (heatmaps) one per cell. */
   text?: string | string[] | string[][];
   textposition?: string;
+  /** Bars: where text inside a bar sits (`middle`, `start`, `end`). */
+  insidetextanchor?: 'middle' | 'start' | 'end';
+  /** Degrees; -90 runs text up a bar. */
+  textangle?: number;
+  /** Per point, a value hover templates can show as `%{customdata}`. */
+  customdata?: (string | number)[];
   error_y?: PlotErrorBars;
   error_x?: PlotErrorBars;
   /** Bar width in x units (one number for all bars). */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { zoomedRange } from '../plot/axis-range';
 import {
   normKindColor,
   normKindLabel,
@@ -123,12 +124,16 @@ export function metricBarsFigure(
   const why =
     metric === 'stepsToTarget' || metric === 'secondsToTarget' ? 'no run reached the target' : 'no data';
   const norms = [...new Set(groups.map((g) => g.point.norm))].sort(byNormOrder);
-  const data = kindBars(
-    norms,
-    archs,
-    (norm, a) => groups.find((g) => g.point.arch === a && g.point.norm === norm)?.metrics[metric],
-    '.4g',
-  );
+  const groupOf = (norm: string, a: string) =>
+    groups.find((g) => g.point.arch === a && g.point.norm === norm);
+  const data = kindBars(norms, archs, (norm, a) => groupOf(norm, a)?.metrics[metric], '.4g');
+  const shown = groups.filter((g) => archs.includes(g.point.arch)).map((g) => g.metrics[metric]);
+  const levels = [...shown.map((c) => c.lo), ...shown.map((c) => c.mean)];
+  const tops = [...shown.map((c) => c.hi), ...shown.map((c) => c.mean)];
+  // An accuracy near 0.9 on an axis from 0 hides a difference of 0.05: such axes start near the data.
+  const range = ACCURACY_METRICS.has(metric) ? zoomedRange(levels, tops, 1) : undefined;
+  const reachMetric = metric === 'stepsToTarget' || metric === 'secondsToTarget';
+  if (reachMetric) markNeverReached(data, norms, archs, groupOf, Math.max(...tops.filter(Number.isFinite)));
   return {
     data,
     layout: themedLayout(
@@ -137,11 +142,65 @@ export function metricBarsFigure(
       {
         barmode: 'group',
         xaxis: themedAxis('architecture'),
-        yaxis: themedAxis(STUDY_METRIC_LABELS[metric]),
+        yaxis: themedAxis(
+          range ? `${STUDY_METRIC_LABELS[metric]} (axis from ${range[0]})` : STUDY_METRIC_LABELS[metric],
+          range ? { range } : {},
+        ),
       },
     ),
     config: { ...THEME_CONFIG },
   };
+}
+
+/** Metrics that are levels in [0, 1], where a zero-based axis may flatten the differences. */
+const ACCURACY_METRICS: ReadonlySet<AggregatedMetric> = new Set<AggregatedMetric>([
+  'testAccuracy',
+  'valAccuracy',
+  'bestValAccuracy',
+  'trainAccuracy',
+]);
+
+/**
+ * A kind whose runs never reached the target has no mean to draw; an empty slot would read as "not
+ * run". Its slot gets a hatched, faded bar to the top of the chart, labelled "never reached" (it
+ * took more than any run shown), with the share of runs in the hover.
+ */
+function markNeverReached(
+  data: PlotTrace[],
+  norms: readonly string[],
+  archs: readonly string[],
+  groupOf: (norm: string, arch: string) => { reachedShare: number; seeds: number[] } | undefined,
+  top: number,
+): void {
+  if (!Number.isFinite(top)) return;
+  norms.forEach((norm, i) => {
+    const trace = data[i];
+    const ys = trace.y as PlotNumber[];
+    const never = archs.map((a, j) => ys[j] === null && groupOf(norm, a) !== undefined);
+    if (!never.some(Boolean)) return;
+    const color = normKindColor(norm);
+    trace.y = ys.map((y, j) => (never[j] ? top * 1.05 : y));
+    if (trace.error_y) {
+      const bars = trace.error_y;
+      bars.array = bars.array.map((v, j) => (never[j] ? null : v));
+      bars.arrayminus = bars.arrayminus?.map((v, j) => (never[j] ? null : v));
+    }
+    trace.text = never.map((n) => (n ? 'never reached' : ''));
+    trace.textposition = 'inside';
+    trace.insidetextanchor = 'middle';
+    trace.textangle = -90;
+    trace.marker = {
+      color: never.map((n) => (n ? withAlpha(color, 0.25) : color)),
+      line: { color, width: never.map((n) => (n ? 1.5 : 0)) },
+      pattern: { shape: never.map((n) => (n ? '/' : '')), fgcolor: color },
+    };
+    trace.customdata = archs.map((a, j) =>
+      never[j]
+        ? `none of its ${groupOf(norm, a)?.seeds.length ?? 0} runs reached the target`
+        : Number((ys[j] as number).toPrecision(4)),
+    );
+    trace.hovertemplate = `%{x} ${norm}: %{customdata}<extra></extra>`;
+  });
 }
 
 /**

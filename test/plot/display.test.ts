@@ -82,6 +82,32 @@ test('liveTraining collects runs into one figure and progress text (no display o
   }
 });
 
+test('liveTraining: one legend entry per legend label, however many runs and curves', () => {
+  const live = liveTraining({ title: 'warm-up', totalSteps: 2 });
+  for (const d of [0.99, 0.9])
+    for (const seed of [1, 2, 3]) {
+      const run = live.run(`d = ${d} · seed ${seed}`, { legend: `d = ${d}` });
+      run.onStep({ step: 1, epoch: 1, loss: 1, accuracy: 0.5, ms: 1 });
+      run.onEval({ step: 1, epoch: 1, trainSeconds: 0.1, validation: { loss: 1, accuracy: 0.6, count: 10 } });
+    }
+  const figure = live.figure();
+  assert.equal(figure.data.length, 18, 'six runs, three curves each');
+  // Plotly draws a legend item for every trace that does not say showlegend: false.
+  const items = figure.data.filter((t) => t.showlegend !== false).map((t) => t.name);
+  assert.deepEqual(items, ['d = 0.99', 'd = 0.9']);
+  // Without labels: one entry per run, not one per curve.
+  const plain = liveTraining({ title: 'two runs' });
+  plain.run('BatchNorm', { kind: 'batch' }).onStep({ step: 1, epoch: 1, loss: 1, accuracy: 0.5, ms: 1 });
+  plain.run('none', { kind: 'none' }).onStep({ step: 1, epoch: 1, loss: 1, accuracy: 0.5, ms: 1 });
+  assert.deepEqual(
+    plain
+      .figure()
+      .data.filter((t) => t.showlegend !== false)
+      .map((t) => t.name),
+    ['BatchNorm', 'none'],
+  );
+});
+
 test('liveStudy tracks finished train runs by norm kind and reports progress', () => {
   const lines: string[] = [];
   const log = console.log;

@@ -63,6 +63,24 @@ test('checkpoint measures: mean across seeds per kind, in the fake levels’ ord
   assert.ok(means[1] < means[0] && means[0] < means[2], `${means}`);
   const beta = checkpointMeasureFigure(runs, 'betaSmoothness');
   assert.equal(beta.layout.yaxis?.type, 'log');
+  // At least three labelled ticks, framing every value drawn (Plotly's one label per decade
+  // leaves a single label on data within a decade).
+  const ticks = (beta.layout.yaxis?.tickvals ?? []) as number[];
+  const labels = beta.layout.yaxis?.ticktext ?? [];
+  assert.ok(ticks.length >= 3 && labels.length === ticks.length, `β-smoothness ticks: ${ticks}`);
+  const drawn = beta.data.flatMap((t) =>
+    (t.y as (number | null)[]).filter((v): v is number => v !== null && v > 0),
+  );
+  assert.ok(drawn.length > 0);
+  assert.ok(
+    ticks[0] <= Math.min(...drawn) && ticks[ticks.length - 1] >= Math.max(...drawn),
+    `${ticks} frame ${drawn}`,
+  );
+  const [from, to] = (beta.layout.yaxis?.range ?? []) as number[];
+  assert.ok(
+    from <= Math.log10(ticks[0]) && to >= Math.log10(ticks[ticks.length - 1]),
+    'every tick is inside the range',
+  );
   assert.ok(mechanismLossFigure(runs).data.length >= 3);
 });
 
