@@ -38,11 +38,19 @@ function yieldToEventLoop(): Promise<void> {
   );
 }
 
+/** The default of `explodeFactor`. */
+const EXPLODE_FACTOR = 1000;
+
 /** Classify a loss: null when fine, else the divergence reason. */
-function divergenceReason(loss: number, threshold: number | undefined): Divergence['reason'] | null {
+function divergenceReason(
+  loss: number,
+  threshold: number | undefined,
+  exploding: number,
+): Divergence['reason'] | null {
   if (Number.isNaN(loss)) return 'nan';
   if (!Number.isFinite(loss)) return 'inf';
   if (threshold !== undefined && loss > threshold) return 'loss-threshold';
+  if (loss > exploding) return 'exploding';
   return null;
 }
 
@@ -50,8 +58,9 @@ function divergenceReason(loss: number, threshold: number | undefined): Divergen
  * Train a classifier (a model from `buildModel`, logits out) on `data.train`, evaluating on
  * `data.validation` and `data.test`.
  *
- * Divergence (a NaN/±Inf mini-batch loss, or one above `divergenceLoss`) ends training and is
- * recorded as `diverged: { step, reason, loss }`; it never throws. Everything the call creates
+ * Divergence (a NaN/±Inf mini-batch loss, an exploding one — above `explodeFactor` (1000) times
+ * the first step's loss or ln(numClasses), whichever is larger — or one above `divergenceLoss`)
+ * ends training and is recorded as `diverged: { step, reason, loss }`; it never throws. Everything the call creates
  * on the backend (batch tensors, optimizer slots) is disposed before it returns; the model's
  * weights are updated in place.
  *
@@ -60,7 +69,7 @@ function divergenceReason(loss: number, threshold: number | undefined): Divergen
  * @param config see {@link TrainConfig}.
  * @param options `onStep`, `onEval`, `onEpoch` callbacks and a `reporter` (e.g. `createProgressBar()`).
  * @throws only on an invalid config, mismatched data shapes, array lengths that disagree with `count`,
- *   or labels outside the class range (the message names the option or array).
+ *   non-finite pixels, or labels outside the class range (the message names the option or array).
  * @example
  * ```ts
  * const data = syntheticDataset();
@@ -102,6 +111,7 @@ export async function train(
   const evalRecords: EvalRecord[] = [];
   const allStepMs: number[] = [];
   let diverged: Divergence | null = null;
+  let explodeAbove: number | null = null;
   let reachedTarget: TrainResult['reachedTarget'] = null;
   let stopReason: TrainResult['stopReason'] = 'completed';
   let step = 0;
@@ -138,7 +148,14 @@ export async function train(
         accuracy: values[2 * i + 1],
         ms: times[i],
       };
-      const reason = divergenceReason(record.loss, config.divergenceLoss);
+      // The first step's loss (or chance level's, ln(numClasses), if lower) sets the scale.
+      if (explodeAbove === null && Number.isFinite(record.loss))
+        explodeAbove = (config.explodeFactor ?? EXPLODE_FACTOR) * Math.max(record.loss, Math.log(numClasses));
+      const reason = divergenceReason(
+        record.loss,
+        config.divergenceLoss,
+        explodeAbove ?? Number.POSITIVE_INFINITY,
+      );
       if (reason) {
         diverged = { step: record.step, reason, loss: record.loss };
         // Steps after the diverging one ran on broken weights: they do not count.

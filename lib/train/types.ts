@@ -79,6 +79,13 @@ export interface TrainConfig {
    * Default: none (only non-finite losses).
    */
   divergenceLoss?: number;
+  /**
+   * A mini-batch loss above `explodeFactor × max(first step's loss, ln(numClasses))` counts as
+   * diverged (reason `exploding`): cross-entropy starts near ln(numClasses), so a loss a thousand
+   * times that means the weights have blown up even while it is still finite (batch norm can keep
+   * it finite at absurd rates). Default 1000; a finite number > 1.
+   */
+  explodeFactor?: number;
 }
 
 /** Metrics of one evaluation pass (inference mode) over a split. */
@@ -140,12 +147,12 @@ export interface EpochRecord {
 /** Why training ended. */
 export type StopReason = 'completed' | 'max-steps' | 'target' | 'diverged';
 
-/** Divergence: the step whose loss was non-finite (or above `divergenceLoss`). */
+/** Divergence: the step whose loss was non-finite, exploding, or above `divergenceLoss`. */
 export interface Divergence {
   /** Global step, 1-based. */
   step: number;
-  /** `nan`, `inf`, or `loss-threshold`. */
-  reason: 'nan' | 'inf' | 'loss-threshold';
+  /** `nan`, `inf`, `exploding` (see `explodeFactor`) or `loss-threshold` (`divergenceLoss`). */
+  reason: 'nan' | 'inf' | 'exploding' | 'loss-threshold';
   /** The offending loss value. */
   loss: number;
 }

@@ -57,12 +57,15 @@ export function validateTrainConfig(config: TrainConfig, train: ImageSplit): voi
   if (config.divergenceLoss !== undefined && !(config.divergenceLoss > 0)) {
     fail('divergenceLoss', 'a number > 0', config.divergenceLoss);
   }
+  const factor = config.explodeFactor;
+  if (factor !== undefined && !(Number.isFinite(factor) && factor > 1))
+    fail('explodeFactor', 'a finite number > 1', factor);
 }
 
 /**
  * Check the data splits against themselves: `count` an integer (≥ 1 for `train`), `images` of
- * length `count × height × width × channels`, `labels` of length `count`, every label an integer
- * in `0 .. numClasses - 1`.
+ * length `count × height × width × channels` holding finite numbers, `labels` of length `count`,
+ * every label an integer in `0 .. numClasses - 1`.
  *
  * @param splits - the splits by name (`train`, `validation`, `test`); missing ones are skipped.
  * @throws Error naming the split, the array, what it holds and what it should hold.
@@ -81,6 +84,15 @@ export function validateSplits(splits: Readonly<Record<string, ImageSplit | unde
         `${at}.images holds ${s.images.length} values, but count ${s.count} × ${s.height}×${s.width}×${s.channels} ` +
           `needs ${s.count * per}: make count the number of images, or pass all of their pixels`,
       );
+    // NaN or ±Infinity pixels would train to finite-looking losses on some kernels: refuse them.
+    for (let i = 0; i < s.images.length; i++) {
+      const v = s.images[i];
+      if (!Number.isFinite(v))
+        throw new Error(
+          `${at}.images[${i}] is ${v}: pixel values must be finite numbers; clean or drop the images with ` +
+            'NaN or ±Infinity pixels',
+        );
+    }
     if (s.labels.length !== s.count)
       throw new Error(
         `${at}.labels holds ${s.labels.length} labels, but count is ${s.count}: one label per image`,
