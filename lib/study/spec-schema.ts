@@ -304,11 +304,33 @@ export const studySpecSchema = z
           at("claim 9 compares batch norm with 'noisy-batch': add it to the norms", 'norms');
         if (c === 9 && !e.probes) at('claim 9 needs probes (e.g. probes: {})', 'probes');
       }
+      // A batch cannot hold more examples than the training set it is drawn from.
+      const examples = e.trainSize ?? spec.dataset.trainSize;
+      const tooBig = (e.batchSizes ?? []).filter((b) => b > examples);
+      if (tooBig.length > 0)
+        at(
+          `batch size ${tooBig.join(', ')} is larger than the ${examples} training examples of its runs: ` +
+            `batch sizes must be at most ${examples} (or raise ${e.trainSize ? 'trainSize' : 'dataset.trainSize'})`,
+          'batchSizes',
+        );
+      else if (!e.batchSizes && spec.defaults.batchSize > examples)
+        at(
+          `defaults.batchSize ${spec.defaults.batchSize} is larger than the ${examples} training examples of its runs: ` +
+            `give batchSizes at most ${examples}, or lower defaults.batchSize`,
+          'batchSizes',
+        );
       if (e.probes && e.kind !== 'train') at('probes need kind: train', 'probes');
       if (e.kind === 'overhead' && !norms.has('none'))
         at("an overhead experiment needs 'none' as the reference", 'norms');
     });
     if (spec.tuning) {
+      const examples = spec.tuning.trainSize ?? spec.dataset.trainSize;
+      if (spec.defaults.batchSize > examples)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['defaults', 'batchSize'],
+          message: `the tuning runs train on ${examples} examples, fewer than defaults.batchSize ${spec.defaults.batchSize}: lower it to at most ${examples}`,
+        });
       const lrs = spec.tuning.learningRates;
       if (lrs.some((x, i) => i > 0 && x <= lrs[i - 1]))
         ctx.addIssue({

@@ -219,3 +219,37 @@ test("Ctrl-C while --wait waits for another study: the saved count is the file's
     holder.kill('SIGKILL');
   }
 });
+
+test('batch sizes larger than the training set are refused at validation, naming the field', () => {
+  const base = {
+    name: 't',
+    dataset: { source: 'synthetic', trainSize: 256, valSize: 16, testSize: 16 },
+    defaults: { learningRate: 0.05 },
+  };
+  assert.throws(
+    () =>
+      validateSpec({
+        ...base,
+        experiments: [
+          {
+            name: 'b',
+            claims: [8],
+            archs: ['mlp'],
+            norms: ['none', 'batch'],
+            batchSizes: [32, 1000000],
+            seeds: 2,
+          },
+        ],
+      }),
+    /experiments\[0\]\.batchSizes: batch size 1000000 is larger than the 256 training examples/,
+  );
+  assert.throws(
+    () =>
+      validateSpec({
+        ...base,
+        defaults: { learningRate: 0.05, batchSize: 512 },
+        experiments: [{ name: 'x', claims: [1], archs: ['mlp'], norms: ['none', 'batch'], seeds: 1 }],
+      }),
+    /defaults\.batchSize 512 is larger than the 256 training examples/,
+  );
+});
