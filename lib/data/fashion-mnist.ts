@@ -11,8 +11,11 @@ import type { ImageDataset, LoadDatasetOptions } from './types';
 export const FASHION_MNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 
 /**
- * Fashion-MNIST as the loader knows it. The SHA-256 sums are those of the official `.gz` files
- * (computed from the files of Debian's `dataset-fashion-mnist` package, which ships them unchanged).
+ * Fashion-MNIST as the loader knows it. `sha256` are the sums of the `.gz` files of Debian's
+ * `dataset-fashion-mnist` package (the download check). `contentSha256` are the sums of the four
+ * files' IDX contents after decompression, computed from the same files: they identify the data
+ * whoever compressed it (Debian's `.gz` files carry their own gzip headers, so their MD5 sums
+ * differ from the ones upstream publishes for its `.gz` files).
  *
  * @example
  * ```ts
@@ -30,6 +33,12 @@ export const FASHION_MNIST: IdxDatasetDescriptor = {
     trainLabels: '0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056',
     testImages: 'cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa',
     testLabels: '8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05',
+  },
+  contentSha256: {
+    trainImages: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+    trainLabels: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
+    testImages: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
+    testLabels: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
   },
   classNames: [
     'T-shirt/top',

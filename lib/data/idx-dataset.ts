@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { decodeIdx } from './idx';
+import { decodeIdx, idxContents } from './idx';
 import { splitFromIdx, takeExamples, validationSplit } from './split';
-import type { DownloadProgress, ImageDataset, ImageSplit, LoadDatasetOptions } from './types';
+import type { DownloadProgress, IdxArray, ImageDataset, ImageSplit, LoadDatasetOptions } from './types';
 
 /** The four files of an MNIST-family dataset, by role (names without `.gz`). */
 export const IDX_FILES = {
@@ -38,6 +38,11 @@ export interface IdxDatasetDescriptor {
   baseUrl?: string;
   /** SHA-256 (hex) of each official `.gz` file; download requires them. */
   sha256?: Record<IdxFileRole, string>;
+  /**
+   * SHA-256 (hex) of each file's IDX contents (after decompression): local files are checked
+   * against them when they are loaded. Without them, files are read unchecked.
+   */
+  contentSha256?: Record<IdxFileRole, string>;
   /** Class names, index = label. */
   classNames: string[];
 }
@@ -307,6 +312,35 @@ export async function locateIdxDataset(
 }
 
 /**
+ * Why a file's contents are not the official file of its role (null when they are, or when no
+ * sums are known): the official file of another role (train and test swapped), or unknown data.
+ */
+function identityProblem(
+  d: IdxDatasetDescriptor,
+  role: IdxFileRole,
+  sum: string,
+  path: string,
+): string | null {
+  const known = d.contentSha256;
+  if (!known || known[role] === sum) return null;
+  const other = (Object.keys(known) as IdxFileRole[]).find((r) => known[r] === sum);
+  if (other)
+    return (
+      `${d.name}: ${path} holds the official ${IDX_FILES[other]} file, not ${IDX_FILES[role]}: ` +
+      'the files are swapped or misnamed, so training and testing would use the wrong data.'
+    );
+  return (
+    `${path} is not the official ${displayName(d)} file: the SHA-256 of its contents is ${sum}, expected ` +
+    `${known[role]}. Results trained on it would not be comparable.`
+  );
+}
+
+/** The dataset's name as written (Fashion-MNIST for `fashion-mnist`). */
+function displayName(d: IdxDatasetDescriptor): string {
+  return d.name === 'fashion-mnist' ? 'Fashion-MNIST' : d.name.toUpperCase();
+}
+
+/**
  * Locate and load an MNIST-family dataset: pixels scaled to `[0, 1]`, a seeded validation split
  * taken out of the official training set, optional subsets.
  *
@@ -327,15 +361,23 @@ export async function loadIdxDataset(
         ? `Fix: reinstall the official files (sudo apt-get install --reinstall ${d.debianPackage}).`
         : `Fix: replace it with the official file (${IDX_FILES.trainImages}.gz and the others, from ${d.baseUrl ?? "the dataset's site"}).`;
   const paths: string[] = [];
+  const files = {} as Record<IdxFileRole, string>;
   const read = (role: IdxFileRole) => {
     const path = filePath(located.dir, role);
     if (!path) throw new Error(`${d.name}: ${IDX_FILES[role]} vanished from ${located.dir}`);
     paths.push(path);
+    let decoded: IdxArray;
     try {
-      return decodeIdx(readFileSync(path), path, { kind: role.endsWith('Images') ? 'images' : 'labels' });
+      const raw = idxContents(readFileSync(path), path);
+      decoded = decodeIdx(raw, path, { kind: role.endsWith('Images') ? 'images' : 'labels' });
+      files[role] = sha256Hex(raw);
     } catch (error) {
       throw new Error(`${(error as Error).message}. ${fix(path)}`);
     }
+    // A well-formed file can still be the wrong one (train and test swapped, edited pixels).
+    const problem = identityProblem(d, role, files[role], path);
+    if (problem) throw new Error(`${problem} ${fix(path)}`);
+    return decoded;
   };
   const numClasses = d.classNames.length;
   const pair = (images: IdxFileRole, labels: IdxFileRole): ImageSplit => {
@@ -364,6 +406,7 @@ export async function loadIdxDataset(
     validation,
     test,
     classNames: d.classNames,
+    files,
     source: located.step === 'download' ? `download:${options.baseUrl ?? d.baseUrl}` : located.dir,
   };
 }

@@ -133,14 +133,21 @@ function decode(view: DataView, offset: number, count: number, dtype: IdxDataTyp
  * @throws on a corrupt or truncated gzip stream, or any {@link parseIdx} error.
  */
 export function decodeIdx(bytes: Uint8Array, name = 'IDX data', expect?: IdxExpectation): IdxArray {
-  if (!isGzip(bytes)) return parseIdx(bytes, name, expect);
-  let raw: Buffer;
+  return parseIdx(idxContents(bytes, name), name, expect);
+}
+
+/**
+ * The IDX bytes of a file's contents: gunzipped when they are gzip-compressed, else as given.
+ *
+ * @throws on a corrupt or truncated gzip stream, naming `name`.
+ */
+export function idxContents(bytes: Uint8Array, name = 'IDX data'): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
   try {
-    raw = gunzipSync(bytes);
+    return gunzipSync(bytes);
   } catch (error) {
     throw new Error(`${name}: corrupt or truncated gzip data (${(error as Error).message})`);
   }
-  return parseIdx(raw, name, expect);
 }
 
 /**

@@ -50,6 +50,12 @@ export interface ImageDataset {
   classNames: string[];
   /** Where the data came from (a directory, `download:<url>`, or `synthetic`). */
   source: string;
+  /**
+   * The identity of the files it was read from: SHA-256 of each file's IDX contents (after
+   * decompression), by role (`trainImages`, `trainLabels`, `testImages`, `testLabels`). Absent for
+   * generated data.
+   */
+  files?: Record<string, string>;
 }
 
 /** Element types an IDX file can hold (the third byte of its magic number). */

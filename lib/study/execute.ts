@@ -210,9 +210,11 @@ export function trainingExecutor(options: TrainingExecutorOptions = {}): RunExec
   return {
     async execute(config, onStep) {
       const data = await dataFor(config.dataset);
-      return config.kind === 'train'
-        ? executeTrain(config, data, onStep)
-        : executeOverhead(config, data, onStep);
+      const outcome =
+        config.kind === 'train'
+          ? await executeTrain(config, data, onStep)
+          : await executeOverhead(config, data, onStep);
+      return { ...outcome, data: { name: data.name, ...(data.files ? { files: data.files } : {}) } };
     },
   };
 }

@@ -227,6 +227,13 @@ export const runRecordSchema = z
     metrics: z.union([trainMetricsSchema, overheadMetricsSchema]),
     history: historySchema.optional(),
     probes: probesRecordSchema.optional(),
+    data: z
+      .object({
+        name: z.string().min(1),
+        files: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex')).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

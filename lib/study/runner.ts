@@ -15,7 +15,7 @@ import { estimatedCost, shardRuns } from './shard';
 import type { StudySpec } from './spec-schema';
 import { type LockHolder, loadResults, lockResults, openResults, type QuarantineReport } from './store';
 import { TUNING_EXPERIMENT } from './tuning';
-import type { CompactHistory, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
+import type { CompactHistory, DataIdentity, OverheadRunMetrics, RunRecord, TrainRunMetrics } from './types';
 
 /** What executing one run yields. */
 export interface RunOutcome {
@@ -25,6 +25,8 @@ export interface RunOutcome {
   history?: CompactHistory;
   /** Mechanism probes (train runs with `probes` in their config). */
   probes?: MechanismProbes;
+  /** Which data the run used (recorded in its record). */
+  data?: DataIdentity;
 }
 
 /** Progress inside one run (fractions of its steps). */
@@ -293,6 +295,7 @@ async function runOpened(
         metrics: outcome.metrics,
         ...(outcome.history ? { history: outcome.history } : {}),
         ...(outcome.probes ? { probes: outcome.probes } : {}),
+        ...(outcome.data ? { data: outcome.data } : {}),
       };
       writer.append(record);
       executed++;

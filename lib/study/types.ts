@@ -218,6 +218,19 @@ export interface RunRecord {
   history?: CompactHistory;
   /** Mechanism probes (train runs of experiments with `probes` only). */
   probes?: MechanismProbes;
+  /** Which data the run used (records written before it was recorded lack it). */
+  data?: DataIdentity;
+}
+
+/**
+ * The identity of a run's data: the dataset's name and, for data read from files, the SHA-256
+ * of each file's contents by role (`trainImages`, `trainLabels`, `testImages`, `testLabels`).
+ */
+export interface DataIdentity {
+  /** Dataset name (`fashion-mnist`, `synthetic`). */
+  name: string;
+  /** SHA-256 (hex) of each file's IDX contents, by role; absent for generated data. */
+  files?: Record<string, string>;
 }
 
 /** A record of a results file. */

@@ -42,6 +42,7 @@ test('smoke profile: real training, valid results file, every claim scored, no l
   for (const line of lines) validateResultsRecord(JSON.parse(line));
   const train = result.records.filter(isTrainRecord);
   assert.ok(train.every((r) => r.env.backend === 'tensorflow'));
+  assert.ok(result.records.every((r) => r.data?.name === 'synthetic'), 'every record names its data');
   assert.ok(
     train.every(
       (r) =>
