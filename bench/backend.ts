@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { wholeNumber } from '../scripts/cli-options';
 
 type Arch = 'cnn' | 'mlp';

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { type TensorflowOps, tensorflowOps } from '../lib/native/tensorflow-ops';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { wholeNumber } from '../scripts/cli-options';
 
 /** One consumer of a batch-norm output: what writes its input, and the op that reads it. */

@@ -34,7 +34,7 @@ import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { NORM_KINDS, type NormKind, normLayer } from '../lib/norm/index';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { someOf, wholeNumber } from '../scripts/cli-options';
 import { describeMachine, formatLoad, machineInfo } from './machine';
 import {

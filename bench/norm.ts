@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { normLayer } from '../lib/norm/index';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { wholeNumber } from '../scripts/cli-options';
 
 interface Variant {

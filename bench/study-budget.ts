@@ -11,9 +11,10 @@
  * checkpoint, one gradient per probed layer, one for the base point and one per landscape step.
  */
 import { Command } from 'commander';
-import { PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
-import { expandSpec, type TrainRunConfig } from '../lib/study/spec';
-import type { RunRecord } from '../lib/study/types';
+import { expandSpec } from '../lib/study/spec/plan';
+import { PROFILE_NAMES, profileSpec } from '../lib/study/spec/profiles';
+import type { RunRecord } from '../lib/study/spec/records';
+import type { TrainRunConfig } from '../lib/study/spec/run-config';
 import { oneOf, positiveNumber } from '../scripts/cli-options';
 
 const program = new Command()

@@ -11,7 +11,7 @@
  * per round and its ratio to `none` in the same round. Only the budget changes: `--rounds`,
  * `--steps` (per kind per round) and `--warmup` replace the profile's, and `--repeats` runs that
  * many of the plan's repetitions (seeds). The summary is the study's: the geometric mean of the
- * paired per-round ratios with its 95% interval (lib/study/aggregate.ts' `ratioCI`).
+ * paired per-round ratios with its 95% interval (lib/study/claims/aggregate.ts' `ratioCI`).
  *
  * Usage: `node --import tsx bench/study-overhead.ts [--profile quick] [--archs vgg]
  * [--rounds 4] [--steps 5] [--warmup 2] [--repeats 1]`. The profile's data set (Fashion-MNIST for
@@ -21,13 +21,13 @@ import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import type { Architecture } from '../lib/models/types';
 import type { NormKind } from '../lib/norm/kinds';
-import { ratioCI } from '../lib/study/aggregate';
-import { trainingExecutor } from '../lib/study/execute';
-import { expandSpec } from '../lib/study/plan';
-import { PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
-import type { OverheadRunConfig } from '../lib/study/run-config';
-import { sampleMedian as median } from '../lib/study/stats';
-import type { OverheadRunMetrics } from '../lib/study/types';
+import { sampleMedian as median } from '../lib/stats/basics';
+import { ratioCI } from '../lib/study/claims/aggregate';
+import { trainingExecutor } from '../lib/study/run/execute';
+import { expandSpec } from '../lib/study/spec/plan';
+import { PROFILE_NAMES, profileSpec } from '../lib/study/spec/profiles';
+import type { OverheadRunMetrics } from '../lib/study/spec/records';
+import type { OverheadRunConfig } from '../lib/study/spec/run-config';
 import { someOf, wholeNumber } from '../scripts/cli-options';
 import { describeMachine, formatLoad, machineInfo } from './machine';
 

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 
 interface RunLine {
   type?: string;

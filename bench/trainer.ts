@@ -22,7 +22,7 @@
  *
  * What profiling found on the 2-CPU development machine (Nov 2026, `--profile`, CPU ms per step):
  * - tfjs differentiates ReLU through tfjs-node's `Step` kernel (six full-size ops); `Step` + `Fill`
- *   were up to half the kernel time of a VGG step. The zoo's `ReLU` layer (lib/models/relu.ts)
+ *   were up to half the kernel time of a VGG step. The zoo's `FastReLU` layer (lib/layers/relu.ts)
  *   uses `dy · sign(y)`: the VGG/batch-norm profile's kernel time fell from 166 to 65 ms.
  * - The data pipeline (batch copy into reused typed arrays) is < 0.1 ms per step; the per-step
  *   read-back is batched (and tfjs-node runs ops synchronously, so step wall times are exact).
@@ -41,7 +41,7 @@ import type { ImageSplit } from '../lib/data/types';
 import { buildModel } from '../lib/models/build';
 import { ARCHITECTURES, type Architecture } from '../lib/models/types';
 import { NORM_KINDS, type NormKind } from '../lib/norm/kinds';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';

@@ -47,7 +47,7 @@ import { Command } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import type { ImageSplit } from '../lib/data/types';
 import { setNativeKernels } from '../lib/native/tensorflow-ops';
-import { sampleMedian as median } from '../lib/study/stats';
+import { sampleMedian as median } from '../lib/stats/basics';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';

@@ -23,10 +23,10 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { Conv2D } from '../lib/models/conv2d';
-import { Dense } from '../lib/models/dense';
-import { MaxPooling2D } from '../lib/models/max-pooling';
-import { ReLU } from '../lib/models/relu';
+import { FastConv2D } from '../lib/layers/conv2d';
+import { FastDense } from '../lib/layers/dense';
+import { FastMaxPooling2D } from '../lib/layers/max-pooling';
+import { FastReLU } from '../lib/layers/relu';
 import { normLayer } from '../lib/norm/factory';
 import type { NormKind } from '../lib/norm/kinds';
 
@@ -83,9 +83,9 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256)
   if (flavour === 'builtin' && !hasBuiltin(name))
     throw new Error(`the builtin flavour has no ${kind} norm (tfjs-layers has none): model '${name}'`);
   const fast = flavour === 'fastest';
-  const relu = (): tf.layers.Layer => (fast ? new ReLU() : tf.layers.reLU());
+  const relu = (): tf.layers.Layer => (fast ? new FastReLU() : tf.layers.reLU());
   const dense = (args: { units: number; useBias?: boolean }): tf.layers.Layer =>
-    fast ? new Dense(args) : tf.layers.dense(args);
+    fast ? new FastDense(args) : tf.layers.dense(args);
   const layers: tf.layers.Layer[] = [];
   // `normalized`: whether this hidden layer is followed by the model's normalization.
   const hidden = (layer: tf.layers.Layer, normalized: boolean): void => {
@@ -106,9 +106,9 @@ export function buildTwin(name: TwinModel, flavour: TwinFlavour, mlpWidth = 256)
     for (const [i, filters] of [32, 64].entries()) {
       const options = { filters, kernelSize: 3, padding: 'same' as const, useBias: !norm };
       const conv = i === 0 ? { ...options, inputShape: [28, 28, 1] } : options;
-      hidden(fast ? new Conv2D(conv) : tf.layers.conv2d(conv), norm);
+      hidden(fast ? new FastConv2D(conv) : tf.layers.conv2d(conv), norm);
       const pool = { poolSize: 2, strides: 2 };
-      layers.push(fast ? new MaxPooling2D(pool) : tf.layers.maxPooling2d(pool));
+      layers.push(fast ? new FastMaxPooling2D(pool) : tf.layers.maxPooling2d(pool));
     }
     layers.push(tf.layers.flatten());
     // Only batch norm also normalizes the dense layer (as in the first twins).

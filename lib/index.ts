@@ -51,6 +51,17 @@ export {
   takeExamples,
   validationSplit,
 } from './data/index';
+// The fast layers the zoo builds with (per-input gradients, oneDNN max pooling, ReluGrad).
+export {
+  FastConv2D,
+  type FastConv2DArgs,
+  FastDense,
+  type FastDenseArgs,
+  FastMaxPooling2D,
+  type FastMaxPooling2DArgs,
+  FastReLU,
+  type FastReLUArgs,
+} from './layers/index';
 // Instruments for why batch norm helps: activation quantiles, internal covariate shift, the loss
 // landscape, recorded during training.
 export {
@@ -81,23 +92,15 @@ export {
   trainWithProbes,
   unitInputQuantiles,
 } from './mechanism/index';
-// Models, and the zoo's fast layers (per-input gradients, oneDNN max pooling, ReluGrad).
+// Models.
 export {
   ARCH_DEFAULTS,
   ARCHITECTURES,
   type Architecture,
   buildModel,
-  Conv2D,
-  type Conv2DArgs,
   countTrainableParams,
-  Dense,
-  type DenseArgs,
   describeModel,
-  MaxPooling2D,
-  type MaxPooling2DArgs,
   type ModelSpec,
-  ReLU,
-  type ReLUArgs,
 } from './models/index';
 // Native fast paths (tfjs-node's fused kernels): the switch.
 export { nativeKernelsActive, setNativeKernels } from './native/index';
@@ -214,7 +217,22 @@ export {
   validationCurvesFigure,
   writeStudyReport,
 } from './report/index';
-
+// Statistics (no knowledge of the study).
+export {
+  type DiffCI,
+  type EquivalenceTest,
+  holmAdjust,
+  kaplanMeierMedian,
+  type LogRankTest,
+  logRankTest,
+  type MeanCI,
+  meanCI,
+  type PairedTest,
+  pairedTost,
+  pairedTPower,
+  pairedTTest,
+  type TimeToEvent,
+} from './stats/index';
 // The comparative study.
 export {
   AGGREGATED_METRICS,
@@ -231,13 +249,11 @@ export {
   type CompactHistory,
   type ComparisonOutcome,
   DEFAULT_PROFILE,
-  type DiffCI,
   describeComparison,
   describeEnvironment,
   describeStudyRun,
   describeStudySource,
   type EffectScale,
-  type EquivalenceTest,
   type ExperimentFilter,
   expandSpec,
   formatCI,
@@ -245,37 +261,27 @@ export {
   formatScorecard,
   type GridPoint,
   type GroupSummary,
-  holmAdjust,
-  kaplanMeierMedian,
   type LearningRateProfile,
   type LoadedResults,
   type LoadedStudy,
   type LoadOrRunStudyOptions,
   type LoadResultsOptions,
   type LockHolder,
-  type LogRankTest,
   loadOrRunStudy,
   loadResults,
   loadSpecFile,
-  logRankTest,
   MARGINS,
-  type MeanCI,
   type MergeResult,
   MIN_DECIDING_SEEDS,
-  meanCI,
   mergeResults,
   type OverheadRunConfig,
   type OverheadRunMetrics,
   type OverheadTiming,
-  type PairedTest,
   type PendingRun,
   type PlannedRun,
   PROFILE_NAMES,
   type ProfileName,
   type ProvenanceFile,
-  pairedTost,
-  pairedTPower,
-  pairedTTest,
   profileSpec,
   type QuarantineReport,
   type RatePoint,
@@ -303,7 +309,6 @@ export {
   type StudySpecInput,
   scorecard,
   summarizeGroups,
-  type TimeToEvent,
   type TrainingExecutorOptions,
   type TrainRecord,
   type TrainRunConfig,

@@ -7,9 +7,9 @@
  *   node --import tsx scripts/study-provenance.ts [results.jsonl]   (default results/full/results.jsonl)
  */
 import { Command } from 'commander';
-import { expandSpec } from '../lib/study/spec';
-import { loadResults } from '../lib/study/store';
-import type { RunRecord } from '../lib/study/types';
+import { expandSpec } from '../lib/study/spec/plan';
+import type { RunRecord } from '../lib/study/spec/records';
+import { loadResults } from '../lib/study/store/results';
 
 const fmtDuration = (seconds: number): string => {
   const h = Math.floor(seconds / 3600);

@@ -11,17 +11,25 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { describeBackend, initBackend } from '../lib/backend';
 import { writeStudyReport } from '../lib/report/html-report';
-import { trainingExecutor } from '../lib/study/execute';
-import { describeStaleLock } from '../lib/study/lock';
-import { mergeResults } from '../lib/study/merge';
-import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/profiles';
-import { repairResults } from '../lib/study/repair';
-import { checkExperimentFilter, resultsFileName, runStudy, type StudyProgress } from '../lib/study/runner';
-import { scorecard } from '../lib/study/scorecard';
-import { describeRun, expandSpec, parseShard, type StudySpec } from '../lib/study/spec';
-import { loadSpecFile } from '../lib/study/spec-file';
-import { loadResults, quarantinePath } from '../lib/study/store';
-import { formatScorecard } from '../lib/study/summary';
+import { scorecard } from '../lib/study/claims/scorecard';
+import { formatScorecard } from '../lib/study/claims/summary';
+import { trainingExecutor } from '../lib/study/run/execute';
+import {
+  checkExperimentFilter,
+  resultsFileName,
+  runStudy,
+  type StudyProgress,
+} from '../lib/study/run/runner';
+import { loadSpecFile } from '../lib/study/spec/file';
+import { expandSpec } from '../lib/study/spec/plan';
+import { DEFAULT_PROFILE, PROFILE_NAMES, profileSpec } from '../lib/study/spec/profiles';
+import { describeRun } from '../lib/study/spec/run-config';
+import type { StudySpec } from '../lib/study/spec/schema';
+import { parseShard } from '../lib/study/spec/shard';
+import { describeStaleLock } from '../lib/study/store/lock';
+import { mergeResults } from '../lib/study/store/merge';
+import { repairResults } from '../lib/study/store/repair';
+import { loadResults, quarantinePath } from '../lib/study/store/results';
 import { checkOutDir, fsReason, handleInterrupts, isNotWritable, studyCommand } from './study-guards';
 
 interface CliOptions {

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { ReLU } from '../models/relu';
+import { FastReLU } from '../layers/relu';
 import { BatchNormalization } from '../norm/batch-normalization';
 import { IOFFE_PERCENTILES, quantiles } from './quantiles';
 
@@ -29,11 +29,11 @@ function withOwnRelu(layer: tf.layers.Layer): layer is BatchNormalization {
 }
 
 /**
- * The layers whose ReLU input is tracked: every ReLU layer of the model (normlab's {@link ReLU} or
+ * The layers whose ReLU input is tracked: every ReLU layer of the model (normlab's {@link FastReLU} or
  * tfjs' `ReLU`) and every batch norm with `activation: 'relu'`, by name, in model order.
  */
 export function nonlinearityLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((l) => l instanceof ReLU || l.getClassName() === 'ReLU' || withOwnRelu(l));
+  return model.layers.filter((l) => l instanceof FastReLU || l.getClassName() === 'ReLU' || withOwnRelu(l));
 }
 
 /**

@@ -12,8 +12,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { FastMaxPooling2D } from '../layers/max-pooling';
 import { type BlockContext, convNorm, convNormRelu, denseNormRelu, logits, relu, type Sym } from './blocks';
-import { MaxPooling2D } from './max-pooling';
 
 /** Sizes of an architecture. */
 export interface ArchSizes {
@@ -45,7 +45,7 @@ export function vgg(ctx: BlockContext, input: Sym, sizes: ArchSizes): Sym {
   let x = input;
   for (const channels of vggChannels(sizes.width, sizes.depth)) {
     x = convNormRelu(ctx, x, channels);
-    x = new MaxPooling2D({ poolSize: 2, strides: 2 }).apply(x) as Sym;
+    x = new FastMaxPooling2D({ poolSize: 2, strides: 2 }).apply(x) as Sym;
   }
   x = tf.layers.flatten().apply(x) as Sym;
   return logits(ctx, x, sizes.numClasses);

@@ -8,14 +8,14 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
-import type { NormActivation } from '../norm/activation';
+import type { NormActivation } from '../layers/activation';
+import { FastConv2D } from '../layers/conv2d';
+import { FastDense } from '../layers/dense';
+import { FastReLU } from '../layers/relu';
 import { normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
-import { Conv2D } from './conv2d';
-import { Dense } from './dense';
 import type { InitializerSource } from './init';
-import { ReLU } from './relu';
 
 /** A symbolic tensor of the functional API. */
 export type Sym = tf.SymbolicTensor;
@@ -86,9 +86,9 @@ export function applyNorm(
   return normLayer(ctx.norm, options).apply(x) as Sym;
 }
 
-/** `relu(x)` as a layer (normlab's {@link ReLU}, with a cheaper gradient than tfjs' own). */
+/** `relu(x)` as a layer (normlab's {@link FastReLU}, with a cheaper gradient than tfjs' own). */
 export function relu(x: Sym): Sym {
-  return new ReLU().apply(x) as Sym;
+  return new FastReLU().apply(x) as Sym;
 }
 
 /**
@@ -111,7 +111,7 @@ export function convNorm(
     useBias: useBias(ctx.norm),
     kernelInitializer: ctx.init.he(),
   };
-  const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : new Conv2D(options);
+  const conv = ctx.weightStandardization ? new WeightStandardizedConv2D(options) : new FastConv2D(options);
   return applyNorm(ctx, conv.apply(x) as Sym, filters, activation);
 }
 
@@ -122,11 +122,11 @@ export function convNormRelu(ctx: BlockContext, x: Sym, filters: number, kernelS
 
 /** dense (no bias when normalized) → norm → ReLU. */
 export function denseNormRelu(ctx: BlockContext, x: Sym, units: number): Sym {
-  const dense = new Dense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
+  const dense = new FastDense({ units, useBias: useBias(ctx.norm), kernelInitializer: ctx.init.he() });
   return applyNorm(ctx, dense.apply(x) as Sym, units, 'relu');
 }
 
 /** The logits layer: dense with bias, Glorot × initScale. */
 export function logits(ctx: BlockContext, x: Sym, numClasses: number): Sym {
-  return new Dense({ units: numClasses, kernelInitializer: ctx.init.glorot() }).apply(x) as Sym;
+  return new FastDense({ units: numClasses, kernelInitializer: ctx.init.glorot() }).apply(x) as Sym;
 }

@@ -23,8 +23,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NormActivation } from '../norm/activation';
-import type { RunningVarianceKind } from '../norm/conventions';
+import type { NormActivation, RunningVarianceKind } from './norm-options';
 import { runReluGrad } from './relu-grad';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 

@@ -1,8 +1,8 @@
 /**
  * ReLU's gradient as TensorFlow's own `ReluGrad` op (tfjs-node's `tensorflow` backend only): one
  * op, `dy` where the ReLU's output is positive and 0 elsewhere, where the portable gradient of the
- * zoo's ReLU (lib/models/relu.ts) runs two, `dy · sign(y)`. The same values for finite inputs; an
- * input NaN gives a 0 gradient here (TensorFlow's convention) instead of NaN.
+ * zoo's FastReLU (lib/layers/relu.ts) runs two, `dy · sign(y)`. The same values for finite
+ * inputs; an input NaN gives a 0 gradient here (TensorFlow's convention) instead of NaN.
  *
  * @module
  */

@@ -4,25 +4,20 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyActivation, checkActivation, type NormActivation } from '../layers/activation';
+import { resolveInitializer, serializeObject } from '../layers/serialization';
+import type { BaseLayerArgs, CallKwargs, Initializer, InitializerSpec } from '../layers/tfjs-types';
+import { checkInteger, resolveAxis } from '../layers/validate';
 import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
-import { applyActivation, checkActivation, type NormActivation } from './activation';
+import type { AffineArgs } from './affine';
 import { batchNormTraining } from './batch-norm-op';
 import { normalizeWithRunningStats, updateRunningStats } from './batch-norm-steps';
 import { reducedCount } from './broadcast';
+import type { BuiltChannels } from './built-shape';
 import { CONVENTION_DEFAULTS, decayFromMomentum, type RunningVarianceKind } from './conventions';
-import {
-  type AffineArgs,
-  type BaseLayerArgs,
-  type BuiltChannels,
-  type CallKwargs,
-  type Initializer,
-  type InitializerSpec,
-  resolveInitializer,
-  serializeObject,
-} from './layer-options';
 import { maskedMoments } from './masked-moments';
 import { NormalizationLayer } from './normalization-layer';
-import { checkInteger, checkMomentum, resolveAxis } from './validate';
+import { checkMomentum } from './validate';
 
 /** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
 export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {

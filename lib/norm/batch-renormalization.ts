@@ -4,24 +4,19 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { resolveInitializer, serializeObject } from '../layers/serialization';
+import type { BaseLayerArgs, CallKwargs, Initializer, InitializerSpec } from '../layers/tfjs-types';
+import { checkInteger, resolveAxis } from '../layers/validate';
 import { nativeBatchNormInference } from '../native/fused-batch-norm';
+import type { AffineArgs } from './affine';
 import { batchNormTraining } from './batch-norm-op';
 import { normalizeWithRunningStats } from './batch-norm-steps';
 import { broadcastShape, reducedCount } from './broadcast';
+import type { BuiltChannels } from './built-shape';
 import { CONVENTION_DEFAULTS, decayFromMomentum } from './conventions';
-import {
-  type AffineArgs,
-  type BaseLayerArgs,
-  type BuiltChannels,
-  type CallKwargs,
-  type Initializer,
-  type InitializerSpec,
-  resolveInitializer,
-  serializeObject,
-} from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
 import { type RenormClipping, type RenormSchedule, renormCorrection, renormLimits } from './renorm-steps';
-import { checkInteger, checkMomentum, resolveAxis } from './validate';
+import { checkMomentum } from './validate';
 
 /** Options of {@link BatchRenormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
 export interface BatchRenormalizationArgs extends BaseLayerArgs, AffineArgs {

@@ -4,7 +4,7 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import { checkActivation, type NormActivation } from './activation';
+import { checkActivation, type NormActivation } from '../layers/activation';
 import { BatchNormalization } from './batch-normalization';
 import { BatchRenormalization } from './batch-renormalization';
 import type { Convention, RunningVarianceKind } from './conventions';

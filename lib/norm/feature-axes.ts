@@ -5,8 +5,8 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { BuiltAxes } from './layer-options';
-import { resolveAxes } from './validate';
+import { resolveAxes } from '../layers/validate';
+import type { BuiltAxes } from './built-shape';
 
 /**
  * Which axes a per-example normalization normalizes over: one axis, a list, or `'features'` for

@@ -4,11 +4,14 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import { checkInteger } from '../layers/validate';
+import type { AffineArgs } from './affine';
+import type { BuiltChannels } from './built-shape';
+import { channelsLastInput } from './built-shape';
 import { groupNormAffine } from './group-norm-op';
-import type { AffineArgs, BaseLayerArgs, BuiltChannels, CallKwargs } from './layer-options';
-import { channelsLastInput } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
-import { checkGroups, checkGroupsDivide, checkInteger } from './validate';
+import { checkGroups, checkGroupsDivide } from './validate';
 
 /** Options of {@link GroupNormalization} (plus tfjs' own layer options). Keras' config keys. */
 export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {

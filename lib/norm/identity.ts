@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BaseLayerArgs, CallKwargs } from './layer-options';
-import { defaultLayerName, singleInput } from './layer-options';
+import { singleInput } from '../layers/layer-input';
+import { defaultLayerName } from '../layers/layer-name';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
 
 /**
  * The identity, `y = x`, as a layer: what `normLayer('none')` returns, so a model's structure is

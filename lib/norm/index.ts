@@ -46,7 +46,18 @@
  * @module normlab
  */
 // The layers and their options (NormActivation: what batch norm can apply, fused, after itself).
-export { NORM_ACTIVATIONS, type NormActivation } from './activation';
+export { NORM_ACTIVATIONS, type NormActivation } from '../layers/activation';
+export type { ConvolutionArgs } from '../layers/convolution-layer';
+export type {
+  BaseLayerArgs,
+  Constraint,
+  ConstraintSpec,
+  Initializer,
+  InitializerSpec,
+  Regularizer,
+  RegularizerSpec,
+} from '../layers/tfjs-types';
+export type { AffineArgs } from './affine';
 // The algorithm, step by step.
 export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-op';
 export {
@@ -71,7 +82,6 @@ export {
   decayFromMomentum,
   type RunningVarianceKind,
 } from './conventions';
-export type { ConvolutionArgs } from './convolution-layer';
 // One layer by kind name.
 export { type NormLayerOptions, normLayer } from './factory';
 export type { FeatureAxes } from './feature-axes';
@@ -86,16 +96,6 @@ import './interop/keras-renorm';
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
 export { assertNormKind, isNormKind, NORM_KINDS, type NormKind } from './kinds';
 export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
-export type {
-  AffineArgs,
-  BaseLayerArgs,
-  Constraint,
-  ConstraintSpec,
-  Initializer,
-  InitializerSpec,
-  Regularizer,
-  RegularizerSpec,
-} from './layer-options';
 export { type MaskedMoments, maskedMoments } from './masked-moments';
 export {
   NOISY_BN_DEFAULT_MAX_SCALE,

@@ -4,12 +4,14 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import { checkInteger } from '../layers/validate';
+import type { AffineArgs } from './affine';
+import type { BuiltChannels } from './built-shape';
+import { channelsLastInput } from './built-shape';
 import { CONVENTION_DEFAULTS, type Convention } from './conventions';
 import { groupNormAffine } from './group-norm-op';
-import type { AffineArgs, BaseLayerArgs, BuiltChannels, CallKwargs } from './layer-options';
-import { channelsLastInput } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
-import { checkInteger } from './validate';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */
 export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {

@@ -9,9 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, seededRandom } from '../data/random';
+import type { CallKwargs } from '../layers/tfjs-types';
+import { resolveAxis } from '../layers/validate';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization';
-import type { CallKwargs } from './layer-options';
-import { resolveAxis } from './validate';
 
 let noisyCount = 0;
 

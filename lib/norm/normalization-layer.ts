@@ -7,25 +7,21 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { singleInput, singleShape } from '../layers/layer-input';
+import { defaultLayerName } from '../layers/layer-name';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import { checkRank } from '../layers/validate';
 import {
   type AffineArgs,
   type AffineDefaults,
   type AffineWeights,
   addAffineWeights,
   affineConfig,
-  type BaseLayerArgs,
-  type BuiltAxes,
-  type BuiltChannels,
-  type CallKwargs,
-  checkBuiltShape,
-  defaultLayerName,
   type ResolvedAffine,
   readAffine,
   resolveAffine,
-  singleInput,
-  singleShape,
-} from './layer-options';
-import { checkRank } from './validate';
+} from './affine';
+import { type BuiltAxes, type BuiltChannels, checkBuiltShape } from './built-shape';
 
 /** How a subclass names itself: in error messages and in its default layer names. */
 export interface NormalizationNaming {

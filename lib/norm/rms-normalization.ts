@@ -4,11 +4,13 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import type { AffineArgs } from './affine';
 import { scaleShift } from './batch-norm-steps';
 import { broadcastShape } from './broadcast';
+import type { BuiltAxes } from './built-shape';
 import type { Convention } from './conventions';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
-import type { AffineArgs, BaseLayerArgs, BuiltAxes, CallKwargs } from './layer-options';
 import { NormalizationLayer } from './normalization-layer';
 import { rmsScale } from './rms-scale';
 

@@ -4,9 +4,10 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BaseLayerArgs, CallKwargs } from './layer-options';
-import { defaultLayerName, singleInput, singleShape } from './layer-options';
-import { checkRank, resolveAxes } from './validate';
+import { singleInput, singleShape } from '../layers/layer-input';
+import { defaultLayerName } from '../layers/layer-name';
+import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import { checkRank, resolveAxes } from '../layers/validate';
 
 /** Options of {@link UnitNormalization} (plus tfjs' own layer options). Keras' config keys. */
 export interface UnitNormalizationArgs extends BaseLayerArgs {

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { type ConvolutionArgs, ConvolutionLayer } from './convolution-layer';
+import { type ConvolutionArgs, ConvolutionLayer } from '../layers/convolution-layer';
 import { standardize } from './standardize';
 import { checkEpsilon } from './validate';
 

@@ -15,8 +15,8 @@ import {
   themedLayout,
 } from '../plot/theme';
 import type { Figure, PlotNumber, PlotTrace } from '../plot/types';
-import { type BatchSizeCurve, batchSizeCurves, trainRecords } from '../study/aggregate';
-import type { RunRecord } from '../study/types';
+import { type BatchSizeCurve, batchSizeCurves, trainRecords } from '../study/claims/aggregate';
+import type { RunRecord } from '../study/spec/records';
 
 const finite = (x: number): PlotNumber => (Number.isFinite(x) ? x : null);
 

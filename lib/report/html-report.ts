@@ -7,12 +7,12 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { describeComparison } from '../study/decision';
-import { replaceFileDurably } from '../study/durable-write';
-import { formatReferenceValues } from '../study/references';
-import type { ClaimResult, Verdict } from '../study/scorecard';
-import type { StudySpec } from '../study/spec';
-import type { RunRecord } from '../study/types';
+import { describeComparison } from '../study/claims/decision';
+import { formatReferenceValues } from '../study/claims/references';
+import type { ClaimResult, Verdict } from '../study/claims/scorecard';
+import type { RunRecord } from '../study/spec/records';
+import type { StudySpec } from '../study/spec/schema';
+import { replaceFileDurably } from '../study/store/durable-write';
 import { type StudyFigureSection, studyFigures } from './study-figures';
 
 /** Escape text for HTML. */
@@ -160,7 +160,7 @@ ul { margin: .3rem 0; padding-left: 1.2rem; } .refs { font-size: .9em; }
     .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
     .join('')}</dl>
 <h2>Claim scorecard</h2>
-<p class="muted">Verdicts are computed from the results by lib/study/decision.ts: each comparison pairs runs by seed (paired t-test, or the log-rank test for censored steps to target), p-values are Holm-corrected inside each claim, and an equivalence test (TOST) with the claim's margin tells "no difference" from "not enough evidence". A claim holds when every deciding comparison supports it, does not hold when every one is equivalent or the opposite, is inconclusive when any is undecided, and depends otherwise. The rules are on the site's Study design page.</p>
+<p class="muted">Verdicts are computed from the results by lib/study/claims/decision.ts: each comparison pairs runs by seed (paired t-test, or the log-rank test for censored steps to target), p-values are Holm-corrected inside each claim, and an equivalence test (TOST) with the claim's margin tells "no difference" from "not enough evidence". A claim holds when every deciding comparison supports it, does not hold when every one is equivalent or the opposite, is inconclusive when any is undecided, and depends otherwise. The rules are on the site's Study design page.</p>
 ${scorecardTable(input.scorecard)}
 <h2>Figures</h2>
 ${figureDivs || '<p class="muted">No results to plot yet.</p>'}

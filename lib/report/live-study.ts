@@ -11,7 +11,7 @@ import { PLOTLY_MIME, plotlyBundle, type TslabDisplay, tslabModule } from '../pl
 import { normKindColor, normKindLabel, PLOT_NORM_KINDS, themedAxis, themedLayout } from '../plot/theme';
 import type { Figure, PlotTrace } from '../plot/types';
 import { formatPlotNumber } from '../plot/values';
-import type { StudyProgress } from '../study/runner';
+import type { StudyProgress } from '../study/run/runner';
 
 /** Options of {@link liveStudy}. */
 export interface LiveStudyOptions {

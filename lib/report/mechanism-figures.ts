@@ -10,10 +10,10 @@
 import { type BandSeries, curvesWithBands } from '../plot/curves';
 import { normKindLabel, PLOT_NORM_KINDS } from '../plot/theme';
 import type { Figure } from '../plot/types';
-import { type TrainRecord, trainRecords } from '../study/aggregate';
-import type { StudySpec } from '../study/spec';
-import { meanCI } from '../study/stats';
-import type { RunRecord } from '../study/types';
+import { meanCI } from '../stats/basics';
+import { type TrainRecord, trainRecords } from '../study/claims/aggregate';
+import type { RunRecord } from '../study/spec/records';
+import type { StudySpec } from '../study/spec/schema';
 
 /** A probed training run. */
 export type ProbedRecord = TrainRecord & { probes: NonNullable<TrainRecord['probes']> };

@@ -1,7 +1,7 @@
 /**
  * The mechanism experiment's tables (claim 9) as rows for `showTable`/`htmlTable`: one row per
  * norm kind with the training numbers and the probe summaries, and one row per comparison of
- * claim 9's rule (lib/study/claim-mechanism.ts) with its outcome.
+ * claim 9's rule (lib/study/claims/mechanism.ts) with its outcome.
  *
  * @module
  */
@@ -9,8 +9,8 @@
 import { summarizeProbes } from '../mechanism/summary';
 import type { HtmlTableCell } from '../plot/html-table';
 import { normKindLabel } from '../plot/theme';
-import type { ClaimComparison, Verdict } from '../study/scorecard';
-import { meanCI } from '../study/stats';
+import { meanCI } from '../stats/basics';
+import type { ClaimComparison, Verdict } from '../study/claims/scorecard';
 import type { ProbedRecord } from './mechanism-figures';
 import { comparisonText, formatInterval, type TableRows } from './study-tables';
 

@@ -19,6 +19,7 @@ import {
   withAlpha,
 } from '../plot/theme';
 import type { Figure, PlotNumber, PlotTrace } from '../plot/types';
+import { meanCI } from '../stats/basics';
 import {
   type AggregatedMetric,
   batchSizeCurves,
@@ -27,9 +28,8 @@ import {
   sweepRobustness,
   type TrainRecord,
   trainRecords,
-} from '../study/aggregate';
-import { meanCI } from '../study/stats';
-import type { RunRecord } from '../study/types';
+} from '../study/claims/aggregate';
+import type { RunRecord } from '../study/spec/records';
 
 const NORM_ORDER: readonly string[] = PLOT_NORM_KINDS;
 const byNormOrder = (a: string, b: string) => NORM_ORDER.indexOf(a) - NORM_ORDER.indexOf(b);

@@ -8,8 +8,8 @@
 
 import { tableFigure } from '../plot/table';
 import type { Figure } from '../plot/types';
-import { formatReferenceValues } from '../study/references';
-import type { ClaimResult, Verdict } from '../study/scorecard';
+import { formatReferenceValues } from '../study/claims/references';
+import type { ClaimResult, Verdict } from '../study/claims/scorecard';
 
 const formatP = (p: number): string =>
   Number.isFinite(p) ? (p < 0.001 ? p.toExponential(1) : p.toFixed(3)) : 'n/a';
@@ -49,7 +49,7 @@ export interface ScorecardTableOptions {
 }
 
 /**
- * The claim scorecard (from `scorecard(spec, records)` in lib/study/scorecard.ts) as a table: one
+ * The claim scorecard (from `scorecard(spec, records)` in lib/study/claims/scorecard.ts) as a table: one
  * row per comparison, coloured by the claim's verdict ({@link VERDICT_COLORS}). The claim, its
  * verdict (with what it depends on) and its published reference points fill the claim's first
  * row; a claim without comparisons gets one `no data (<experiments>)` row. Columns:

@@ -7,9 +7,9 @@
  */
 
 import type { Figure } from '../plot/types';
-import { summarizeOverhead, trainRecords } from '../study/aggregate';
-import type { StudySpec } from '../study/spec';
-import type { RunRecord } from '../study/types';
+import { summarizeOverhead, trainRecords } from '../study/claims/aggregate';
+import type { RunRecord } from '../study/spec/records';
+import type { StudySpec } from '../study/spec/schema';
 import { batchSizeErrorFigure } from './batch-size-figure';
 import { mechanismFigures } from './mechanism-figures';
 import { metricBarsFigure, overheadFigure, sweepFigure, validationCurvesFigure } from './metric-figures';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LoadedStudy } from '../study/load-or-run';
+import type { LoadedStudy } from '../study/run/load-or-run';
 
 /** Markdown headings moved `levels` deeper (capped at `######`), outside fenced code blocks. */
 export function demoteHeadings(markdown: string, levels: number): string {

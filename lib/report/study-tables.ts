@@ -7,15 +7,15 @@
  * @module
  */
 import type { BadgeTone, HtmlTableCell, HtmlTableColumn } from '../plot/html-table';
-import type { AggregatedMetric, GroupSummary } from '../study/aggregate';
-import { describeComparison } from '../study/decision';
-import { tuningTargets } from '../study/plan';
-import { formatReferenceValues, type ReferencePoint } from '../study/references';
-import type { ClaimComparison, ClaimResult, Verdict } from '../study/scorecard';
-import type { StudySpec } from '../study/spec';
-import type { MeanCI } from '../study/stats';
-import { TUNING_EXPERIMENT } from '../study/tuning';
-import type { RunRecord } from '../study/types';
+import type { MeanCI } from '../stats/basics';
+import type { AggregatedMetric, GroupSummary } from '../study/claims/aggregate';
+import { describeComparison } from '../study/claims/decision';
+import { formatReferenceValues, type ReferencePoint } from '../study/claims/references';
+import type { ClaimComparison, ClaimResult, Verdict } from '../study/claims/scorecard';
+import { tuningTargets } from '../study/spec/plan';
+import type { RunRecord } from '../study/spec/records';
+import type { StudySpec } from '../study/spec/schema';
+import { TUNING_EXPERIMENT } from '../study/spec/tuning';
 import { STUDY_METRIC_LABELS } from './metric-figures';
 
 /** Columns and rows, ready for `htmlTable(columns, rows)` or `showTable(columns, rows)`. */
@@ -76,7 +76,7 @@ export function formatInterval(ci: MeanCI, options: { floor?: number; decimals?:
 
 /**
  * One comparison on one line: `label: effect [95% CI] (n, test, adjusted p, p_eq) → outcome`
- * (`describeComparison` in lib/study/decision.ts), marked `(shown)` when it does not decide.
+ * (`describeComparison` in lib/study/claims/decision.ts), marked `(shown)` when it does not decide.
  *
  * @example
  * ```ts

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchBuffer, batchesPerEpoch, epochOrder } from '../data/batches';
 import { softmaxCrossEntropyLoss } from '../native/softmax-cross-entropy';
-import { sampleMedian } from '../study/stats';
+import { sampleMedian } from '../stats/basics';
 import { evaluate } from './evaluate';
 import { disposeOptimizer, makeOptimizer } from './optimizer';
 import { learningRateAt, setOptimizerLearningRate } from './schedule';

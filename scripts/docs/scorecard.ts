@@ -1,7 +1,7 @@
 /**
  * The home page's scorecard data: docs/public/generated/scorecard.json, read at build time by
  * docs/.vitepress/theme/scorecard.data.mts. The verdicts are the study library's
- * (`scorecard()` in lib/study), computed from a results file:
+ * (`scorecard()` in lib/study/claims), computed from a results file:
  *
  * 1. `results/full/results.jsonl`, the committed full run, when present;
  * 2. otherwise `artifacts/study/quick/results.jsonl`, the quick profile the notebooks run;

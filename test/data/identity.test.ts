@@ -12,9 +12,9 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { FASHION_MNIST, loadFashionMnist } from '../../lib/data/fashion-mnist';
 import { IDX_FILES, type IdxFileRole, sha256Hex } from '../../lib/data/idx-dataset';
-import { validateResultsRecord } from '../../lib/study/results-schema';
-import { runStudy } from '../../lib/study/runner';
-import { validateSpec } from '../../lib/study/spec';
+import { runStudy } from '../../lib/study/run/runner';
+import { validateSpec } from '../../lib/study/spec/schema';
+import { validateResultsRecord } from '../../lib/study/store/results-schema';
 import { fakeExecutor } from '../study/fake-executor';
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { syntheticDataset } from '../../lib/data/synthetic';
+import { FastDense } from '../../lib/layers/dense';
 import { unitInputQuantiles } from '../../lib/mechanism/activations';
 import { parameterLayers } from '../../lib/mechanism/model-objective';
 import { probeCheckpoint } from '../../lib/mechanism/probe';
@@ -13,7 +14,6 @@ import { quantiles } from '../../lib/mechanism/quantiles';
 import { summarizeProbes } from '../../lib/mechanism/summary';
 import { probeBatch, trainWithProbes } from '../../lib/mechanism/train-with-probes';
 import { buildModel } from '../../lib/models/build';
-import { Dense } from '../../lib/models/dense';
 import type { NormKind } from '../../lib/norm/kinds';
 import { NoisyBatchNormalization } from '../../lib/norm/noisy-batch-normalization';
 import { train } from '../../lib/train/trainer';
@@ -146,7 +146,7 @@ describe('mechanism probes on zoo models', () => {
   it("tracks the quantiles of the unit's input to its ReLU", () => {
     // MLP without normalization: the first ReLU's input is flatten(x)·W + b.
     const m = model('none', 'mlp');
-    const dense = m.layers.find((l) => l instanceof Dense)!;
+    const dense = m.layers.find((l) => l instanceof FastDense)!;
     const xs = tf.tensor4d(data.train.images.subarray(0, 20 * 64), [20, 8, 8, 1]);
     const want = tf.tidy(() => {
       const [kernel, bias] = dense.getWeights();

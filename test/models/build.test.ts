@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { FastConv2D } from '../../lib/layers/conv2d';
+import { FastReLU } from '../../lib/layers/relu';
 import { buildModel, countTrainableParams, describeModel } from '../../lib/models/build';
-import { Conv2D } from '../../lib/models/conv2d';
-import { ReLU } from '../../lib/models/relu';
 import { ARCHITECTURES } from '../../lib/models/types';
 import { BatchNormalization } from '../../lib/norm/batch-normalization';
 import { NORM_KINDS } from '../../lib/norm/kinds';
@@ -40,7 +40,7 @@ test('every architecture × norm kind builds and maps images to 10 logits', () =
 test('no bias in a conv/dense layer followed by a normalization, a bias without one', () => {
   const biases = (norm: 'none' | 'batch') =>
     buildModel({ arch: 'vgg', norm })
-      .layers.filter((l) => l instanceof Conv2D)
+      .layers.filter((l) => l instanceof FastConv2D)
       .map((l) => (l.getConfig() as { useBias: boolean }).useBias);
   assert.deepEqual(biases('batch'), [false, false, false]);
   assert.deepEqual(biases('none'), [true, true, true]);
@@ -67,7 +67,7 @@ test('the ResNet has residual additions and a projection shortcut', () => {
   const classes = model.layers.map((l) => l.getClassName());
   assert.equal(classes.filter((c) => c === 'Add').length, 3);
   const kernels = model.layers
-    .filter((l) => l instanceof Conv2D)
+    .filter((l) => l instanceof FastConv2D)
     .map((l) => (l.getConfig() as { kernelSize: number[] }).kernelSize[0]);
   assert.equal(kernels.filter((k) => k === 1).length, 2);
   model.dispose();
@@ -101,8 +101,8 @@ test("batch norm blocks carry their ReLU as the norm's activation, and the model
   );
   // Other kinds keep a separate ReLU layer after the norm.
   const group = buildModel({ arch: 'vgg', norm: 'group', seed: 2 });
-  assert.ok(group.layers.filter((l) => l instanceof ReLU).length >= bns.length);
-  assert.equal(model.layers.filter((l) => l instanceof ReLU).length, 0);
+  assert.ok(group.layers.filter((l) => l instanceof FastReLU).length >= bns.length);
+  assert.equal(model.layers.filter((l) => l instanceof FastReLU).length, 0);
   const loaded = await saveAndLoad(model);
   const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
   const [a, b] = [model, loaded].map((m) => m.predict(x) as tf.Tensor);

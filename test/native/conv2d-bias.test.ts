@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Conv2D } from '../../lib/models/conv2d';
+import { FastConv2D } from '../../lib/layers/conv2d';
 import { nativeConv2dWithBias } from '../../lib/native/conv2d-bias';
 import { setNativeKernels } from '../../lib/native/tensorflow-ops';
 import { useNativeBackend } from '../helpers/backend';
@@ -67,9 +67,9 @@ describe('convolution + bias in one kernel', () => {
     });
   }
 
-  it("runs in the zoo's Conv2D with a bias, and the portable path when native kernels are off", () => {
+  it("runs in the zoo's FastConv2D with a bias, and the portable path when native kernels are off", () => {
     const x = tf.randomNormal([2, 6, 6, 3]);
-    const conv = new Conv2D({ filters: 4, kernelSize: 3, padding: 'same' });
+    const conv = new FastConv2D({ filters: 4, kernelSize: 3, padding: 'same' });
     const native = opsRun(() => tf.dispose(conv.apply(x) as tf.Tensor));
     assert.ok(native.includes('_MklNativeConv2DWithBias'), `ops: ${native}`);
     assert.ok(!native.includes('Add') && !native.includes('AddV2'), `ops: ${native}`);
@@ -82,7 +82,7 @@ describe('convolution + bias in one kernel', () => {
       setNativeKernels(true);
     }
     const noBias = opsRun(() =>
-      tf.dispose(new Conv2D({ filters: 4, kernelSize: 3, useBias: false }).apply(x) as tf.Tensor),
+      tf.dispose(new FastConv2D({ filters: 4, kernelSize: 3, useBias: false }).apply(x) as tf.Tensor),
     );
     assert.ok(noBias.includes('Conv2D') && !noBias.includes('_MklNativeConv2DWithBias'), `ops: ${noBias}`);
     x.dispose();

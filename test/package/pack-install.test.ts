@@ -188,7 +188,7 @@ const normlab = require('normlab');
 const lab = require('normlab/lab');
 const y = new normlab.BatchNormalization({ epsilon: 1e-3 }).apply(tf.tensor2d(${JSON.stringify(BATCH)}), { training: true });
 let deep = 'allowed';
-try { require('normlab/dist/cjs/norm/layer-options.js'); } catch (e) { deep = e.code; }
+try { require('normlab/dist/cjs/norm/affine.js'); } catch (e) { deep = e.code; }
 console.log(JSON.stringify({ y: Array.from(y.dataSync()), sameClass: lab.BatchNormalization === normlab.BatchNormalization,
   lab: typeof lab.loadFashionMnist + ' ' + typeof lab.train, internal: typeof normlab.checkEpsilon, deep }));
 `,

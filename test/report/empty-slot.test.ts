@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { metricBarsFigure } from '../../lib/report/metric-figures';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import type { RunRecord } from '../../lib/study/types';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import type { RunRecord } from '../../lib/study/spec/records';
 import { fakeExecutor } from '../study/fake-executor';
 
 test('metricBarsFigure: no empty slot for an architecture without data, and a caption in the title', async () => {

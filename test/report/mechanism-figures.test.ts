@@ -19,9 +19,9 @@ import {
   mechanismVerdictMarkdown,
   mechanismVerdictRows,
 } from '../../lib/report/mechanism-tables';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { scorecard } from '../../lib/study/scorecard';
+import { scorecard } from '../../lib/study/claims/scorecard';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
 import { fakeExecutor } from '../study/fake-executor';
 
 async function probed() {

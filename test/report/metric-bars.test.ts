@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { metricBarsFigure } from '../../lib/report/metric-figures';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import type { RunRecord } from '../../lib/study/types';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import type { RunRecord } from '../../lib/study/spec/records';
 import { fakeExecutor } from '../study/fake-executor';
 
 async function smokeRecords(): Promise<RunRecord[]> {

@@ -8,9 +8,9 @@ import {
   scorecardTableFigure,
   VERDICT_COLORS,
 } from '../../lib/report/scorecard-table-figure';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { type ClaimResult, scorecard } from '../../lib/study/scorecard';
+import { type ClaimResult, scorecard } from '../../lib/study/claims/scorecard';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
 import { fakeExecutor } from '../study/fake-executor';
 
 async function smokeCard(): Promise<ClaimResult[]> {

@@ -15,11 +15,11 @@ import {
   scorecardRows,
   VERDICT_TONES,
 } from '../../lib/report/study-tables';
-import { summarizeGroups } from '../../lib/study/aggregate';
-import { profileSpec } from '../../lib/study/profiles';
-import { REFERENCE_POINTS } from '../../lib/study/references';
-import { runStudy } from '../../lib/study/runner';
-import { scorecard } from '../../lib/study/scorecard';
+import { summarizeGroups } from '../../lib/study/claims/aggregate';
+import { REFERENCE_POINTS } from '../../lib/study/claims/references';
+import { scorecard } from '../../lib/study/claims/scorecard';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
 import { fakeExecutor } from '../study/fake-executor';
 
 async function smokeStudy() {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MechanismProbes } from '../../lib/mechanism/record';
 import type { NormKind } from '../../lib/norm/kinds';
-import type { TrainRecord } from '../../lib/study/aggregate';
-import { mechanismVerdict } from '../../lib/study/claim-mechanism';
+import type { TrainRecord } from '../../lib/study/claims/aggregate';
+import { mechanismVerdict } from '../../lib/study/claims/mechanism';
 
 interface Level {
   shift: number;

@@ -20,10 +20,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { expandSpec, validateSpec } from '../../lib/study/spec';
-import { loadResults } from '../../lib/study/store';
+import { runStudy } from '../../lib/study/run/runner';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { validateSpec } from '../../lib/study/spec/schema';
+import { loadResults } from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 const root = join(__dirname, '..', '..');

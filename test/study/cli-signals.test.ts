@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { expandSpec } from '../../lib/study/spec';
-import { loadResults } from '../../lib/study/store';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { loadResults } from '../../lib/study/store/results';
 
 const root = join(__dirname, '..', '..');
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { loadResults, quarantinePath } from '../../lib/study/store';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { loadResults, quarantinePath } from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 const root = join(__dirname, '..', '..');

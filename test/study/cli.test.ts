@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { validateResultsRecord } from '../../lib/study/results-schema';
-import { expandSpec } from '../../lib/study/spec';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { validateResultsRecord } from '../../lib/study/store/results-schema';
 
 const root = join(__dirname, '..', '..');
 const cli = ['--import', 'tsx', join(root, 'scripts', 'study.ts')];

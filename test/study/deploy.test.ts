@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { profileSpec } from '../../lib/study/profiles';
-import { expandSpec } from '../../lib/study/spec';
-import { loadResults } from '../../lib/study/store';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { loadResults } from '../../lib/study/store/results';
 
 const root = join(__dirname, '..', '..');
 const sbatch = join(root, 'deploy', 'slurm', 'study-array.sbatch');

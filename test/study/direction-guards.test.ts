@@ -8,13 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decideComparisons, describeComparison, pairedComparison } from '../../lib/study/decision';
-import { lossJitter, lossRoughness } from '../../lib/study/metrics';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { type ClaimResult, scorecard } from '../../lib/study/scorecard';
-import { validateSpec } from '../../lib/study/spec';
-import { verdictSentence } from '../../lib/study/verdict-sentence';
+import { decideComparisons, describeComparison, pairedComparison } from '../../lib/study/claims/decision';
+import { type ClaimResult, scorecard } from '../../lib/study/claims/scorecard';
+import { verdictSentence } from '../../lib/study/claims/verdict-sentence';
+import { lossJitter, lossRoughness } from '../../lib/study/run/metrics';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { validateSpec } from '../../lib/study/spec/schema';
 import { type FakeDirection, fakeExecutor } from './fake-executor';
 
 /** The smoke design with five seeds everywhere (the fewest that decide). */

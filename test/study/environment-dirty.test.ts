@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { SOURCE_PATHSPEC } from '../../lib/study/environment';
+import { SOURCE_PATHSPEC } from '../../lib/study/run/environment';
 
 const repo = mkdtempSync(join(tmpdir(), 'normlab-dirty-'));
 after(() => rmSync(repo, { recursive: true, force: true }));

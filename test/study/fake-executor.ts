@@ -1,12 +1,12 @@
 /**
  * Test-only: a deterministic stand-in for the trainer, so the runner, store, merge and scorecard
- * can be tested in milliseconds. Shipped code uses lib/study/execute.ts (the real trainer).
+ * can be tested in milliseconds. Shipped code uses lib/study/run/execute.ts (the real trainer).
  */
 import type { MechanismProbes } from '../../lib/mechanism/record';
 import type { NormKind } from '../../lib/norm/kinds';
-import { overheadTimings } from '../../lib/study/metrics';
-import type { RunExecutor, RunOutcome } from '../../lib/study/runner';
-import type { RunConfig } from '../../lib/study/spec';
+import { overheadTimings } from '../../lib/study/run/metrics';
+import type { RunExecutor, RunOutcome } from '../../lib/study/run/runner';
+import type { RunConfig } from '../../lib/study/spec/run-config';
 
 /** A pseudo-random number in [0, 1) from a seed and a salt (mulberry-like mix). */
 function noise(seed: number, salt: number): number {

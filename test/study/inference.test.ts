@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairedTost, pairedTPower } from '../../lib/study/equivalence';
-import { holmAdjust } from '../../lib/study/holm';
-import { pairBySeed, pairedTTest } from '../../lib/study/paired-test';
-import { chiSquareSf, normalCdf } from '../../lib/study/stats';
-import { kaplanMeierMedian, logRankTest, type TimeToEvent } from '../../lib/study/survival';
+import { chiSquareSf, normalCdf } from '../../lib/stats/basics';
+import { pairedTost, pairedTPower } from '../../lib/stats/equivalence';
+import { holmAdjust } from '../../lib/stats/holm';
+import { pairBySeed, pairedTTest } from '../../lib/stats/paired-test';
+import { kaplanMeierMedian, logRankTest, type TimeToEvent } from '../../lib/stats/survival';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);

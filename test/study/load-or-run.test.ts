@@ -8,9 +8,9 @@ import {
   describeStudyRun,
   describeStudySource,
   loadOrRunStudy,
-} from '../../lib/study/load-or-run';
-import { profileSpec } from '../../lib/study/profiles';
-import { expandSpec } from '../../lib/study/spec';
+} from '../../lib/study/run/load-or-run';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
 import { fakeExecutor } from './fake-executor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-load-or-run-'));
@@ -127,7 +127,7 @@ test('loadOrRunStudy with experiment: a committed file without it → only that 
   const dir = tmp();
   // A committed file with every smoke experiment but 'mechanism'.
   const smoke = profileSpec('smoke');
-  const { runStudy } = await import('../../lib/study/runner');
+  const { runStudy } = await import('../../lib/study/run/runner');
   const without = await runStudy({
     spec: { ...smoke, experiments: smoke.experiments.filter((e) => e.name !== 'mechanism') },
     outDir: join(dir, 'full'),

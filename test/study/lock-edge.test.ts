@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { describeStaleLock, lockPath, lockResults, tryLockResults } from '../../lib/study/lock';
+import { describeStaleLock, lockPath, lockResults, tryLockResults } from '../../lib/study/store/lock';
 
 const root = join(__dirname, '..', '..');
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-lock-edge-'));

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandSpec, tuningBudget } from '../../lib/study/plan';
-import { PROFILE_NAMES, profileSpec } from '../../lib/study/profiles';
-import { revisionOf } from '../../lib/study/revisions';
-import { CLAIM_IDS, seedList } from '../../lib/study/spec-schema';
-import { isTrainRecord, type RunRecord } from '../../lib/study/types';
+import { revisionOf } from '../../lib/study/claims/revisions';
+import { expandSpec, tuningBudget } from '../../lib/study/spec/plan';
+import { PROFILE_NAMES, profileSpec } from '../../lib/study/spec/profiles';
+import { isTrainRecord, type RunRecord } from '../../lib/study/spec/records';
+import { CLAIM_IDS, seedList } from '../../lib/study/spec/schema';
 
 for (const name of ['quick', 'full'] as const)
   test(`${name}: the redesigned claims 8 and 9, 3+ tuning seeds, edges that grow, 5 seeds per claim`, () => {

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import { studyReportHtml } from '../../lib/report/html-report';
 import { metricBarsFigure, overheadFigure } from '../../lib/report/metric-figures';
 import { studyFigures } from '../../lib/report/study-figures';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { scorecard } from '../../lib/study/scorecard';
-import { expandSpec } from '../../lib/study/spec';
-import { loadSpecFile } from '../../lib/study/spec-file';
-import { formatScorecard } from '../../lib/study/summary';
+import { scorecard } from '../../lib/study/claims/scorecard';
+import { formatScorecard } from '../../lib/study/claims/summary';
+import { runStudy } from '../../lib/study/run/runner';
+import { loadSpecFile } from '../../lib/study/spec/file';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
 import { fakeExecutor } from './fake-executor';
 
 async function smokeRecords() {

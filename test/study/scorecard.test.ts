@@ -10,12 +10,12 @@ import {
   decideComparisons,
   pairedComparison,
   timeToEventComparison,
-} from '../../lib/study/decision';
-import { isCollapsed } from '../../lib/study/metrics';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { plateauNotes, scorecard } from '../../lib/study/scorecard';
-import { validateSpec } from '../../lib/study/spec';
+} from '../../lib/study/claims/decision';
+import { plateauNotes, scorecard } from '../../lib/study/claims/scorecard';
+import { isCollapsed } from '../../lib/study/run/metrics';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { validateSpec } from '../../lib/study/spec/schema';
 import { fakeExecutor } from './fake-executor';
 
 const spec = (label: string, facets: Record<string, string> = {}, deciding = true) => ({

@@ -14,10 +14,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { expandSpec } from '../../lib/study/spec';
-import { loadResults } from '../../lib/study/store';
-import type { RunRecord } from '../../lib/study/types';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import type { RunRecord } from '../../lib/study/spec/records';
+import { loadResults } from '../../lib/study/store/results';
 
 const root = join(__dirname, '..', '..');
 const isRoot = process.getuid?.() === 0;

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { trainingExecutor } from '../../lib/study/execute';
-import { profileSpec } from '../../lib/study/profiles';
-import { validateResultsRecord } from '../../lib/study/results-schema';
-import { runStudy } from '../../lib/study/runner';
-import { scorecard } from '../../lib/study/scorecard';
-import { expandSpec } from '../../lib/study/spec';
-import { isTrainRecord } from '../../lib/study/types';
+import { scorecard } from '../../lib/study/claims/scorecard';
+import { trainingExecutor } from '../../lib/study/run/execute';
+import { runStudy } from '../../lib/study/run/runner';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { isTrainRecord } from '../../lib/study/spec/records';
+import { validateResultsRecord } from '../../lib/study/store/results-schema';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
@@ -42,7 +42,10 @@ test('smoke profile: real training, valid results file, every claim scored, no l
   for (const line of lines) validateResultsRecord(JSON.parse(line));
   const train = result.records.filter(isTrainRecord);
   assert.ok(train.every((r) => r.env.backend === 'tensorflow'));
-  assert.ok(result.records.every((r) => r.data?.name === 'synthetic'), 'every record names its data');
+  assert.ok(
+    result.records.every((r) => r.data?.name === 'synthetic'),
+    'every record names its data',
+  );
   assert.ok(
     train.every(
       (r) =>

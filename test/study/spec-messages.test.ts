@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateSpec } from '../../lib/study/spec';
-import { parseSpecText } from '../../lib/study/spec-file';
+import { parseSpecText } from '../../lib/study/spec/file';
+import { validateSpec } from '../../lib/study/spec/schema';
 
 const base = {
   name: 't',

@@ -3,18 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { canonicalJson, stableHash } from '../../lib/study/hash';
-import { PROFILE_NAMES, profileSpec } from '../../lib/study/profiles';
-import {
-  expandSpec,
-  parseShard,
-  runId,
-  shardRuns,
-  type TrainRunConfig,
-  validateSpec,
-} from '../../lib/study/spec';
-import { loadSpecFile, parseSpecText } from '../../lib/study/spec-file';
-import type { RunRecord } from '../../lib/study/types';
+import { loadSpecFile, parseSpecText } from '../../lib/study/spec/file';
+import { canonicalJson, stableHash } from '../../lib/study/spec/hash';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { PROFILE_NAMES, profileSpec } from '../../lib/study/spec/profiles';
+import type { RunRecord } from '../../lib/study/spec/records';
+import { runId, type TrainRunConfig } from '../../lib/study/spec/run-config';
+import { validateSpec } from '../../lib/study/spec/schema';
+import { parseShard, shardRuns } from '../../lib/study/spec/shard';
 
 const minimal = {
   name: 't',

@@ -8,10 +8,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { runId } from '../../lib/study/spec';
-import { lockResults } from '../../lib/study/store';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { runId } from '../../lib/study/spec/run-config';
+import { lockResults } from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 async function race(dir: string, trials: number, name: string, wait: boolean): Promise<void> {

@@ -9,12 +9,12 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { profileSpec } from '../../lib/study/profiles';
-import { repairResults } from '../../lib/study/repair';
-import { runStudy } from '../../lib/study/runner';
-import type { RunConfig } from '../../lib/study/spec';
-import { expandSpec } from '../../lib/study/spec';
-import { loadResults, quarantinePath } from '../../lib/study/store';
+import { runStudy } from '../../lib/study/run/runner';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import type { RunConfig } from '../../lib/study/spec/run-config';
+import { repairResults } from '../../lib/study/store/repair';
+import { loadResults, quarantinePath } from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-damage-'));

@@ -19,13 +19,20 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { describeStudySource, loadOrRunStudy } from '../../lib/study/load-or-run';
-import { profileSpec } from '../../lib/study/profiles';
-import { repairResults } from '../../lib/study/repair';
-import { runStudy } from '../../lib/study/runner';
-import { expandSpec, runId } from '../../lib/study/spec';
-import { loadResults, lockPath, makeHeader, openResults, quarantinePath } from '../../lib/study/store';
-import type { RunRecord } from '../../lib/study/types';
+import { describeStudySource, loadOrRunStudy } from '../../lib/study/run/load-or-run';
+import { runStudy } from '../../lib/study/run/runner';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import type { RunRecord } from '../../lib/study/spec/records';
+import { runId } from '../../lib/study/spec/run-config';
+import { repairResults } from '../../lib/study/store/repair';
+import {
+  loadResults,
+  lockPath,
+  makeHeader,
+  openResults,
+  quarantinePath,
+} from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-store-'));

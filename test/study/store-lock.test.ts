@@ -9,10 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFile
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { mergeResults } from '../../lib/study/merge';
-import { profileSpec } from '../../lib/study/profiles';
-import { runStudy } from '../../lib/study/runner';
-import { loadResults, lockPath } from '../../lib/study/store';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { mergeResults } from '../../lib/study/store/merge';
+import { loadResults, lockPath } from '../../lib/study/store/results';
 import { fakeExecutor } from './fake-executor';
 
 const root = join(__dirname, '..', '..');

@@ -3,12 +3,13 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mergeResults } from '../../lib/study/merge';
-import { profileSpec } from '../../lib/study/profiles';
-import { validateResultsRecord } from '../../lib/study/results-schema';
-import { checkExperimentFilter, runStudy, type StudyProgress } from '../../lib/study/runner';
-import { expandSpec, validateSpec } from '../../lib/study/spec';
-import { loadResults, openResults } from '../../lib/study/store';
+import { checkExperimentFilter, runStudy, type StudyProgress } from '../../lib/study/run/runner';
+import { expandSpec } from '../../lib/study/spec/plan';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { validateSpec } from '../../lib/study/spec/schema';
+import { mergeResults } from '../../lib/study/store/merge';
+import { loadResults, openResults } from '../../lib/study/store/results';
+import { validateResultsRecord } from '../../lib/study/store/results-schema';
 import { fakeExecutor } from './fake-executor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'normlab-study-'));

@@ -5,15 +5,15 @@ import { test } from 'node:test';
 import { studyReportHtml } from '../../lib/report/html-report';
 import { mechanismVerdictMarkdown } from '../../lib/report/mechanism-tables';
 import { scorecardRows, VERDICT_TONES } from '../../lib/report/study-tables';
-import { describeComparison } from '../../lib/study/decision';
-import { CLAIMS_UNDER_REVISION, revisionOf } from '../../lib/study/revisions';
-import { scorecard } from '../../lib/study/scorecard';
-import { CLAIM_IDS, type ClaimId } from '../../lib/study/spec-schema';
-import { loadResults } from '../../lib/study/store';
-import { formatScorecard } from '../../lib/study/summary';
+import { describeComparison } from '../../lib/study/claims/decision';
+import { CLAIMS_UNDER_REVISION, revisionOf } from '../../lib/study/claims/revisions';
+import { scorecard } from '../../lib/study/claims/scorecard';
+import { formatScorecard } from '../../lib/study/claims/summary';
+import { CLAIM_IDS, type ClaimId } from '../../lib/study/spec/schema';
+import { loadResults } from '../../lib/study/store/results';
 import { scorecardPageRow } from '../../scripts/docs/scorecard';
 
-// While a claim is flagged in lib/study/revisions.ts, every page that shows the scorecard must show
+// While a claim is flagged in lib/study/claims/revisions.ts, every page that shows the scorecard must show
 // it as under revision, with the reason; when the flag is lifted, none may.
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');

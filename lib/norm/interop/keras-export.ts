@@ -9,12 +9,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNormalization } from '../batch-normalization';
 import { BatchRenormalization } from '../batch-renormalization';
+import type { BuiltAxes } from '../built-shape';
 import { convertMomentum } from '../conventions';
 import { GroupNormalization } from '../group-normalization';
 import { IdentityNormalization } from '../identity';
 import { InstanceNormalization } from '../instance-normalization';
 import { LayerNormalization } from '../layer-normalization';
-import type { BuiltAxes } from '../layer-options';
 import { NoisyBatchNormalization } from '../noisy-batch-normalization';
 import { RMSNormalization } from '../rms-normalization';
 import { UnitNormalization } from '../unit-normalization';

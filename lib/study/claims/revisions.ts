@@ -1,0 +1,62 @@
+/**
+ * Claims whose published verdict has been found wrong and is being redone: while a claim is listed
+ * here, the scorecard of results made with the withdrawn design shows it as `under revision` with
+ * one plain sentence why, whatever its comparisons compute (the computed verdict stays in the
+ * record, one click down); results of the redesigned experiment are decided as usual. Every page that
+ * shows the scorecard reads the flag through `scorecard()`, and the pages written by hand are tested
+ * against this list, so the flag changes them all at once.
+ *
+ * @module
+ */
+import type { ClaimId, StudySpec } from '../spec/schema';
+
+/** Why a claim's verdict is under revision: the sentence every scorecard shows. */
+export interface ClaimRevision {
+  /** One plain sentence: what is wrong with the published verdict. */
+  reason: string;
+  /** Whether results of this spec were made with the withdrawn design (the revision applies). */
+  appliesTo: (spec: StudySpec) => boolean;
+}
+
+/** The experiments of a spec that test a claim. */
+const testing = (spec: StudySpec, id: ClaimId) => spec.experiments.filter((e) => e.claims.includes(id));
+
+/**
+ * The claims under revision and why. Remove an entry when the claim's redesigned experiment has
+ * been run and its verdict published.
+ *
+ * @example
+ * ```ts
+ * if (CLAIMS_UNDER_REVISION[8]) console.log(`claim 8: ${CLAIMS_UNDER_REVISION[8].reason}`);
+ * ```
+ */
+export const CLAIMS_UNDER_REVISION: Readonly<Partial<Record<ClaimId, ClaimRevision>>> = {
+  8: {
+    reason:
+      'the batch-size sweep under-trained the large batches, so no normalization moved as much as batch norm; the claim is being re-run as Wu & He designed it',
+    // Wu & He's design tunes each kind's rate at a base batch (tuneWith.batchSize).
+    appliesTo: (spec) =>
+      testing(spec, 8).some((e) => !(typeof e.tuneWith === 'object' && e.tuneWith.batchSize !== undefined)),
+  },
+  9: {
+    reason:
+      '45 steps at one untuned rate cannot separate the explanations; the claim is being re-run at the full budget with tuned rates and more seeds',
+    // The redesigned experiment trains each kind at its own tuned rate.
+    appliesTo: (spec) =>
+      testing(spec, 9).some((e) => (e.learningRate ?? spec.defaults.learningRate) !== 'tuned'),
+  },
+};
+
+/**
+ * The revision of a claim for results of a spec: undefined when its verdict stands, or when the
+ * spec already has the redesigned experiment.
+ *
+ * @example
+ * ```ts
+ * revisionOf(8, study.spec)?.reason; // why claim 8 is under revision in these results
+ * ```
+ */
+export function revisionOf(id: ClaimId, spec: StudySpec): ClaimRevision | undefined {
+  const revision = CLAIMS_UNDER_REVISION[id];
+  return revision?.appliesTo(spec) ? revision : undefined;
+}
