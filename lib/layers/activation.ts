@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { NORM_ACTIVATIONS, type NormActivation } from '../native/norm-options';
+import { NORM_ACTIVATIONS, type NormActivation } from '../native/norm-activations';
 import { nativeReluGrad } from '../native/relu-grad';
 
 export { NORM_ACTIVATIONS, type NormActivation };

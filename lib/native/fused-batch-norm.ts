@@ -23,7 +23,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NormActivation, RunningVarianceKind } from './norm-options';
+import type { NormActivation } from './norm-activations';
 import { runReluGrad } from './relu-grad';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
@@ -35,20 +35,20 @@ export interface NativeRunningStats {
   variance: tf.Tensor;
 }
 
-/** How the running statistics are blended: `running ← decay·running + (1 − decay)·batch`. */
-export interface NativeRunningUpdate {
-  /** Weight of the old value (Keras' momentum, or 1 − PyTorch's). */
-  decay: number;
-  /** The batch variance enters as is (`biased`) or times `n/(n − 1)` (`unbiased`). */
-  runningVariance: RunningVarianceKind;
-}
-
-/** What {@link nativeBatchNormTraining} returns: the output and the new running statistics. */
+/**
+ * What {@link nativeBatchNormTraining} returns: the output, the running mean and unbiased running
+ * variance as the kernel blends them, and the batch's biased variance (for a biased blend, which
+ * the caller makes). New tensors, owned by the caller.
+ */
 export interface NativeBatchNormTrainingResult {
-  /** `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`, same shape as the input. */
+  /** `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` (with the ReLU when asked), same shape as the input. */
   output: tf.Tensor;
-  /** The updated running statistics (new tensors; the inputs are untouched). */
-  running: NativeRunningStats;
+  /** `decay·running mean + (1 − decay)·μ_B`, blended by the kernel. */
+  runningMean: tf.Tensor;
+  /** `decay·running variance + (1 − decay)·σ²_B·n/(n − 1)`, blended by the kernel. */
+  unbiasedRunningVariance: tf.Tensor;
+  /** `σ²_B`, the batch's biased variance. */
+  batchVariance: tf.Tensor;
 }
 
 /** The 4-D shape the fused kernels see for channels-last `shape`, or null when it is 4-D already. */
@@ -163,11 +163,12 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
 }
 
 /**
- * Batch norm in training mode on TensorFlow's fused kernels, with the running-statistics update:
- * `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` (statistics over every axis but the last), gradient by
- * `FusedBatchNormGradV3`, and `running ← decay·running + (1 − decay)·batch` with the batch
- * variance biased or unbiased as `update` says. The same numbers as `batchNormTraining` followed
- * by `updateRunningStats` (lib/norm/batch-norm-steps.ts), to float32 round-off.
+ * Batch norm in training mode on TensorFlow's fused kernels: `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`
+ * (statistics over every axis but the last), gradient by `FusedBatchNormGradV3`, and the kernel's
+ * own blend of the running mean and unbiased variance, `running ← decay·running + (1 − decay)·batch`.
+ * The same numbers as `batchNormTraining` and the running-average update of lib/norm, to float32
+ * round-off. Layers call it through lib/norm/batch-norm-dispatch.ts, which also makes the biased
+ * blend.
  *
  * @param x channels-last input of rank ≥ 2 with more than one value per channel.
  * @param gamma `γ`, shape `[C]` (ones for no scale).
@@ -175,11 +176,12 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
  * @param epsilon `ε > 0`.
  * @param axis the channel axis; only the last one (`-1` or `rank − 1`) runs natively.
  * @param running the current running statistics, shape `[C]` each.
- * @param update the blend of the running statistics.
+ * @param decay the weight of the old value in the blend (Keras' momentum, or 1 − PyTorch's).
  * @param activation `'relu'` returns `relu(y)` (fused into the kernel where oneDNN has it), with
  *   its gradient; default `'linear'`, `y` itself.
- * @returns the output and the new running statistics (owned by the caller), or `null` when the
- *   native path does not apply (another backend, native kernels off, channels not last).
+ * @returns the output, the kernel's blended statistics and the batch variance (owned by the
+ *   caller), or `null` when the native path does not apply (another backend, native kernels off,
+ *   channels not last).
  */
 export function nativeBatchNormTraining(
   x: tf.Tensor,
@@ -188,12 +190,12 @@ export function nativeBatchNormTraining(
   epsilon: number,
   axis: number,
   running: NativeRunningStats,
-  update: NativeRunningUpdate,
+  decay: number,
   activation: NormActivation = 'linear',
 ): NativeBatchNormTrainingResult | null {
   const ops = opsFor(x, axis);
   if (!ops) return null;
-  const factor = 1 - update.decay;
+  const factor = 1 - decay;
   const relu = activation === 'relu';
   const bwdAttrs = gradAttrs(ops, epsilon, true);
   // [running mean, running variance (unbiased blend), batch's biased variance], kept out of
@@ -223,16 +225,9 @@ export function nativeBatchNormTraining(
   const kept = stats as tf.Tensor[] | null;
   if (!kept)
     throw new Error('nativeBatchNormTraining: internal error, the batch statistics were not computed');
-  const [mean, unbiasedBlend, batchVariance] = kept;
-  let variance: tf.Tensor;
-  if (update.runningVariance === 'unbiased') {
-    variance = unbiasedBlend.clone();
-  } else {
-    variance = tf.tidy(() => tf.add(tf.mul(running.variance, update.decay), tf.mul(batchVariance, factor)));
-  }
-  const result = { output, running: { mean: mean.clone(), variance } };
+  const [runningMean, unbiasedRunningVariance, batchVariance] = kept.map((t) => t.clone());
   tf.dispose(kept);
-  return result;
+  return { output, runningMean, unbiasedRunningVariance, batchVariance };
 }
 
 /**

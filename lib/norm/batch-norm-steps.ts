@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShape } from './broadcast';
 import { type Convention, decayFromMomentum, type RunningVarianceKind } from './conventions';
+import { movingAverage, runningBatchVariance } from './running-average';
 
 /** Mean and (biased) variance of a tensor over some axes. */
 export interface Moments {
@@ -134,13 +135,14 @@ export function updateRunningStats(
     );
   }
   const decay = decayFromMomentum(options.momentum, convention);
-  return tf.tidy(() => {
-    const batchVariance =
-      kind === 'unbiased' ? tf.mul(batch.variance, options.count / (options.count - 1)) : batch.variance;
-    const blend = (old: tf.Tensor, fresh: tf.Tensor): tf.Tensor =>
-      tf.add(tf.mul(old, decay), tf.mul(fresh, 1 - decay));
-    return { mean: blend(running.mean, batch.mean), variance: blend(running.variance, batchVariance) };
-  });
+  return tf.tidy(() => ({
+    mean: movingAverage(running.mean, batch.mean, decay),
+    variance: movingAverage(
+      running.variance,
+      runningBatchVariance(batch.variance, kind, options.count),
+      decay,
+    ),
+  }));
 }
 
 /**

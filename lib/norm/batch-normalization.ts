@@ -8,15 +8,14 @@ import { applyActivation, checkActivation, type NormActivation } from '../layers
 import { resolveInitializer, serializeObject } from '../layers/serialization';
 import type { BaseLayerArgs, CallKwargs, Initializer, InitializerSpec } from '../layers/tfjs-types';
 import { checkInteger, resolveAxis } from '../layers/validate';
-import { nativeBatchNormInference, nativeBatchNormTraining } from '../native/fused-batch-norm';
 import type { AffineArgs } from './affine';
-import { batchNormTraining } from './batch-norm-op';
-import { normalizeWithRunningStats, updateRunningStats } from './batch-norm-steps';
+import { batchNormInference, batchNormTrainingStep } from './batch-norm-dispatch';
 import { reducedCount } from './broadcast';
 import type { BuiltChannels } from './built-shape';
 import { CONVENTION_DEFAULTS, decayFromMomentum, type RunningVarianceKind } from './conventions';
 import { maskedMoments } from './masked-moments';
 import { NormalizationLayer } from './normalization-layer';
+import { runningBatchVariance, updateMovingAverage } from './running-average';
 import { checkMomentum } from './validate';
 
 /** Options of {@link BatchNormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
@@ -203,10 +202,7 @@ export class BatchNormalization extends NormalizationLayer {
     const eps = this.affine.epsilon;
     const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
     const { gamma, beta } = this.affineOrNull();
-    return (
-      nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
-      normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
-    );
+    return batchNormInference(x, running, gamma, beta, eps, axis);
   }
 
   /** Training on an unmasked batch: batch statistics, the running-stats update, the activation. */
@@ -225,27 +221,11 @@ export class BatchNormalization extends NormalizationLayer {
     const { gamma, beta } = this.affineOrIdentity(channels);
     const running = { mean: this.movingMean!.read(), variance: this.movingVariance!.read() };
     const decay = decayFromMomentum(this.momentum, this.affine.convention);
-    const update = { decay, runningVariance: this.runningVariance };
-    const native = nativeBatchNormTraining(x, gamma, beta, eps, axis, running, update, activation);
-    if (native) {
-      this.movingMean!.write(native.running.mean);
-      this.movingVariance!.write(native.running.variance);
-      return native.output;
-    }
-    const { output, mean, variance } = batchNormTraining(x, gamma, beta, eps, axis);
-    const next = updateRunningStats(
-      running,
-      { mean, variance },
-      {
-        momentum: this.momentum,
-        convention: this.affine.convention,
-        runningVariance: this.runningVariance,
-        count,
-      },
-    );
-    this.movingMean!.write(next.mean);
-    this.movingVariance!.write(next.variance);
-    return applyActivation(output, activation);
+    const update = { decay, runningVariance: this.runningVariance, count };
+    const step = batchNormTrainingStep(x, gamma, beta, eps, axis, running, update, activation);
+    this.movingMean!.write(step.running.mean);
+    this.movingVariance!.write(step.running.variance);
+    return step.output;
   }
 
   /**
@@ -267,15 +247,12 @@ export class BatchNormalization extends NormalizationLayer {
       beta,
     );
     const decay = decayFromMomentum(this.momentum, this.affine.convention);
-    const batchVariance =
-      this.runningVariance === 'unbiased'
-        ? tf.mul(variance, tf.div(count, tf.maximum(tf.sub(count, 1), 1)))
-        : variance;
-    const blend = (v: tf.LayerVariable, fresh: tf.Tensor): void => {
-      v.write(tf.add(tf.mul(v.read(), decay), tf.mul(fresh, 1 - decay)));
-    };
-    blend(this.movingMean!, mean);
-    blend(this.movingVariance!, batchVariance);
+    updateMovingAverage(this.movingMean!, mean, decay);
+    updateMovingAverage(
+      this.movingVariance!,
+      runningBatchVariance(variance, this.runningVariance, count),
+      decay,
+    );
     return output;
   }
 

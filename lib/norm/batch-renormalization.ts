@@ -7,15 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveInitializer, serializeObject } from '../layers/serialization';
 import type { BaseLayerArgs, CallKwargs, Initializer, InitializerSpec } from '../layers/tfjs-types';
 import { checkInteger, resolveAxis } from '../layers/validate';
-import { nativeBatchNormInference } from '../native/fused-batch-norm';
 import type { AffineArgs } from './affine';
+import { batchNormInference } from './batch-norm-dispatch';
 import { batchNormTraining } from './batch-norm-op';
-import { normalizeWithRunningStats } from './batch-norm-steps';
 import { broadcastShape, reducedCount } from './broadcast';
 import type { BuiltChannels } from './built-shape';
 import { CONVENTION_DEFAULTS, decayFromMomentum } from './conventions';
 import { NormalizationLayer } from './normalization-layer';
 import { type RenormClipping, type RenormSchedule, renormCorrection, renormLimits } from './renorm-steps';
+import { updateMovingAverage } from './running-average';
 import { checkMomentum } from './validate';
 
 /** Options of {@link BatchRenormalization} (plus tfjs' own layer options: `name`, `inputShape`, ...). */
@@ -246,10 +246,7 @@ export class BatchRenormalization extends NormalizationLayer {
       if (!training) {
         const { gamma, beta } = this.affineOrNull();
         const running = { mean: s.movingMean.read(), variance: s.movingVariance.read() };
-        return (
-          nativeBatchNormInference(x, running, gamma, beta, eps, axis) ??
-          normalizeWithRunningStats(x, running, gamma, beta, eps, axis)
-        );
+        return batchNormInference(x, running, gamma, beta, eps, axis);
       }
       const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       if (reducedCount(x.shape, axes) < 2) {
@@ -281,14 +278,12 @@ export class BatchRenormalization extends NormalizationLayer {
         tf.mul(xhat, tf.reshape(tf.mul(gamma, r), shape)),
         tf.reshape(tf.add(tf.mul(gamma, d), beta), shape),
       );
-      const blend = (v: tf.LayerVariable, fresh: tf.Tensor, momentum: number): void => {
-        const decay = decayFromMomentum(momentum, this.affine.convention);
-        v.write(tf.add(tf.mul(v.read(), decay), tf.mul(fresh, 1 - decay)));
-      };
-      blend(s.renormMean, mean, this.renormMomentum);
-      blend(s.renormStddev, batchStd, this.renormMomentum);
-      blend(s.movingMean, mean, this.momentum);
-      blend(s.movingStddev, batchStd, this.momentum);
+      const renormDecay = decayFromMomentum(this.renormMomentum, this.affine.convention);
+      const decay = decayFromMomentum(this.momentum, this.affine.convention);
+      updateMovingAverage(s.renormMean, mean, renormDecay);
+      updateMovingAverage(s.renormStddev, batchStd, renormDecay);
+      updateMovingAverage(s.movingMean, mean, decay);
+      updateMovingAverage(s.movingStddev, batchStd, decay);
       s.movingVariance.write(tf.relu(tf.sub(tf.square(s.movingStddev.read()), eps)));
       if (s.steps) s.steps.write(tf.add(s.steps.read(), 1));
       return output;

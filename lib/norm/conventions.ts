@@ -21,10 +21,6 @@
  * @module
  */
 
-import type { RunningVarianceKind } from '../native/norm-options';
-
-export type { RunningVarianceKind };
-
 /** Which framework's meaning the hyper-parameters follow. See the module documentation. */
 export type Convention = 'keras' | 'pytorch';
 
@@ -37,6 +33,9 @@ export type Convention = 'keras' | 'pytorch';
  * ```
  */
 export const CONVENTIONS: readonly Convention[] = Object.freeze(['keras', 'pytorch']);
+
+/** How the running variance is accumulated: the batch variance divided by `n` or by `n − 1`. */
+export type RunningVarianceKind = 'biased' | 'unbiased';
 
 /** The defaults a {@link Convention} implies. */
 export interface ConventionDefaults {

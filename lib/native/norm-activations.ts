@@ -1,6 +1,6 @@
 /**
- * The small option types that the native batch-norm kernels share with the normalization layers
- * above them: they live here, in the lowest room, so the kernels need nothing from the layers.
+ * The activations a normalization layer can fuse, shared by the native kernels and the layers
+ * above them: defined here, in the lowest room, so the kernels need nothing from the layers.
  *
  * @module
  */
@@ -18,6 +18,3 @@ export const NORM_ACTIVATIONS = ['linear', 'relu'] as const;
 
 /** An activation a normalization layer can apply to its output (see {@link NORM_ACTIVATIONS}). */
 export type NormActivation = (typeof NORM_ACTIVATIONS)[number];
-
-/** How the running variance is accumulated: the batch variance divided by `n` or by `n − 1`. */
-export type RunningVarianceKind = 'biased' | 'unbiased';
