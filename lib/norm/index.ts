@@ -46,7 +46,7 @@
  * @module normlab
  */
 // The layers and their options (NormActivation: what batch norm can apply, fused, after itself).
-export { NORM_ACTIVATIONS, type NormActivation } from '../layers/activation';
+export type { NormActivation } from '../layers/activation';
 export type { ConvolutionArgs } from '../layers/convolution-layer';
 export type {
   BaseLayerArgs,
@@ -59,7 +59,12 @@ export type {
 } from '../layers/tfjs-types';
 export type { AffineArgs } from './affine';
 // The algorithm, step by step.
-export { type BatchNormTrainingResult, batchNormTraining } from './batch-norm-op';
+export {
+  type BatchNormStep,
+  type BatchNormUpdate,
+  batchNormInference,
+  batchNormTrainingStep,
+} from './batch-norm-dispatch';
 export {
   type Moments,
   moments,
@@ -75,17 +80,14 @@ export { BatchRenormalization, type BatchRenormalizationArgs } from './batch-ren
 // Keras and PyTorch conventions.
 export {
   CONVENTION_DEFAULTS,
-  CONVENTIONS,
   type Convention,
   type ConventionDefaults,
   convertMomentum,
-  decayFromMomentum,
   type RunningVarianceKind,
 } from './conventions';
 // One layer by kind name.
 export { type NormLayerOptions, normLayer } from './factory';
 export type { FeatureAxes } from './feature-axes';
-export { groupNormAffine } from './group-norm-op';
 export { GroupNormalization, type GroupNormalizationArgs } from './group-normalization';
 export { IdentityNormalization } from './identity';
 // Keras models in (importing registers the loading of BatchNormalization(renorm=True)) and out.
@@ -94,25 +96,10 @@ export { type KerasExportOptions, saveForKeras, toKerasArtifacts } from './inter
 import './interop/keras-renorm';
 
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
-export { assertNormKind, isNormKind, NORM_KINDS, type NormKind } from './kinds';
+export { isNormKind, NORM_KINDS, type NormKind } from './kinds';
 export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
-export { type MaskedMoments, maskedMoments } from './masked-moments';
-export {
-  NOISY_BN_DEFAULT_MAX_SCALE,
-  NOISY_BN_DEFAULT_MAX_SHIFT,
-  type NoiseDraw,
-  NoisyBatchNormalization,
-  type NoisyBatchNormalizationArgs,
-  noisyBatchNormDraw,
-} from './noisy-batch-normalization';
-export { NormalizationLayer } from './normalization-layer';
-export {
-  type RenormClipping,
-  type RenormLimits,
-  type RenormSchedule,
-  renormCorrection,
-  renormLimits,
-} from './renorm-steps';
+export { NoisyBatchNormalization, type NoisyBatchNormalizationArgs } from './noisy-batch-normalization';
+export type { RenormClipping, RenormLimits, RenormSchedule } from './renorm-steps';
 export { RMSNormalization, type RMSNormalizationArgs } from './rms-normalization';
 export { rmsScale } from './rms-scale';
 export { groupStandardize, standardize } from './standardize';

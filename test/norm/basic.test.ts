@@ -2,16 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
-  assertNormKind,
   type BatchNormalization,
   GroupNormalization,
   InstanceNormalization,
-  NOISY_BN_DEFAULT_MAX_SCALE,
-  NOISY_BN_DEFAULT_MAX_SHIFT,
   NORM_KINDS,
-  noisyBatchNormDraw,
   normLayer,
 } from '../../lib/norm/index';
+import { assertNormKind } from '../../lib/norm/kinds';
+import {
+  NOISY_BN_DEFAULT_MAX_SCALE,
+  NOISY_BN_DEFAULT_MAX_SHIFT,
+  noisyBatchNormDraw,
+} from '../../lib/norm/noisy-batch-normalization';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();

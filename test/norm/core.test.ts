@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from '../../lib/norm/batch-norm-op';
+import { decayFromMomentum } from '../../lib/norm/conventions';
+import { groupNormAffine } from '../../lib/norm/group-norm-op';
 import {
-  batchNormTraining,
   convertMomentum,
-  decayFromMomentum,
-  groupNormAffine,
   groupStandardize,
   moments,
   normalize,

@@ -15,11 +15,11 @@ import {
   GroupNormalization,
   normLayer,
   RMSNormalization,
-  renormLimits,
   standardizeKernel,
   trainInferenceGaps,
   WeightStandardizedConv2D,
 } from '../../lib/norm/index';
+import { renormLimits } from '../../lib/norm/renorm-steps';
 import { useNativeBackend } from '../helpers/backend';
 import { rng } from '../helpers/random';
 

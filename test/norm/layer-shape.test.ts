@@ -12,10 +12,10 @@ import {
   InstanceNormalization,
   LayerNormalization,
   NORM_KINDS,
-  NormalizationLayer,
   normLayer,
   RMSNormalization,
 } from '../../lib/norm/index';
+import { NormalizationLayer } from '../../lib/norm/normalization-layer';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();

@@ -5,12 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import {
-  BatchNormalization,
-  NoisyBatchNormalization,
-  noisyBatchNormDraw,
-  normLayer,
-} from '../../lib/norm/index';
+import { BatchNormalization, NoisyBatchNormalization, normLayer } from '../../lib/norm/index';
+import { noisyBatchNormDraw } from '../../lib/norm/noisy-batch-normalization';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
