@@ -30,6 +30,7 @@ export {
 } from './backend';
 // Data.
 export {
+  BatchBuffer,
   type DownloadProgress,
   type IdxArray,
   type IdxDatasetDescriptor,
@@ -199,7 +200,9 @@ export {
 } from './stats/index';
 // The comparative study.
 export {
+  AGGREGATED_METRICS,
   type AggregatedMetric,
+  CLAIM_IDS,
   type ClaimComparison,
   type ClaimDefinition,
   type ClaimId,
@@ -208,6 +211,7 @@ export {
   type CompactEpoch,
   type CompactHistory,
   type ComparisonOutcome,
+  type DataIdentity,
   describeEnvironment,
   describeStudyRun,
   type EffectScale,
@@ -265,6 +269,8 @@ export {
   type TrainRecord,
   type TrainRunConfig,
   type TrainRunMetrics,
+  type TunedProfile,
+  type TuningBudget,
   trainRecords,
   type Verdict,
 } from './study/index';

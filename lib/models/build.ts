@@ -33,7 +33,7 @@ function positiveInt(name: string, value: number): number {
  * Build the model a spec describes: NHWC images in, class logits out (no softmax).
  *
  * @param spec architecture, norm kind, init scale (default 1), seed (default 0), input shape
- *   (default `[28, 28, 1]`), classes (10), width/depth (per {@link ARCH_DEFAULTS}), groups (4),
+ *   (default `[28, 28, 1]`), classes (10), width/depth (per `ARCH_DEFAULTS`), groups (4),
  *   batch norm momentum (0.9, Keras meaning = PyTorch 0.1; batch renorm uses it for its
  *   renormalization statistics too), ε (1e-5), weight-standardized convolutions (false).
  * @throws on an unknown architecture or norm kind, a bad size, `instance` with `mlp`, or

@@ -46,7 +46,7 @@
  * @module normlab
  */
 // The layers and their options (NormActivation: what batch norm can apply, fused, after itself).
-export type { NormActivation } from '../layers/activation';
+export { NORM_ACTIVATIONS, type NormActivation } from '../layers/activation';
 export type { ConvolutionArgs } from '../layers/convolution-layer';
 export type {
   BaseLayerArgs,
@@ -98,7 +98,11 @@ import './interop/keras-renorm';
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
 export { isNormKind, NORM_KINDS, type NormKind } from './kinds';
 export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
-export { NoisyBatchNormalization, type NoisyBatchNormalizationArgs } from './noisy-batch-normalization';
+export {
+  type NoiseDraw,
+  NoisyBatchNormalization,
+  type NoisyBatchNormalizationArgs,
+} from './noisy-batch-normalization';
 export type { RenormClipping, RenormLimits, RenormSchedule } from './renorm-steps';
 export { RMSNormalization, type RMSNormalizationArgs } from './rms-normalization';
 export { rmsScale } from './rms-scale';

@@ -99,7 +99,7 @@ function checkBound(value: number, lowest: number, option: string): number {
  * **Training** (`training: true`): `y = σ_c·BN(x) + μ_c`, where `BN(x) = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`
  * is exactly {@link BatchNormalization}'s training output (running statistics updated as there),
  * and every training call (every step) draws, for each channel c, a new shift
- * `μ_c ~ U(−maxShift, maxShift)` and scale `σ_c ~ U(1, maxScale)` ({@link noisyBatchNormDraw}).
+ * `μ_c ~ U(−maxShift, maxShift)` and scale `σ_c ~ U(1, maxScale)` (`noisyBatchNormDraw`).
  * So each channel reaches the next layer with a mean and a spread that batch norm had fixed and
  * that now jump from step to step: the internal covariate shift batch norm is said to remove.
  * **Inference** (`training` false or absent, or `trainable = false`): batch norm with the running

@@ -166,8 +166,8 @@ export function showMarkdown(markdown: string): void {
 }
 
 /**
- * Show rows of text as a table: an HTML table ({@link htmlTable}) in a tslab notebook, one
- * `label: value` block per row elsewhere ({@link plainTable}).
+ * Show rows of text as a table: an HTML table (`htmlTable`) in a tslab notebook, one
+ * `label: value` block per row elsewhere (`plainTable`).
  *
  * @example
  * ```ts

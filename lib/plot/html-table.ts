@@ -66,7 +66,7 @@ export interface HtmlTableColumn {
   minWidth?: string;
 }
 
-/** Options of {@link htmlTable}. */
+/** Options of `htmlTable`. */
 export interface HtmlTableOptions {
   /** A caption above the table. Default none. */
   caption?: string;

@@ -20,7 +20,7 @@ export interface HtmlSection {
   caption?: string;
 }
 
-/** Options of {@link standaloneHtml}. */
+/** Options of `standaloneHtml`. */
 export interface HtmlOptions {
   /** The page `<title>` and top heading. Default `normlab figures`. */
   title?: string;
@@ -127,7 +127,7 @@ figures.forEach(function (fig, i) {
 }
 
 /**
- * Write {@link standaloneHtml} to a file (directories created as needed). Node only.
+ * Write `standaloneHtml` to a file (directories created as needed). Node only.
  *
  * @returns the absolute path written.
  *

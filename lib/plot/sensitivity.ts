@@ -39,7 +39,7 @@ export interface SensitivitySeries {
   color?: string;
 }
 
-/** Options of {@link sensitivityFigure}. */
+/** Options of `sensitivityFigure`. */
 export interface SensitivityOptions {
   /** Figure title. */
   title?: string;
@@ -174,7 +174,7 @@ export function sensitivityFigure(series: SensitivitySeries[], options: Sensitiv
 }
 
 /**
- * {@link sensitivityFigure} with batch size on a log₂ axis (ticks at the swept sizes).
+ * `sensitivityFigure` with batch size on a log₂ axis (ticks at the swept sizes).
  *
  * @example
  * ```ts
@@ -194,7 +194,7 @@ export function batchSizeSensitivity(series: SensitivitySeries[], options: Sensi
 }
 
 /**
- * {@link sensitivityFigure} with the learning rate on a log axis.
+ * `sensitivityFigure` with the learning rate on a log axis.
  *
  * @example
  * ```ts

@@ -7,7 +7,7 @@
 import { THEME_FONT_COLOR, themedLayout } from './theme';
 import type { Figure } from './types';
 
-/** Options of {@link tableFigure}. */
+/** Options of `tableFigure`. */
 export interface TableOptions {
   /** Figure title. */
   title?: string;

@@ -43,7 +43,7 @@ export function inlinePlotlySource(): string {
   return plotlyCache;
 }
 
-/** Inputs of {@link studyReportHtml}. */
+/** Inputs of `studyReportHtml`. */
 export interface StudyReportInput {
   /** The study's spec. */
   spec: StudySpec;
@@ -57,7 +57,7 @@ export interface StudyReportInput {
   plannedRuns: number;
   /** Extra provenance lines (command, wall time, ...). */
   provenance?: Record<string, string>;
-  /** plotly.js source to inline; default {@link inlinePlotlySource}. */
+  /** plotly.js source to inline; default `inlinePlotlySource`. */
   plotlyJs?: string;
   /** Figures; default `studyFigures(records)`. */
   figures?: StudyFigureSection[];
@@ -173,7 +173,7 @@ ${plots}
 }
 
 /**
- * Write {@link studyReportHtml} to a file, atomically (a temporary file beside it, renamed): a
+ * Write `studyReportHtml` to a file, atomically (a temporary file beside it, renamed): a
  * failed write (a full disk) leaves the previous file as it was.
  *
  * @throws the file system's error (with its `code`) when the file could not be written.

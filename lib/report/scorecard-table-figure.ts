@@ -15,7 +15,7 @@ const formatP = (p: number): string =>
   Number.isFinite(p) ? (p < 0.001 ? p.toExponential(1) : p.toFixed(3)) : 'n/a';
 
 /**
- * Row colours of {@link scorecardTableFigure} by verdict (translucent, readable on light and dark).
+ * Row colours of `scorecardTableFigure` by verdict (translucent, readable on light and dark).
  *
  * @example
  * ```ts
@@ -31,7 +31,7 @@ export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
   'under revision': 'rgba(204, 121, 167, 0.18)',
 };
 
-/** Column headers of {@link scorecardTableFigure}. */
+/** Column headers of `scorecardTableFigure`. */
 export const SCORECARD_TABLE_COLUMNS: readonly string[] = [
   'claim',
   'verdict',
@@ -42,7 +42,7 @@ export const SCORECARD_TABLE_COLUMNS: readonly string[] = [
   'published reference',
 ];
 
-/** Options of {@link scorecardTableFigure}. */
+/** Options of `scorecardTableFigure`. */
 export interface ScorecardTableOptions {
   /** Figure title. Default `Claim scorecard`. */
   title?: string;

@@ -108,7 +108,7 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
 /**
  * The claim scorecard as a compact table: one row per claim with its title and statement, its
  * verdict as a tinted badge (and the facet it depends on), how many comparisons support it with
- * the deciding one ({@link comparisonText}: the first that supports it, else the first with data),
+ * the deciding one (`comparisonText`: the first that supports it, else the first with data),
  * and, folded under a `<details>`, the explanation the rules computed, every comparison, the rule
  * and the claim's published reference points.
  *
@@ -245,7 +245,7 @@ export type GroupColumn = AggregatedMetric | 'reachedShare' | 'divergedShare';
 
 /**
  * One row per grid point (architecture, norm kind) with the chosen metrics as `mean [95% CI]`
- * across seeds ({@link formatInterval}). Intervals of metrics that cannot be negative are clipped
+ * across seeds (`formatInterval`). Intervals of metrics that cannot be negative are clipped
  * at 0 and marked `≥0`; shares are percentages of the point's runs.
  *
  * @example

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchBuffer } from '../data/batches';
 import type { ImageSplit } from '../data/types';
 
-/** Options of {@link recomputePopulationStatistics}. */
+/** Options of `recomputePopulationStatistics`. */
 export interface PopulationStatisticsOptions {
   /** Use at most this many training examples (the first ones). Default 10,000. */
   maxExamples?: number;

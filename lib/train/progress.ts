@@ -6,7 +6,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { ProgressReporter } from './types';
 
-/** Options of {@link createProgressBar}. */
+/** Options of `createProgressBar`. */
 export interface ProgressBarOptions {
   /** Text before the bar, e.g. the run's name. Default `train`. */
   label?: string;

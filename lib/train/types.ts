@@ -207,7 +207,7 @@ export interface TrainCallbacks {
   onEpoch?: (record: EpochRecord) => void;
 }
 
-/** A progress display (e.g. {@link createProgressBar}'s terminal bar). */
+/** A progress display (e.g. `createProgressBar`'s terminal bar). */
 export interface ProgressReporter {
   /** Training starts: `totalSteps` is the planned number of steps. */
   start(totalSteps: number): void;

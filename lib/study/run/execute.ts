@@ -25,7 +25,7 @@ import type { OverheadRunConfig, RunConfig, RunDataset, TrainRunConfig } from '.
 import { compactHistory, overheadTimings, trainRunMetrics } from './metrics';
 import type { RunExecutor, RunOutcome, RunStepProgress } from './runner';
 
-/** Options of {@link trainingExecutor}. */
+/** Options of `trainingExecutor`. */
 export interface TrainingExecutorOptions {
   /** Directory of the Fashion-MNIST files (default: the loader's search order). */
   dataDir?: string;

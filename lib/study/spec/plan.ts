@@ -319,7 +319,7 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): T
  * by config hash, tuning first and then seed-major (all grid points of seed 0 first, experiments in
  * spec order within a seed). Evaluation runs at a tuned rate whose tuning is not finished in
  * `records` are listed in `pending`, unless finished evaluation runs of that architecture × kind
- * record the rate they were planned at (see {@link recordedRates}).
+ * record the rate they were planned at (see `recordedRates`).
  *
  * @param spec - a validated spec.
  * @param records - finished runs (to resolve tuned rates); default none.

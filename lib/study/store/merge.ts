@@ -11,7 +11,7 @@ import { replaceFileDurably } from './durable-write';
 import { tryLockResults } from './lock';
 import { type LoadedResults, loadResults } from './results';
 
-/** What {@link mergeResults} did. */
+/** What `mergeResults` did. */
 export interface MergeResult {
   /** The merged file. */
   outPath: string;
