@@ -39,6 +39,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Keras and PyTorch', link: '/guide/keras-and-pytorch' },
       { text: 'Study design', link: '/guide/study-design' },
       { text: 'Reproducing the study', link: '/guide/reproducing' },
+      { text: 'Provenance of the results', link: '/guide/provenance' },
       { text: 'Running on a cluster', link: '/guide/cluster' },
       { text: 'Playground', link: '/playground' },
     ],

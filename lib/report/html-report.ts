@@ -92,7 +92,7 @@ function scorecardTable(card: readonly ClaimResult[]): string {
 <td>${esc(c.experiments.join(', ') || '–')}</td>
 <td><span class="verdict ${VERDICT_CLASS[c.verdict]}">${esc(c.verdict)}</span>${
       c.dependsOn ? `<br><span class="muted">on ${esc(c.dependsOn)}</span>` : ''
-    }${c.revision ? `<br><span class="muted">${esc(c.revision.reason)}</span>` : ''}</td>
+    }<br>${esc(c.sentence)}</td>
 <td><details><summary>${c.comparisons.length} comparison(s); rule: ${esc(c.rule)}</summary><ul>${comparisons}</ul>${
       c.notes.length ? `<ul class="muted">${c.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''
     }</details>${refs ? `<ul class="refs">${refs}</ul>` : ''}</td>

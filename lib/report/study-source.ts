@@ -22,10 +22,11 @@ export function demoteHeadings(markdown: string, levels: number): string {
 }
 
 /**
- * The source of the study's records as Markdown: for a committed file, `Read **n runs** of the
- * 'name' study from `file` (created ...)` followed by each provenance file (headings demoted by 2,
- * so a `#` title shows as a third-level heading); for a live run, one sentence naming the profile
- * and the file.
+ * The source of the study's records as Markdown, in one or two sentences: for a committed file,
+ * `Read **n runs** of the 'name' study from `file` (created ...)` and where its provenance is (the
+ * provenance files beside it, gathered on the site's *Provenance* page: the commit, the commands,
+ * the machine); for a live run, one sentence naming the profile and the file. The provenance itself
+ * stays on that page, so a notebook opens with its question and result.
  *
  * @example
  * ```ts
@@ -37,9 +38,11 @@ export function studySourceMarkdown(study: LoadedStudy): string {
   if (study.source === 'live') {
     return `No committed full run: **${n} runs** of the \`${study.spec.name}\` profile from \`${study.resultsPath}\`.`;
   }
-  const parts = [
-    `Read **${n} runs** of the \`${study.spec.name}\` study from \`${study.resultsPath}\` (created ${study.createdAt ?? 'at an unknown time'}).`,
-  ];
-  for (const p of study.provenance) parts.push(demoteHeadings(p.text, 2));
-  return parts.join('\n\n');
+  const files = study.provenance.map((p) => `\`${p.path}\``).join(', ');
+  return (
+    `Read **${n} runs** of the \`${study.spec.name}\` study from \`${study.resultsPath}\` (created ${study.createdAt ?? 'at an unknown time'}).` +
+    (files
+      ? ` How they were made (commands, machine, code version): ${files}, gathered on the site's *Provenance* page.`
+      : '')
+  );
 }

@@ -100,7 +100,8 @@ export const SCORECARD_COLUMNS: readonly HtmlTableColumn[] = [
   { label: 'claim', minWidth: '9em' },
   { label: 'verdict', minWidth: '7em' },
   {
-    label: 'what decides it (batch norm vs reference, paired by seed: effect [95% CI], Holm-adjusted p)',
+    label:
+      'why (the statistics fold away: effect [95% CI] paired by seed, Holm-adjusted p, p_eq of the equivalence test)',
     minWidth: '16em',
   },
 ];
@@ -140,13 +141,12 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
         note: c.dependsOn ? `on ${c.dependsOn.split(':')[0].trim()}` : undefined,
       },
       {
-        // A claim under revision shows why, not the comparisons of the withdrawn design.
-        text: c.revision
-          ? `Under revision: ${c.revision.reason}.`
-          : withData.length
-            ? `${supporting.length} of ${withData.length} deciding comparisons support it`
-            : c.explanation,
-        lines: deciding && !c.revision ? [comparisonText(deciding)] : [],
+        // The plain sentence (a claim under revision says why); the statistics fold away below.
+        text: c.sentence,
+        lines:
+          deciding && !c.revision
+            ? [`${supporting.length} of ${withData.length} deciding comparisons support it`]
+            : [],
         details,
         detailsSummary: `all ${n} comparison${n === 1 ? '' : 's'}, the rule${c.references.length ? ', published references' : ''}`,
       },

@@ -41,10 +41,28 @@ export const SCORECARD_SUPPLEMENTS: readonly { path: string; what: string }[] = 
 export interface Row {
   claim: string;
   experiment: string;
+  /** The verdict's plain sentence. */
   evidence: string;
+  /** The deciding comparison with its statistics (shown folded), or empty. */
+  detail: string;
+  /** The notebook page with the claim's figures. */
+  link: string;
   verdict: string;
   tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';
 }
+
+/** The notebook page that shows each claim's evidence (site paths). */
+export const EVIDENCE_PAGES: Readonly<Record<number, string>> = {
+  1: '/notebooks/04-comparative-study',
+  2: '/notebooks/04-comparative-study',
+  3: '/notebooks/04-comparative-study',
+  4: '/notebooks/05-claims-scorecard',
+  5: '/notebooks/05-claims-scorecard',
+  6: '/notebooks/04-comparative-study',
+  7: '/notebooks/05-claims-scorecard',
+  8: '/notebooks/05-claims-scorecard',
+  9: '/notebooks/06-why-does-it-work',
+};
 
 /** The page's tone (CSS class) of each verdict: one per verdict. */
 export const VERDICT_TONE: Readonly<Record<Verdict, Row['tone']>> = {
@@ -61,18 +79,21 @@ export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) 
   const deciding = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
   const supporting = deciding.filter((k) => k.outcome === 'supports');
   const shown = supporting[0] ?? deciding[0];
-  // A claim under revision shows why, not the comparisons of the withdrawn design.
-  const evidence = c.revision
-    ? `Under revision: ${c.revision.reason}.`
+  // The plain sentence (a claim under revision says why); the statistics are one click down.
+  const evidence = c.sentence;
+  const detail = c.revision
+    ? ''
     : shown
       ? `${supporting.length} of ${deciding.length} deciding comparisons support it. ${describe(shown)}`
-      : 'no deciding comparison has enough paired seeds';
+      : '';
   const tone = VERDICT_TONE[c.verdict];
   const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
   return {
     claim: `${c.id}. ${c.title}`,
     experiment: c.experiments.join(', ') || '–',
     evidence,
+    detail,
+    link: EVIDENCE_PAGES[c.id],
     verdict: c.verdict === 'depends' && on ? `depends on ${on}` : c.verdict,
     tone,
   };
@@ -98,6 +119,8 @@ export function writeScorecard(): string {
         claim: `${id}. ${study.CLAIMS[id].title}`,
         experiment: '–',
         evidence: 'the full study is being re-run with the current method',
+        detail: '',
+        link: EVIDENCE_PAGES[id],
         verdict: 'pending re-run',
         tone: 'untested',
       }));

@@ -62,14 +62,10 @@ test('scorecardRows: one compact row per claim, verdict badge, comparisons folde
     else assert.equal(verdict.note, undefined);
     const withData = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
     const supports = withData.filter((k) => k.outcome === 'supports').length;
-    if (c.revision) {
-      assert.equal(decides.text, `Under revision: ${c.revision.reason}.`);
-      assert.deepEqual(decides.lines, [], 'no comparison of the withdrawn design up front');
-    } else if (withData.length) {
-      assert.equal(decides.text, `${supports} of ${withData.length} deciding comparisons support it`);
-      assert.equal(decides.lines.length, 1);
-      assert.match(decides.lines[0], supports ? /→ supports$/ : /→ /);
-    }
+    assert.equal(decides.text, c.sentence, 'the plain sentence first');
+    if (!c.revision && withData.length)
+      assert.deepEqual(decides.lines, [`${supports} of ${withData.length} deciding comparisons support it`]);
+    else assert.deepEqual(decides.lines, []);
     assert.equal(decides.details[0], c.explanation);
     assert.equal(decides.details.length, 2 + c.comparisons.length + c.references.length);
     for (const [j, k] of c.comparisons.entries()) assert.equal(decides.details[j + 1], comparisonText(k));
@@ -133,7 +129,7 @@ test('studySourceMarkdown shows provenance files as Markdown under the notebook 
   });
   assert.equal(
     md,
-    'Read **0 runs** of the `smoke` study from `results/full/results.jsonl` (created 2026-11-25T15:55:21Z).\n\n### Provenance\n\n| what | value |\n| --- | --- |',
+    "Read **0 runs** of the `smoke` study from `results/full/results.jsonl` (created 2026-11-25T15:55:21Z). How they were made (commands, machine, code version): `results/full/PROVENANCE.md`, gathered on the site's *Provenance* page.",
   );
   assert.match(
     studySourceMarkdown({

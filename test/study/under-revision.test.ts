@@ -139,3 +139,15 @@ test('the hand-written pages that show verdicts carry the notice while a claim i
     isFlagged(9),
   );
 });
+
+test("README's verdict table agrees with the scorecard of the committed results", {
+  skip: committed ? false : 'results/full is not committed in this copy',
+}, () => {
+  const readme = read('README.md');
+  for (const c of scorecard(committed!.header.spec, committed!.runs)) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| ${c.id} | `) && /\*\*[^*]+\*\*/.test(l))!;
+    const shown = /\*\*([^*]+)\*\*/.exec(row)![1];
+    const verdict = c.verdict === 'depends' ? 'depends' : c.verdict;
+    assert.ok(shown.startsWith(verdict), `claim ${c.id}: README says ${shown}, the results ${c.verdict}`);
+  }
+});

@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 export interface ScorecardRow {
   claim: string;
   experiment: string;
+  /** The verdict's plain sentence. */
   evidence: string;
+  /** The deciding comparison with its statistics, or empty. */
+  detail: string;
+  /** The notebook page with the claim's evidence. */
+  link: string;
   verdict: string;
   /** How to colour the verdict: one tone per verdict (`revision`: under revision). */
   tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';

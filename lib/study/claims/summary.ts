@@ -24,12 +24,23 @@ import type { ClaimResult } from './scorecard';
  */
 export function formatScorecard(
   card: readonly ClaimResult[],
-  options: { comparisons?: boolean; notes?: boolean } = {},
+  options: {
+    comparisons?: boolean;
+    notes?: boolean;
+    /** Mark every verdict as indicative (a small-budget profile). */
+    indicative?: boolean;
+    /** Another study's scorecard to set beside each verdict (e.g. the committed full study). */
+    reference?: { card: readonly ClaimResult[]; label: string };
+  } = {},
 ): string {
   const lines: string[] = [];
   for (const c of card) {
     const verdict = c.verdict.toUpperCase() + (c.dependsOn ? ` on ${c.dependsOn}` : '');
-    lines.push(`Claim ${c.id}. ${c.title}: ${verdict}`);
+    const other = options.reference?.card.find((r) => r.id === c.id);
+    const beside = other
+      ? ` | ${options.reference!.label}: ${other.verdict} (${verdictAgreement(c, other)})`
+      : '';
+    lines.push(`Claim ${c.id}. ${c.title}: ${verdict}${options.indicative ? ' (indicative)' : ''}${beside}`);
     lines.push(`  ${c.sentence}`);
     lines.push(`  ${c.statement}`);
     lines.push(`  experiment: ${c.experiments.join(', ') || '(none)'}; rule: ${c.rule}`);
@@ -42,4 +53,19 @@ export function formatScorecard(
       lines.push(`    ref: ${r.setting}: ${formatReferenceValues(r)} (${r.unit}; ${r.source})`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Whether two studies' verdicts on a claim agree: `agrees` when the verdicts are the same,
+ * `differs` when not, `not comparable` when either is not tested or under revision.
+ *
+ * @example
+ * ```ts
+ * verdictAgreement(quickCard[0], fullCard[0]); // 'agrees'
+ * ```
+ */
+export function verdictAgreement(a: ClaimResult, b: ClaimResult): 'agrees' | 'differs' | 'not comparable' {
+  const open = (v: ClaimResult['verdict']) => v === 'not tested' || v === 'under revision';
+  if (open(a.verdict) || open(b.verdict)) return 'not comparable';
+  return a.verdict === b.verdict ? 'agrees' : 'differs';
 }
