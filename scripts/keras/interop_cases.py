@@ -86,6 +86,20 @@ KERAS_IN = {
     "layer-norm-1-2-3": ((4, 4, 6), lambda: L.LayerNormalization(axis=[1, 2, 3]), False),
     "addons-group-norm": ((4, 4, 6), lambda: AddonsGroupNormalization(groups=3), False),
     "addons-instance-norm": ((4, 4, 6), lambda: AddonsInstanceNormalization(), False),
+    # A whole Sequential CNN (a list of layers; the one named "norm" is the one the test inspects).
+    "sequential-cnn": (
+        (6, 6, 2),
+        lambda: [
+            L.Conv2D(4, 3, use_bias=False),
+            L.BatchNormalization(renorm=True, renorm_clipping={"rmax": 3.0, "dmax": 5.0}, name="norm"),
+            L.ReLU(),
+            L.GroupNormalization(groups=2),
+            L.UnitNormalization(),
+            L.Flatten(),
+            L.Dense(3),
+        ],
+        True,
+    ),
 }
 
 
@@ -105,19 +119,26 @@ def randomize_affine(layer, rng):
 def keras_in(case, spec, out_dir, rng):
     shape, make, train = spec
     keras.utils.set_random_seed(7)
-    inputs = keras.Input(shape=shape)
-    layer = make()
-    layer._name = "norm"
-    model = keras.Model(inputs, layer(inputs), name=case.replace("-", "_"))
-    randomize_affine(layer, rng)
+    made = make()
+    if isinstance(made, list):
+        model = keras.Sequential([keras.Input(shape=shape), *made], name=case.replace("-", "_"))
+        layer = model.get_layer("norm")
+    else:
+        inputs = keras.Input(shape=shape)
+        layer = made
+        layer._name = "norm"
+        model = keras.Model(inputs, layer(inputs), name=case.replace("-", "_"))
+    for each in model.layers:
+        randomize_affine(each, rng)
     # Inputs off zero mean and unit variance, so that wrong statistics show.
     x = (rng.normal(0.7, 1.8, (16, *shape))).astype(np.float32)
-    if "unit-norm" in case:
+    if case.startswith("unit-norm"):
         x[0] = 0.0  # an all-zero vector: Keras' 1e-12 floor keeps it at zero
     if train:
         model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
         data = rng.normal(1.5, 2.5, (48, *shape)).astype(np.float32)
-        model.fit(data, data * 0.5, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        target = rng.normal(0, 1, (48, *model.output_shape[1:])).astype(np.float32)
+        model.fit(data, target, batch_size=8, epochs=1, shuffle=False, verbose=0)
     y = model.predict(x, verbose=0)
     target = out_dir / "keras-in" / case
     target.mkdir(parents=True, exist_ok=True)
