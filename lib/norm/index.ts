@@ -96,6 +96,13 @@ export { type KerasExportOptions, saveForKeras, toKerasArtifacts } from './inter
 import './interop/keras-renorm';
 
 export { InstanceNormalization, type InstanceNormalizationArgs } from './instance-normalization';
+export {
+  loadTorchStateDict,
+  parseTorchStateDict,
+  type TorchLoadOptions,
+  type TorchStateDict,
+  type TorchTensor,
+} from './interop/torch-state-dict';
 export { isNormKind, NORM_KINDS, type NormKind } from './kinds';
 export { type LayerNormAxis, LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
 export {

@@ -62,8 +62,10 @@ function seedWeights(model: tf.LayersModel, seed: number): void {
 interface ExportCase {
   /** The model's input shape without the batch axis. */
   shape: number[];
-  /** The layers after the input. */
-  layers: () => tf.layers.Layer[];
+  /** The layers after the input, stacked in a Sequential model. */
+  layers?: () => tf.layers.Layer[];
+  /** Or a functional model of that input shape. */
+  functional?: () => tf.LayersModel;
   /** The Keras class names tf_keras should see, in order. */
   kerasClasses: string[];
   /** Checks of the loaded Keras configs. */
@@ -154,6 +156,18 @@ const EXPORTS: Record<string, ExportCase> = {
     ],
     kerasClasses: ['Conv2D', 'BatchNormalization', 'GroupNormalization', 'Activation', 'Flatten', 'Dense'],
   },
+  'functional-branches': {
+    shape: [4, 4, 6],
+    functional: () => {
+      const input = tf.input({ shape: [4, 4, 6], name: 'x' });
+      const group = new GroupNormalization({ groups: 2, name: 'group' }).apply(input) as tf.SymbolicTensor;
+      const unit = new UnitNormalization({ name: 'unit' }).apply(group) as tf.SymbolicTensor;
+      const layer = new LayerNormalization({ name: 'layer' }).apply(input) as tf.SymbolicTensor;
+      const joined = tf.layers.concatenate({ name: 'join' }).apply([unit, layer]) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: joined, name: 'functional_branches' });
+    },
+    kerasClasses: ['GroupNormalization', 'UnitNormalization', 'LayerNormalization', 'Concatenate'],
+  },
 };
 
 /** What normlab predicted for each exported case. */
@@ -164,10 +178,11 @@ let casesDir = '';
 before(async () => {
   exportedDir = mkdtempSync(join(tmpdir(), 'normlab-keras-export-'));
   for (const [name, spec] of Object.entries(EXPORTS)) {
-    const model = tf.sequential({ name: name.replace(/-/g, '_') });
-    const layers = spec.layers();
-    model.add(tf.layers.inputLayer({ inputShape: spec.shape }));
-    for (const layer of layers) model.add(layer);
+    const model = spec.functional ? spec.functional() : tf.sequential({ name: name.replace(/-/g, '_') });
+    if (model instanceof tf.Sequential) {
+      model.add(tf.layers.inputLayer({ inputShape: spec.shape }));
+      for (const layer of spec.layers?.() ?? []) model.add(layer);
+    }
     seedWeights(model, name.length * 97);
     const next = rng(name.length * 31);
     const shape = [5, ...spec.shape];
