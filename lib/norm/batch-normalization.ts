@@ -11,7 +11,7 @@ import { checkInteger, resolveAxis } from '../layers/validate';
 import type { AffineArgs } from './affine';
 import { batchNormInference, batchNormTrainingStep } from './batch-norm-dispatch';
 import { reducedCount } from './broadcast';
-import type { BuiltChannels } from './built-shape';
+import { type BuiltChannels, checkChannels } from './built-shape';
 import { CONVENTION_DEFAULTS, decayFromMomentum, type RunningVarianceKind } from './conventions';
 import { maskedMoments } from './masked-moments';
 import { NormalizationLayer } from './normalization-layer';
@@ -148,6 +148,7 @@ export class BatchNormalization extends NormalizationLayer {
     const channelAxis = resolveAxis(this.axis, shape.length);
     const channels = shape[channelAxis];
     if (channels == null) throw new Error(`BatchNormalization: the size of axis ${this.axis} must be known`);
+    checkChannels('BatchNormalization', shape, channels);
     const p = [channels];
     this.addAffine({ rank: shape.length, channelAxis, channels }, p);
     const addRunning = (name: string, initializer: Initializer): tf.LayerVariable =>
@@ -211,6 +212,11 @@ export class BatchNormalization extends NormalizationLayer {
     const eps = this.affine.epsilon;
     const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
     const count = reducedCount(x.shape, axes);
+    if (count === 0)
+      throw new Error(
+        `BatchNormalization in training mode got an empty batch (input shape [${x.shape}]): batch statistics ` +
+          'need 2 or more examples. Skip empty batches, or call it with training: false.',
+      );
     if (count < 2) {
       throw new Error(
         `BatchNormalization in training mode needs more than one value per channel to compute batch ` +

@@ -69,5 +69,19 @@ export function channelsLastInput(shape: tf.Shape, axis: number, layer: string):
   }
   const channels = shape[rank - 1];
   if (channels == null) throw new Error(`${layer}: the number of channels must be known`);
+  checkChannels(layer, shape, channels);
   return { rank, channelAxis: rank - 1, channels };
+}
+
+/**
+ * Refuse an input without channels (size 0 on the channel axis): there is nothing to normalize,
+ * and the statistics would be computed over empty groups.
+ *
+ * @throws Error `GroupNormalization needs at least one channel; got input shape [4,3,3,0] …`.
+ */
+export function checkChannels(layer: string, shape: tf.Shape, channels: number): void {
+  if (channels < 1)
+    throw new Error(
+      `${layer} needs at least one channel; got input shape [${shape}] (size ${channels} on the channel axis)`,
+    );
 }

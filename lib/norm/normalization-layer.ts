@@ -114,7 +114,8 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
    * support masking, the refusal of a mask (tfjs itself hands an unsupported mask to `call` and
    * drops it, which would silently count the masked positions in the statistics).
    *
-   * @throws Error `BatchNormalization does not support masking: …` when `kwargs.mask` is set.
+   * @throws Error `BatchNormalization does not support masking: …` when `kwargs.mask` is set, and
+   *   `BatchNormalization needs float32 input; got int32 …` for another dtype.
    */
   protected checkedInput(inputs: tf.Tensor | tf.Tensor[], kwargs?: CallKwargs): tf.Tensor {
     if (!this.supportsMasking && kwargs?.mask != null) {
@@ -125,6 +126,12 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
       );
     }
     const x = singleInput(inputs, this.displayName);
+    // Integer or boolean input would reach the kernels and fail there with TensorFlow's status.
+    if (x.dtype !== 'float32')
+      throw new Error(
+        `${this.displayName} needs float32 input; got ${x.dtype}. Cast it first (tf.cast(x, 'float32')), ` +
+          'e.g. after scaling pixels to [0, 1].',
+      );
     if (!this.builtInput) throw new Error(`${this.displayName} was called before it was built`);
     checkBuiltShape(this.displayName, this.builtInput, x);
     return x;
