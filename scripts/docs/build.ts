@@ -2,8 +2,10 @@
  * `npm run docs:build`: the whole site, from notebooks to static files.
  *
  * 1. notebooks: each `notebooks/*.ipynb` needs an executed copy in `artifacts/notebooks/`; a copy
- *    newer than its notebook and than every file under `lib/` is reused, otherwise the notebook is
- *    executed with `scripts/execute_notebook.py` (nbclient + the project's tslab kernel);
+ *    made from the notebook's current cells and the current `lib/` is reused (running a notebook
+ *    in JupyterLab changes neither), otherwise the notebook is executed with
+ *    `scripts/execute_notebook.py` (nbclient + the project's tslab kernel), its output captured
+ *    (scripts/docs/executed-notebooks.ts);
  * 2. the executed notebooks become pages (`scripts/docs/notebook-to-page.ts` → `docs/notebooks/`,
  *    figure data in `docs/public/generated/`);
  * 3. the scorecard for the home page (`docs/public/generated/scorecard.json`), from the study's
@@ -18,29 +20,22 @@
  *   --keep-going: a notebook that fails to execute still gets its page (outputs up to the error)
  *   and the build goes on, with a warning; by default the build stops.
  *   --no-site: stop before `vitepress build` (for `docs:dev`).
+ * Output: the stages, one line per notebook and page, and problems (a notebook cell that raised or
+ * wrote to stderr, a tool's warnings, the end of a failing tool's output); tools' own progress and
+ * the kernel's TensorFlow log lines are not shown.
  * Environment: DOCS_BASE, the site's base path (default `/`); DOCS_OUT_DIR, the output folder
  * (default docs/.vitepress/dist).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { Command, Option } from 'commander';
+import { executedNotebooks, NOTEBOOK_POLICIES, type NotebookPolicy } from './executed-notebooks';
 import { convertAll } from './notebook-to-page';
 import { writeScorecard } from './scorecard';
 
 const ROOT = join(__dirname, '..', '..');
-type NotebookPolicy = 'fresh' | 'reuse' | 'skip';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  if (!existsSync(dir)) return newest;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
-  }
-  return newest;
-}
 
 function stage<T>(title: string, run: () => T): T {
   const start = Date.now();
@@ -50,59 +45,30 @@ function stage<T>(title: string, run: () => T): T {
   return result;
 }
 
+/**
+ * Run a tool with its output captured: its warnings (lines that say so) are printed, the rest only
+ * when it fails (with the end of its output), so the build's own lines stay readable.
+ */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+  // Terminal colour codes and spinner frames are noise once captured.
+  const lines = stripVTControlCharacters(output)
+    .split(/\r?\n|\r/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
+  const name = relative(ROOT, command) || command;
   if (result.status !== 0) {
-    throw new Error(`${relative(ROOT, command) || command} ${args.join(' ')} failed (exit ${result.status})`);
+    for (const line of lines.slice(-40)) console.log(`[docs]     | ${line}`);
+    throw new Error(`${name} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
   }
-}
-
-/** The executed copy of each notebook, executing the ones the policy asks for. */
-export function executedNotebooks(
-  policy: NotebookPolicy,
-  keepGoing = false,
-  failed: string[] = [],
-): string[] {
-  const sourceDir = join(ROOT, 'notebooks');
-  const outDir = join(ROOT, 'artifacts', 'notebooks');
-  const libMtime = newestMtime(join(ROOT, 'lib'));
-  const sources = readdirSync(sourceDir)
-    .filter((f) => f.endsWith('.ipynb'))
-    .sort();
-  const executed: string[] = [];
-  for (const file of sources) {
-    const source = join(sourceDir, file);
-    const out = join(outDir, file);
-    const exists = existsSync(out);
-    const fresh = exists && statSync(out).mtimeMs > Math.max(statSync(source).mtimeMs, libMtime);
-    if (fresh || (exists && policy !== 'fresh')) {
-      if (!fresh) console.log(`[docs]   ${file}: reusing a stale executed copy (--notebooks ${policy})`);
-      else console.log(`[docs]   ${file}: executed copy is up to date`);
-      executed.push(out);
-      continue;
-    }
-    if (policy === 'skip') {
-      console.log(`[docs]   ${file}: no executed copy, skipped (--notebooks skip)`);
-      continue;
-    }
-    console.log(`[docs]   ${file}: executing (${exists ? 'stale' : 'no executed copy'})`);
-    try {
-      run(join(ROOT, '.venv', 'bin', 'python'), [
-        join(ROOT, 'scripts', 'execute_notebook.py'),
-        source,
-        '--out',
-        out,
-      ]);
-    } catch (error) {
-      if (!keepGoing || !existsSync(out)) throw error;
-      // Keep the partly executed copy for its page, but date it so it is never taken as fresh.
-      utimesSync(out, 0, 0);
-      failed.push(file);
-      console.log(`[docs]   ${file}: FAILED; its page shows the outputs up to the error (--keep-going)`);
-    }
-    executed.push(out);
-  }
-  return executed;
+  for (const line of lines.filter((l) => /\b(warn(ing)?|error)\b/i.test(l)))
+    console.log(`[docs]     ${line.trim()}`);
 }
 
 interface BuildOptions {
@@ -118,7 +84,7 @@ function parseOptions(): BuildOptions {
     .description('build the site: notebooks, their pages, the scorecard, the API reference, vitepress')
     .addOption(
       new Option('--notebooks <policy>', 'which notebooks to execute (see the file header)')
-        .choices(['fresh', 'reuse', 'skip'])
+        .choices([...NOTEBOOK_POLICIES])
         .default('fresh'),
     )
     .option('--keep-going', 'a notebook that fails still gets its page; the build goes on', false)
@@ -132,7 +98,9 @@ function main(): void {
   const started = Date.now();
   const { notebooks: policy, keepGoing, site } = parseOptions();
   const failed: string[] = [];
-  const executed = stage(`notebooks (policy: ${policy})`, () => executedNotebooks(policy, keepGoing, failed));
+  const executed = stage(`notebooks (policy: ${policy})`, () =>
+    executedNotebooks({ policy, keepGoing, failed, root: ROOT }),
+  );
   stage('notebook pages', () => {
     for (const n of convertAll(executed)) {
       console.log(`[docs]   ${basename(n.page)}: ${n.outputs} outputs, ${n.figures} charts`);
