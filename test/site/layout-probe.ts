@@ -7,17 +7,23 @@
  * - **equations**: a display equation fits its column at desktop width (long ones are broken into
  *   lines); on a phone one wider than the column must scroll inside it with a visible scrollbar,
  *   and an inline one may only sit in a table that does;
- * - **tables**: at desktop width every table fits its column; on a phone a table wider than the
- *   column must scroll with a visible scrollbar, and the tables of text that notebooks and the
- *   home page show (`.normlab-table`, `.scorecard`) must fit without scrolling at all (their
- *   cells wrap, or stack as cards);
+ * - **tables**: a table wider than its column must scroll inside it with a visible scrollbar (its
+ *   cells wrap at spaces, never inside a word, so wide ones scroll), and the tables of text that
+ *   notebooks and the home page show (`.normlab-table`, `.scorecard`) must fit without scrolling
+ *   at all (their cells wrap, or stack as cards on a phone);
  * - **code**: notebook code cells do not scroll sideways (the notebook column is wide and long
  *   lines wrap);
  * - **the page**: nothing makes the whole page scroll sideways;
  * - **charts**: no two of a chart's title, axis titles, subplot titles (annotations) and legend
  *   overlap, none of them overlaps tick labels, and none sticks out of the chart (cut off);
  * - **badges**: verdict badges keep a text contrast of at least 4.5 against their tinted
- *   background in the current colour mode.
+ *   background in the current colour mode;
+ * - **words**: no word of the page's text (prose, tables, the playground's numbers) is split across
+ *   two lines between two letters or digits ("BatchNo|rmalization", "-1.92|9"). Each run of
+ *   non-space characters is measured as a Range; one that spans two lines is broken at a hyphen, a
+ *   slash or another legal break, or else counted as a mid-word break. Code blocks and equations
+ *   are left out (a code line longer than its column has to break somewhere), and so is a word
+ *   wider than the whole column.
  */
 
 /** The probe's result. */
@@ -25,19 +31,26 @@ export interface LayoutReport {
   /** One line per problem found. */
   problems: string[];
   /** How much was checked (so a test can tell that the probe saw something). */
-  counted: { equations: number; tables: number; charts: number; chartTexts: number; badges: number };
+  counted: {
+    equations: number;
+    tables: number;
+    charts: number;
+    chartTexts: number;
+    badges: number;
+    words: number;
+  };
 }
 
 /**
  * The in-page probe (a JavaScript expression evaluating to a {@link LayoutReport}).
  *
- * @param wide - a desktop-width window (1280 px): there, display equations and tables must fit
- *   their column without scrolling, and notebook code cells must not scroll sideways either.
+ * @param wide - a desktop-width window (1280 px): there, display equations must fit their column
+ *   without scrolling, and notebook code cells must not scroll sideways either.
  */
 export function layoutProbe(wide: boolean): string {
   return `((wide) => {
   const problems = [];
-  const counted = { equations: 0, tables: 0, charts: 0, chartTexts: 0, badges: 0 };
+  const counted = { equations: 0, tables: 0, charts: 0, chartTexts: 0, badges: 0, words: 0 };
   const px = (v) => Math.round(v);
   const column = (el) => el.closest('.vp-doc') || el.closest('.VPContent') || document.body;
   const short = (text) => (text || '').replace(/\\s+/g, ' ').trim().slice(0, 50);
@@ -77,7 +90,7 @@ export function layoutProbe(wide: boolean): string {
     counted.tables += 1;
     const colEl = column(t);
     const col = colEl.getBoundingClientRect();
-    const strict = wide || t.matches('.normlab-table, .scorecard table');
+    const strict = t.matches('.normlab-table, .scorecard table');
     let scroller = t;
     while (scroller && scroller !== colEl && !/(auto|scroll)/.test(getComputedStyle(scroller).overflowX)) scroller = scroller.parentElement;
     const label = (t.matches('.normlab-table, .scorecard table') ? 'text table' : 'table') + ' "' + short(t.querySelector('th, td, caption')?.textContent) + '"';
@@ -165,6 +178,46 @@ export function layoutProbe(wide: boolean): string {
     const ratio = (hi + 0.05) / (lo + 0.05);
     if (ratio < 4.5) problems.push('badge "' + short(b.textContent) + '" has text contrast ' + ratio.toFixed(2) + ' (< 4.5)');
   }
+  // Words split between two letters or digits.
+  const skip = 'pre, mjx-container, svg, script, style, .VPLocalSearchBox, .VPSidebar, .VPNav, .VPLocalNav';
+  const wordChar = /[\\p{L}\\p{N}]/u;
+  const lineOf = (range, node, at) => {
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    const r = range.getClientRects()[0];
+    return r ? r.top : null;
+  };
+  const broken = [];
+  const root = document.querySelector('.VPContent');
+  if (root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement && !n.parentElement.closest(skip) && n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT),
+    });
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (const m of text.matchAll(/\\S{2,}/g)) {
+        counted.words += 1;
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        if (rects.length < 2 || rects.every((r) => Math.abs(r.top - rects[0].top) < 2)) continue;
+        // A word wider than the whole column has to break (or scroll): not counted.
+        const width = rects.reduce((sum, r) => sum + r.width, 0);
+        if (width > column(node.parentElement).getBoundingClientRect().width) continue;
+        // Find where the word goes to the next line, and what is on either side of that point.
+        let previous = lineOf(range, node, m.index);
+        for (let i = 1; i < m[0].length; i++) {
+          const top = lineOf(range, node, m.index + i);
+          if (top === null || previous === null || Math.abs(top - previous) < 2) { if (top !== null) previous = top; continue; }
+          if (wordChar.test(m[0][i - 1]) && wordChar.test(m[0][i])) broken.push(m[0].slice(0, i) + '|' + m[0].slice(i));
+          previous = top;
+        }
+      }
+    }
+  }
+  if (broken.length)
+    problems.push(broken.length + ' word(s) broken mid-word, e.g. ' + broken.slice(0, 4).map((w) => '"' + short(w) + '"').join(', '));
   return { problems, counted };
 })(${JSON.stringify(wide)})`;
 }

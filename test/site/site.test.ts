@@ -345,6 +345,17 @@ describe('the built site', () => {
         [],
         `every export of ${entry.importName} has its own heading on ${entry.page}`,
       );
+      // No empty section: a heading followed at once by one of the same or a higher rank (tags of
+      // TensorFlow.js' own comments, such as its "@doc", once came out as bare "Doc" headings).
+      const emptySections = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.VPDoc :is(h2, h3, h4, h5, h6)'))
+          .filter((h) => {
+            const next = h.nextElementSibling;
+            return next && /^H[1-6]$/.test(next.tagName) && Number(next.tagName[1]) <= Number(h.tagName[1]);
+          })
+          .map((h) => `${h.tagName.toLowerCase()} "${h.textContent?.trim()}"`),
+      );
+      assert.deepEqual(emptySections, [], `${entry.page} has no empty headings`);
       const extra = [...documented].filter((name) => !exported.includes(name));
       assert.deepEqual(extra, [], `${entry.page} documents only exports of ${entry.importName}`);
       for (const name of exported) documentedElsewhere.add(name);
@@ -455,7 +466,11 @@ describe('the built site', () => {
     const apiPages = ENTRY_POINTS.map((e) => e.page);
     const pages = [
       '',
-      ...['installation', 'algorithm', 'choosing', 'reproducing', 'cluster'].map((g) => `guide/${g}.html`),
+      // Every guide page (the family page's batch-renorm equation must fit at 1280 px too).
+      ...readdirSync(join(ROOT, 'docs', 'guide'))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `guide/${f.replace(/\.md$/, '.html')}`),
       'playground.html',
       ...notebookPages,
       ...(apiPages.length ? apiPages : ['api/']),
@@ -510,6 +525,12 @@ describe('the built site', () => {
     const clone = (await page.locator('.vp-doc div[class*="language-"] code').first().textContent()) ?? '';
     assert.ok(clone.includes(`git clone ${repo} normlab`), `Quick start clones the repository: ${clone}`);
     assert.ok(!clone.includes('<this repository>'));
+    const getStarted = await page.getByRole('link', { name: 'Get started' }).first().getAttribute('href');
+    assert.equal(
+      getStarted,
+      `${TEST_BASE}notebooks/01-batch-norm-step-by-step.html`,
+      '"Get started" opens the first notebook',
+    );
     await page.setViewportSize({ width: 1280, height: 900 });
     const navLinks = await page
       .locator('.VPNavBar a[href]')
