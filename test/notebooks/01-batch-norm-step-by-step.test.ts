@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { executeNotebook } from '../helpers/notebooks';
-import { notebookText } from './notebook-text';
+import { markdownOf, notebookText } from './notebook-text';
 
 test('01 batch norm step by step: runs clean, six charts, library layer matches the hand computation', () => {
   const run = executeNotebook('01-batch-norm-step-by-step.ipynb', 300);
@@ -26,6 +26,17 @@ test('01 batch norm step by step: runs clean, six charts, library layer matches 
     assert.ok(m, `${what} printed`);
     assert.ok(Number(m[1]) < 1e-5, `${what}: ${m[1]}`);
   }
+  // The prose's bound on the four differences holds for the numbers printed above it.
+  const largest = /largest of the four:\s+([0-9.e+-]+)/.exec(text);
+  assert.ok(largest, 'the largest difference printed');
+  const prose = markdownOf(run.executed).find((m) => m.includes('All four differences'));
+  assert.ok(prose, 'the sentence about the four differences is there');
+  const bound = /\$10\^\{-(\d+)\}\$/.exec(prose);
+  assert.ok(bound, `the sentence states a bound: ${prose}`);
+  assert.ok(
+    Number(largest[1]) < 10 ** -Number(bound[1]),
+    `the sentence's bound 1e-${bound[1]} holds for the largest difference ${largest[1]}`,
+  );
   assert.match(text, /image 0, inference, +batch A vs batch B: max \|Δ\| = 0\.0000/);
   const tensors = /tensors: (\d+) at the start, (\d+) now/.exec(text);
   assert.ok(tensors);

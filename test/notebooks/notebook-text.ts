@@ -40,3 +40,13 @@ export function plotlyTables(executedPath: string): number {
       ).some((t) => t.type === 'table'),
     ).length;
 }
+
+/** The source of every Markdown cell of a notebook, in order. */
+export function markdownOf(notebookPath: string): string[] {
+  const nb = JSON.parse(readFileSync(notebookPath, 'utf8')) as {
+    cells: { cell_type: string; source: string | string[] }[];
+  };
+  return nb.cells
+    .filter((c) => c.cell_type === 'markdown')
+    .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+}
