@@ -4,7 +4,8 @@
  *
  * Checks: every page reachable from the home page loads with no console error, no page error, no
  * failed request and no HTTP error; internal links and their anchors resolve; every notebook page
- * draws each of its charts with data; the playground reacts to its controls; the API reference has
+ * draws each of its charts with data; the playground reacts to its controls and trains its small
+ * network (loss shown, the page drawing progress while it trains); the API reference has
  * one page per entry point (lib/norm/index.ts, lib/index.ts) listing exactly its exports; charts
  * stay readable in dark mode; every content page reads at 1280 px and at 390 px (a phone), light
  * and dark (test/site/layout-probe.ts: no clipped equations, no overflowing tables, no overlapping
@@ -266,14 +267,49 @@ describe('the built site', () => {
     const afterStd = Number(await text('after-std'));
     assert.ok(Math.abs(afterStd - 1) < 0.05, `batch norm leaves the channel with std ≈ 1 (got ${afterStd})`);
 
-    // Batch norm: a training step moves the running mean away from its initial 0.
+    // Batch norm: a training step is a real optimizer step of the small network (a loss near
+    // ln 10 at first), and moves the running mean away from its initial 0.
     assert.equal(await text('running-mean-0'), '0.000');
+    const gammaBefore = await text('layer-gamma');
     await page.getByTestId('train-step').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="steps"]')?.textContent === '1');
     assert.notEqual(await text('running-mean-0'), '0.000', 'a training step updates the running mean');
+    const firstLoss = Number(await text('loss-first'));
+    assert.ok(firstLoss > 1 && firstLoss < 5, `the first step's cross-entropy is shown (${firstLoss})`);
     const gapAfter1 = Number(await text('train-inference-gap'));
     await page.getByTestId('train-20').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="steps"]')?.textContent === '21');
+    // The page keeps drawing while it trains: the progress shows a step between the first and the last.
+    await page.waitForFunction(
+      () => {
+        const m = /step (\d+) of 20/.exec(
+          document.querySelector('[data-testid="train-progress"]')?.textContent ?? '',
+        );
+        return m !== null && Number(m[1]) >= 1 && Number(m[1]) < 20;
+      },
+      undefined,
+      { timeout: 60_000, polling: 'raf' },
+    );
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="steps"]')?.textContent === '21',
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
+    const losses = JSON.parse(
+      (await page.getByTestId('loss').getAttribute('data-losses')) ?? '[]',
+    ) as number[];
+    assert.equal(losses.length, 21, 'one loss per step');
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(
+      mean(losses.slice(-5)) < mean(losses.slice(0, 5)),
+      `the loss falls as the network trains (${losses.map((l) => l.toFixed(2)).join(' ')})`,
+    );
+    assert.notEqual(await text('layer-gamma'), gammaBefore, "training moves the layer's γ");
+    assert.ok(
+      Number(await text('layer-match')) < 1e-4,
+      'after training, the layer still matches the steps done with its own γ and β',
+    );
     const gapAfter21 = Number(await text('train-inference-gap'));
     assert.ok(
       gapAfter21 < gapAfter1,

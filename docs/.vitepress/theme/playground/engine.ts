@@ -3,6 +3,12 @@
  * with 8 channels (so there are channels to normalize) → normlab's own step functions and layers
  * from lib/norm. Everything returned is plain numbers (no tensors escape; every step runs in
  * `tf.tidy`).
+ *
+ * Training is real: a small classifier (convolution → the chosen normalization layer → ReLU →
+ * global average pooling → a dense layer with 10 outputs) takes Adam steps on the softmax
+ * cross-entropy of the batch's labels, which moves the layer's γ and β and the dense weights (and
+ * batch norm's running statistics, as a side effect of training mode). The convolution stays fixed,
+ * so the feature maps shown are the same before and after.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -80,9 +86,20 @@ export interface PlaygroundView {
   }[];
   /** Batch norm only: mean |training-mode output − inference-mode output|. */
   trainInferenceGap: number | null;
+  /** The layer's own γ and β for the drawn channel, averaged over positions for layer norm (they
+   * move when the network trains). */
+  layerGamma: number;
+  layerBeta: number;
+  /** The training loss of each step taken (cross-entropy of the batch, before the step). */
+  losses: number[];
   steps: number;
   backend: string;
 }
+
+/** Classes of Fashion-MNIST: the classifier's outputs. */
+const CLASSES = 10;
+/** Adam's step size for the playground's small network. */
+const LEARNING_RATE = 0.05;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -141,6 +158,9 @@ export class Playground {
   private layer: tf.layers.Layer | null = null;
   private layerKey = '';
   private offset = 0;
+  private head: { kernel: tf.Variable; bias: tf.Variable } | null = null;
+  private optimizer: tf.Optimizer | null = null;
+  private losses: number[] = [];
   steps = 0;
 
   constructor(sample: FashionSample) {
@@ -185,12 +205,39 @@ export class Playground {
     return this.layer;
   }
 
+  /** The classifier's dense layer (fixed seed, so a reset starts from the same network). */
+  private ensureHead(): { kernel: tf.Variable; bias: tf.Variable } {
+    if (!this.head) {
+      const random = rng(11);
+      const limit = Math.sqrt(6 / (CHANNELS + CLASSES));
+      const weights = Array.from({ length: CHANNELS * CLASSES }, () => (2 * random() - 1) * limit);
+      // tidy frees the initial values; the variables (copies) outlive it.
+      this.head = tf.tidy(() => ({
+        kernel: tf.variable(tf.tensor2d(weights, [CHANNELS, CLASSES])),
+        bias: tf.variable(tf.zeros([CLASSES])),
+      }));
+      this.optimizer = tf.train.adam(LEARNING_RATE);
+    }
+    return this.head;
+  }
+
+  private disposeHead(): void {
+    if (this.head) tf.dispose([this.head.kernel, this.head.bias]);
+    this.optimizer?.dispose();
+    this.head = null;
+    this.optimizer = null;
+    this.losses = [];
+  }
+
   private disposeLayer(): void {
+    this.disposeHead();
     if (this.layer) {
       try {
         this.layer.dispose();
       } catch {
-        // A layer that was never applied may refuse to be disposed; it holds nothing then.
+        // A layer used eagerly (never connected in a model) has no reference count and refuses
+        // dispose(); its weights are freed directly.
+        for (const w of this.layer.weights) w.dispose();
       }
     }
     this.layer = null;
@@ -203,15 +250,41 @@ export class Playground {
     this.steps = 0;
   }
 
-  /** One training step of the layer on the current batch (updates batch norm's running
-   * statistics), then move on to the next batch. */
-  trainStep(s: PlaygroundSettings): void {
+  /**
+   * One training step of the network on the current batch: the cross-entropy of its labels, one
+   * Adam step on the normalization layer's γ and β and the dense layer (batch norm also updates its
+   * running statistics), then the next batch. Returns the batch's loss before the step.
+   */
+  trainStep(s: PlaygroundSettings): number {
     const layer = this.ensureLayer(s);
-    tf.tidy(() => {
-      layer.apply(this.features(this.batchIndices(s.batchSize)), { training: true });
+    const head = this.ensureHead();
+    const indices = this.batchIndices(s.batchSize);
+    const variables = [...layer.trainableWeights.map((w) => w.read() as tf.Variable), head.kernel, head.bias];
+    const loss = tf.tidy(() => {
+      const x = this.features(indices);
+      const labels = tf.oneHot(
+        tf.tensor1d(
+          indices.map((i) => this.labels[i]),
+          'int32',
+        ),
+        CLASSES,
+      );
+      const cost = this.optimizer!.minimize(
+        () => {
+          const h = tf.relu(layer.apply(x, { training: true }) as tf.Tensor4D);
+          const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+          const logits = tf.add(tf.matMul(pooled, head.kernel as tf.Tensor2D), head.bias);
+          return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+        },
+        true,
+        variables,
+      );
+      return cost ? cost.dataSync()[0] : Number.NaN;
     });
+    this.losses.push(loss);
     this.steps += 1;
     this.offset = (this.offset + s.batchSize) % this.size;
+    return loss;
   }
 
   /** Compute what the page shows for the current batch (nothing is updated). */
@@ -284,9 +357,21 @@ export class Playground {
       beta.set(s.beta, c);
       const y = scaleShift(xhat, gamma.toTensor(), beta.toTensor());
       // The library layer on the same batch, in training mode, through a clone so that viewing
-      // does not move the running statistics.
+      // does not move the running statistics. It applies its own γ and β (learned when the
+      // network trains), so the steps are compared with those.
       const layerOut = this.applyWithoutUpdate(layer, x, true);
-      const layerMatchesSteps = s.kind === 'none' ? 0 : tf.max(tf.abs(tf.sub(layerOut, xhat))).dataSync()[0];
+      const own = this.scaleAndShift(layer);
+      const layerMatchesSteps =
+        s.kind === 'none'
+          ? 0
+          : tf.max(tf.abs(tf.sub(layerOut, tf.add(tf.mul(xhat, own.gamma), own.beta)))).dataSync()[0];
+      // Per channel, or (layer norm) per position and channel: the drawn channel's mean.
+      const ofChannel = (t: tf.Tensor) =>
+        t.size % CHANNELS === 0
+          ? tf.mean(tf.gather(t.reshape([-1, CHANNELS]), [c], 1)).dataSync()[0]
+          : t.dataSync()[0];
+      const ownGamma = ofChannel(own.gamma);
+      const ownBeta = ofChannel(own.beta);
       const running: PlaygroundView['running'] = [];
       let trainInferenceGap: number | null = null;
       if (s.kind === 'batch') {
@@ -330,12 +415,21 @@ export class Playground {
         layerMatchesSteps,
         running,
         trainInferenceGap,
+        layerGamma: ownGamma,
+        layerBeta: ownBeta,
+        losses: [...this.losses],
         steps: this.steps,
         backend: tf.getBackend(),
       };
     });
     if (!result) throw new Error('the playground computed nothing');
     return result;
+  }
+
+  /** The layer's γ and β (1 and 0 for a kind without them). */
+  private scaleAndShift(layer: tf.layers.Layer): { gamma: tf.Tensor; beta: tf.Tensor } {
+    const named = (part: string) => layer.trainableWeights.find((w) => w.name.includes(part))?.read();
+    return { gamma: named('gamma') ?? tf.scalar(1), beta: named('beta') ?? tf.scalar(0) };
   }
 
   /** Apply the layer in training mode without keeping its running-statistics update. */
