@@ -189,30 +189,47 @@ export function layoutProbe(wide: boolean): string {
   };
   const broken = [];
   const root = document.querySelector('.VPContent');
+  const nodes = [];
   if (root) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) => (n.parentElement && !n.parentElement.closest(skip) && n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT),
     });
-    const range = document.createRange();
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent;
-      for (const m of text.matchAll(/\\S{2,}/g)) {
-        counted.words += 1;
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
-        if (rects.length < 2 || rects.every((r) => Math.abs(r.top - rects[0].top) < 2)) continue;
-        // A word wider than the whole column has to break (or scroll): not counted.
-        const width = rects.reduce((sum, r) => sum + r.width, 0);
-        if (width > column(node.parentElement).getBoundingClientRect().width) continue;
-        // Find where the word goes to the next line, and what is on either side of that point.
-        let previous = lineOf(range, node, m.index);
-        for (let i = 1; i < m[0].length; i++) {
-          const top = lineOf(range, node, m.index + i);
-          if (top === null || previous === null || Math.abs(top - previous) < 2) { if (top !== null) previous = top; continue; }
-          if (wordChar.test(m[0][i - 1]) && wordChar.test(m[0][i])) broken.push(m[0].slice(0, i) + '|' + m[0].slice(i));
-          previous = top;
-        }
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+  }
+  const range = document.createRange();
+  // The width of the whole token a word belongs to: text nodes that touch without a space
+  // (<code>NormalizationLayer</code>.<a>computeOutputShape</a>) read as one word.
+  const tokenWidth = (k, start, end) => {
+    let [sn, so, en, eo] = [k, start, k, end];
+    while (so === 0 && sn > 0 && /\\S$/.test(nodes[sn - 1].textContent)) {
+      sn -= 1;
+      so = nodes[sn].textContent.search(/\\S+$/);
+    }
+    while (eo === nodes[en].textContent.length && en < nodes.length - 1 && /^\\S/.test(nodes[en + 1].textContent)) {
+      en += 1;
+      eo = nodes[en].textContent.search(/\\s|$/);
+    }
+    range.setStart(nodes[sn], so);
+    range.setEnd(nodes[en], eo);
+    return [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+  };
+  for (const [k, node] of nodes.entries()) {
+    const text = node.textContent;
+    for (const m of text.matchAll(/\\S{2,}/g)) {
+      counted.words += 1;
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      if (rects.length < 2 || rects.every((r) => Math.abs(r.top - rects[0].top) < 2)) continue;
+      // A word wider than the whole column has to break (or scroll): not counted.
+      if (tokenWidth(k, m.index, m.index + m[0].length) > column(node.parentElement).getBoundingClientRect().width) continue;
+      // Find where the word goes to the next line, and what is on either side of that point.
+      let previous = lineOf(range, node, m.index);
+      for (let i = 1; i < m[0].length; i++) {
+        const top = lineOf(range, node, m.index + i);
+        if (top === null || previous === null || Math.abs(top - previous) < 2) { if (top !== null) previous = top; continue; }
+        if (wordChar.test(m[0][i - 1]) && wordChar.test(m[0][i])) broken.push(m[0].slice(0, i) + '|' + m[0].slice(i));
+        previous = top;
       }
     }
   }

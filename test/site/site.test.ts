@@ -543,6 +543,8 @@ describe('the built site', () => {
           await page.screenshot({
             path: join(SHOTS, `layout-${name}-${width}-${mode}.png`),
             fullPage: width < 960,
+            // A whole notebook page on a phone is a tall image; a busy machine needs the time.
+            timeout: 120_000,
           });
         }
         await ctx.close();
