@@ -4,13 +4,10 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import type { BaseLayerArgs } from '../layers/tfjs-types';
 import type { AffineArgs } from './affine';
-import { scaleShift } from './batch-norm-steps';
-import { broadcastShape } from './broadcast';
-import type { BuiltAxes } from './built-shape';
-import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
-import { NormalizationLayer } from './normalization-layer';
+import type { FeatureAxes } from './feature-axes';
+import { FeatureAxesNormalization } from './feature-axes-normalization';
 import { standardize } from './standardize';
 
 /**
@@ -69,40 +66,17 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * new LayerNormalization({ axis: 'features', convention: 'pytorch' }); // NHWC: over H, W, C; ε 1e-5
  * ```
  */
-export class LayerNormalization extends NormalizationLayer {
+export class LayerNormalization extends FeatureAxesNormalization {
   /** The registered class name (namespaced, so tfjs' own LayerNormalization stays intact). */
   static className = 'normlab>LayerNormalization';
-  /** The axes as given. */
-  readonly axis: LayerNormAxis;
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args, { displayName: 'LayerNormalization', defaultName: 'normlab_layer_norm' });
-    this.axis = checkFeatureAxes(args.axis ?? 'features');
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = this.buildShape(inputShape, 2, 'batch, features...');
-    const built = resolveFeatureAxes(this.axis, shape, 'LayerNormalization');
-    this.addAffine(built, built.sizes);
-    // Each position normalized by itself only when the statistics are over the last axis alone.
-    this.supportsMasking = built.axes.length === 1 && built.axes[0] === shape.length - 1;
-    this.built = true;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const x = this.checkedInput(inputs, kwargs);
-      const { axes } = this.builtInput as BuiltAxes;
-      const xhat = standardize(x, axes, this.affine.epsilon);
-      const shape = broadcastShape(x.rank, axes, x.shape);
-      const { gamma, beta } = this.affineOrNull();
-      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
-      return scaleShift(xhat, r(gamma), r(beta));
-    });
-  }
-
-  protected override layerConfig(): tf.serialization.ConfigDict {
-    return { axis: this.axis };
+  /** `(x − μ)/sqrt(σ² + ε)` with the mean and biased variance over `axes` per example. */
+  protected override normalizeOver(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
+    return standardize(x, axes, epsilon);
   }
 }
 tf.serialization.registerClass(LayerNormalization);

@@ -4,14 +4,11 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
+import type { BaseLayerArgs } from '../layers/tfjs-types';
 import type { AffineArgs } from './affine';
-import { scaleShift } from './batch-norm-steps';
-import { broadcastShape } from './broadcast';
-import type { BuiltAxes } from './built-shape';
 import type { Convention } from './conventions';
-import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
-import { NormalizationLayer } from './normalization-layer';
+import type { FeatureAxes } from './feature-axes';
+import { FeatureAxesNormalization } from './feature-axes-normalization';
 import { rmsScale } from './rms-scale';
 
 /** The float32 machine epsilon, 2⁻²³: PyTorch's `nn.RMSNorm` default ε for float32 input. */
@@ -67,11 +64,9 @@ export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * new RMSNormalization({ axis: -1, convention: 'pytorch' }); // nn.RMSNorm(F) on [N, T, F]
  * ```
  */
-export class RMSNormalization extends NormalizationLayer {
+export class RMSNormalization extends FeatureAxesNormalization {
   /** The registered class name. */
   static className = 'normlab>RMSNormalization';
-  /** The axes as given. */
-  readonly axis: FeatureAxes;
 
   constructor(args: RMSNormalizationArgs = {}) {
     super(
@@ -79,31 +74,11 @@ export class RMSNormalization extends NormalizationLayer {
       { displayName: 'RMSNormalization', defaultName: 'normlab_rms_norm' },
       { epsilon: rmsDefaultEpsilon, center: () => false },
     );
-    this.axis = checkFeatureAxes(args.axis ?? 'features');
   }
 
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = this.buildShape(inputShape, 2, 'batch, features...');
-    const built = resolveFeatureAxes(this.axis, shape, 'RMSNormalization');
-    this.addAffine(built, built.sizes);
-    // Each position normalized by itself only when the statistics are over the last axis alone.
-    this.supportsMasking = built.axes.length === 1 && built.axes[0] === shape.length - 1;
-    this.built = true;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const x = this.checkedInput(inputs, kwargs);
-      const { axes } = this.builtInput as BuiltAxes;
-      const shape = broadcastShape(x.rank, axes, x.shape);
-      const { gamma, beta } = this.affineOrNull();
-      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
-      return scaleShift(rmsScale(x, axes, this.affine.epsilon), r(gamma), r(beta));
-    });
-  }
-
-  protected override layerConfig(): tf.serialization.ConfigDict {
-    return { axis: this.axis };
+  /** `x / sqrt(mean(x²) + ε)` with the mean over `axes` per example. */
+  protected override normalizeOver(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
+    return rmsScale(x, axes, epsilon);
   }
 }
 tf.serialization.registerClass(RMSNormalization);
