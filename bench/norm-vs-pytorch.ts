@@ -41,6 +41,7 @@ import {
   ReferenceTimeLimit,
   ReferenceTimeout,
   runReferenceScript,
+  settingOrder,
   WAIT_POLICIES,
   type WaitPolicy,
 } from './reference-python';
@@ -87,7 +88,7 @@ function options(): Options {
     .option('--torch-layouts <list>', "PyTorch's conv memory layouts", someOf(LAYOUTS), [...LAYOUTS])
     .option(
       '--torch-timeout <s>',
-      'time limit of one PyTorch process (also at most 4× the fastest so far)',
+      'time limit of one PyTorch process once one has finished (also at most 4× the fastest so far)',
       wholeNumber(1),
       300,
     )
@@ -240,20 +241,20 @@ async function main(): Promise<void> {
         },
       ];
       if (o.torch)
-        for (const wait of o.torchWait)
-          for (const threads of o.torchThreads)
-            steps.push(() => {
-              try {
-                torchNote = timeTorch(o, dir, caseNames, wait, threads, costs, limit);
-              } catch (error) {
-                if (error instanceof ReferenceTimeout) {
-                  process.stderr.write(`  round ${r + 1}: torch ${wait}/${threads}t ${error.message}\n`);
-                  return;
-                }
-                torchNote = `PyTorch skipped: ${(error as Error).message}`;
-                o.torch = false;
+        for (const { wait, threads } of settingOrder(o.torchWait, o.torchThreads, 0))
+          steps.push(() => {
+            if (!o.torch) return;
+            try {
+              torchNote = timeTorch(o, dir, caseNames, wait, threads, costs, limit);
+            } catch (error) {
+              if (error instanceof ReferenceTimeout) {
+                process.stderr.write(`  round ${r + 1}: torch ${wait}/${threads}t ${error.message}\n`);
+                return;
               }
-            });
+              torchNote = `PyTorch skipped: ${(error as Error).message}`;
+              o.torch = false;
+            }
+          });
       for (const step of r % 2 === 0 ? steps : [...steps].reverse()) step();
       process.stderr.write(`  round ${r + 1} done (load ${formatLoad()})\n`);
     }

@@ -139,9 +139,11 @@ export function runReferenceScript(
 
 /**
  * The time limit of each reference process in a bench that runs the reference in several
- * settings: at most `capSeconds`, and at most `factor` times the fastest process so far (but never
- * below `floorSeconds`). A setting that takes `factor` times as long as another on the same work
- * cannot be the reference's best, so stopping it loses nothing the comparison uses.
+ * settings. None until a process has finished (without a yardstick, any limit could stop every
+ * setting on a busy machine); then at most `factor` times the fastest process so far (but never
+ * below `floorSeconds`), and at most `capSeconds`. A setting that takes `factor` times as long as
+ * another on the same work cannot be the reference's best, so stopping it loses nothing the
+ * comparison uses.
  */
 export class ReferenceTimeLimit {
   private fastest = Number.POSITIVE_INFINITY;
@@ -152,8 +154,9 @@ export class ReferenceTimeLimit {
     readonly floorSeconds = 60,
   ) {}
 
-  /** The limit for the next process. */
-  seconds(): number {
+  /** The limit for the next process, or `undefined` (none) until one has finished. */
+  seconds(): number | undefined {
+    if (!Number.isFinite(this.fastest)) return undefined;
     return Math.min(this.capSeconds, Math.max(this.floorSeconds, this.factor * this.fastest));
   }
 
@@ -161,4 +164,27 @@ export class ReferenceTimeLimit {
   finished(seconds: number): void {
     this.fastest = Math.min(this.fastest, seconds);
   }
+}
+
+/** One reference process' setting: OpenMP's wait policy and the intra-op thread count. */
+export interface ProcessSetting {
+  wait: WaitPolicy;
+  threads: number;
+}
+
+/**
+ * The order in which round `round` runs the reference's process settings. Even rounds start with
+ * the setting a busy machine hurts least (passive waiting, fewest threads), so that the first
+ * process of a run finishes and gives {@link ReferenceTimeLimit} its yardstick; odd rounds run the
+ * reverse order, so no setting always runs first.
+ */
+export function settingOrder(
+  waits: readonly WaitPolicy[],
+  threads: readonly number[],
+  round: number,
+): ProcessSetting[] {
+  const byWait = [...waits].sort((a, b) => (a === b ? 0 : a === 'passive' ? -1 : 1));
+  const byThreads = [...threads].sort((a, b) => a - b);
+  const order = byWait.flatMap((wait) => byThreads.map((t) => ({ wait, threads: t })));
+  return round % 2 === 0 ? order : order.reverse();
 }

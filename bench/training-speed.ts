@@ -57,6 +57,7 @@ import {
   ReferenceTimeLimit,
   ReferenceTimeout,
   runReferenceScript,
+  settingOrder,
   WAIT_POLICIES,
   type WaitPolicy,
 } from './reference-python';
@@ -114,7 +115,7 @@ function options(): Options {
     .option('--torch-layouts <list>', "PyTorch's CNN memory layouts", someOf(LAYOUTS), [...LAYOUTS])
     .option(
       '--torch-timeout <s>',
-      'time limit of one PyTorch process (also at most 4× the fastest so far)',
+      'time limit of one PyTorch process once one has finished (also at most 4× the fastest so far)',
       wholeNumber(1),
       300,
     )
@@ -446,26 +447,25 @@ async function main(): Promise<void> {
         if (c === 'fastest') add(c, await timeNormlab(order, split, o, 'fastest', true));
         if (c === 'portable') add(c, await timeNormlab(order, split, o, 'fastest', false));
         if (c === 'torch' && !torchFailed) {
-          for (const wait of r % 2 === 0 ? o.torchWait : [...o.torchWait].reverse()) {
-            for (const threads of o.torchThreads) {
-              try {
-                const torch = timeTorch(o, order, wait, threads, limit);
-                torchVersion = torch.version;
-                for (const [key, rates] of torch.rates) {
-                  const at = key.lastIndexOf(':');
-                  rounds.add(`torch:${key.slice(0, at)}`, key.slice(at + 1), rates);
-                  progress(`torch ${key}`, rates);
-                }
-              } catch (error) {
-                if (error instanceof ReferenceTimeout) {
-                  const key = `${wait}/${threads}t`;
-                  timedOut.set(key, [...(timedOut.get(key) ?? []), r + 1]);
-                  process.stderr.write(`  round ${r + 1}: torch ${key} ${error.message}\n`);
-                  continue;
-                }
-                torchVersion = `PyTorch skipped: ${(error as Error).message}`;
-                torchFailed = true;
+          for (const { wait, threads } of settingOrder(o.torchWait, o.torchThreads, r)) {
+            try {
+              const torch = timeTorch(o, order, wait, threads, limit);
+              torchVersion = torch.version;
+              for (const [key, rates] of torch.rates) {
+                const at = key.lastIndexOf(':');
+                rounds.add(`torch:${key.slice(0, at)}`, key.slice(at + 1), rates);
+                progress(`torch ${key}`, rates);
               }
+            } catch (error) {
+              if (error instanceof ReferenceTimeout) {
+                const key = `${wait}/${threads}t`;
+                timedOut.set(key, [...(timedOut.get(key) ?? []), r + 1]);
+                process.stderr.write(`  round ${r + 1}: torch ${key} ${error.message}\n`);
+                continue;
+              }
+              torchVersion = `PyTorch skipped: ${(error as Error).message}`;
+              torchFailed = true;
+              break;
             }
           }
         }
