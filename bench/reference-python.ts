@@ -119,7 +119,7 @@ export function runReferenceScript(
     encoding: 'utf8',
     env,
     maxBuffer: 1 << 26,
-    ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds * 1000 } : {}),
+    ...(options.timeoutSeconds !== undefined ? { timeout: Math.ceil(options.timeoutSeconds * 1000) } : {}),
   });
   if (
     options.timeoutSeconds !== undefined &&
