@@ -35,6 +35,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Installation', link: '/guide/installation' },
       { text: 'The algorithm', link: '/guide/algorithm' },
       { text: 'Choosing a normalization', link: '/guide/choosing' },
+      { text: 'Speed', link: '/guide/speed' },
       { text: 'RMS norm, batch renorm, weight standardization', link: '/guide/family' },
       { text: 'Keras and PyTorch', link: '/guide/keras-and-pytorch' },
       { text: 'Study design', link: '/guide/study-design' },
