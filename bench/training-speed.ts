@@ -8,7 +8,8 @@
  * cross-entropy.
  *
  * Contenders (`--contenders`):
- * - `fastest`: the library's exported fast layers (`Conv2D`, `Dense`, `MaxPooling2D`, `ReLU`), the
+ * - `fastest`: the library's exported fast layers (`FastConv2D`, `FastDense`,
+ *   `FastMaxPooling2D`, `FastReLU`), the
  *   normalization with its ReLU fused where the layer takes one, `train()`, native kernels on;
  * - `plain`: tfjs' own conv, dense, pooling and ReLU layers with normlab's normalization (the
  *   README's example), `train()`, native kernels on;

@@ -12,9 +12,10 @@
  * `normLayer(kind, { convention: 'pytorch' })` (PyTorch's ε and momentum).
  *
  * Three flavours, the ways a user can build the same network:
- * - `fastest`: the library's exported fast layers (`Conv2D`, `Dense`, `MaxPooling2D`, `ReLU`) and
+ * - `fastest`: the library's exported fast layers (`FastConv2D`, `FastDense`,
+ *   `FastMaxPooling2D`, `FastReLU`) and
  *   the normalization with its own `activation: 'relu'` where the kind takes one (the ReLU fused
- *   into the normalization's kernel), else followed by the fast `ReLU`;
+ *   into the normalization's kernel), else followed by `FastReLU`;
  * - `plain`: tfjs' own `conv2d`, `dense`, `maxPooling2d` and `reLU` layers with normlab's
  *   normalization between them, as the README's example builds a model;
  * - `builtin`: tfjs-layers only, with tfjs' own `batchNormalization` (only for the models without
