@@ -112,7 +112,9 @@ function cellStyle(c: HtmlTableColumn): string {
     `text-align:${c.align ?? 'left'}`,
     'vertical-align:top',
     `white-space:${c.nowrap ? 'nowrap' : 'normal'}`,
-    'overflow-wrap:anywhere',
+    // Break a word only when it cannot fit a line of its own (anywhere would also let the
+    // table squeeze columns narrower than their words, splitting every word).
+    'overflow-wrap:break-word',
     'padding:0.35em 0.6em',
   ];
   if (c.minWidth) style.push(`min-width:${c.minWidth}`);
