@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadNormKernels, normKernelsStatus } from './native/norm-kernels-module';
 
 /** What runs the tensors: the backend's name and the versions involved. */
 export interface BackendInfo {
@@ -23,6 +24,11 @@ export interface BackendInfo {
   tensorflowVersion?: string;
   /** Node.js version, when running on Node. */
   nodeVersion?: string;
+  /**
+   * normlab's compiled normalization kernels, when loaded: the instruction set they dispatched to
+   * and their thread count, e.g. `avx2, 2 threads`.
+   */
+  normKernels?: string;
 }
 
 /** Options for {@link initBackend}. */
@@ -80,6 +86,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
   }
   await tf.ready();
+  // normlab's own kernels register with the TensorFlow library tfjs-node just loaded.
+  if (tf.getBackend() === 'tensorflow') loadNormKernels();
   return backendInfo();
 }
 
@@ -98,6 +106,9 @@ export function backendInfo(): BackendInfo {
   if (info.native) {
     const versions = (tf.engine().backend as unknown as { binding?: { TF_Version?: string } }).binding;
     if (versions?.TF_Version) info.tensorflowVersion = versions.TF_Version;
+    const kernels = normKernelsStatus().module;
+    if (kernels)
+      info.normKernels = `${kernels.isa}, ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}`;
   }
   return info;
 }
@@ -115,5 +126,6 @@ export function describeBackend(info: BackendInfo = backendInfo()): string {
   const parts = [info.native ? `native TensorFlow ${info.tensorflowVersion ?? ''}`.trim() : 'pure JS'];
   parts.push(`tfjs ${info.tfjsVersion}`);
   if (info.nodeVersion) parts.push(`node ${info.nodeVersion}`);
+  if (info.normKernels) parts.push(`normlab kernels ${info.normKernels}`);
   return `backend ${info.backend} (${parts.join(', ')})`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bootstraps everything normlab needs, skipping what is already there (a second run takes seconds):
-#   npm packages → native TensorFlow backend → Python venv with JupyterLab → tslab kernel → dataset.
+#   npm packages → native TensorFlow backend → normlab's own kernels → Python venv with JupyterLab → tslab kernel → dataset.
 # With --browser it also makes sure Debian's chromium is installed (the site's browser tests), with
 # --cluster Debian's slurm-wlm and munge (the real Slurm test; root only), with --keras the Keras
 # interop test's Python environment .venv-keras (tensorflow-cpu, tf_keras, the tfjs converter).
@@ -42,6 +42,9 @@ fi
 
 # --- native backend ----------------------------------------------------------------------------
 bash scripts/setup/tfjs-native.sh
+
+# --- normlab's compiled normalization kernels (never fails: without them the portable path runs) --
+bash scripts/setup/normlab-kernels.sh
 
 # --- Python environment and Jupyter ------------------------------------------------------------
 bash scripts/setup/python-env.sh

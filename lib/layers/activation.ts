@@ -10,6 +10,15 @@ import { nativeReluGrad } from '../native/relu-grad';
 
 export { NORM_ACTIVATIONS, type NormActivation };
 
+/** The option of the layers that take an activation (batch, layer, instance, group, RMS norm). */
+export interface ActivationArgs {
+  /**
+   * `'relu'` applies a ReLU to the layer's output inside the layer (fused into the kernel on
+   * tfjs-node where normlab's or TensorFlow's kernels run); default `'linear'`, none.
+   */
+  activation?: NormActivation;
+}
+
 /**
  * `value` as a {@link NormActivation}, or an Error naming the option and the allowed values.
  *

@@ -2,15 +2,16 @@
  * Activation-distribution tracking (Ioffe & Szegedy 2015, Figure 1): quantiles of one unit's input
  * to its nonlinearity, per layer, as training goes on. In the zoo's models every hidden layer is
  * conv/dense → norm → ReLU, so the tracked value is what the ReLU receives: the normalized (and,
- * for noisy batch norm, noised) pre-activation, or the raw one without normalization. Batch norm
- * carries its ReLU as its own `activation` (one fused kernel); there the tracked value is the
- * layer's output before its activation (`BatchNormalization.preActivation`).
+ * for noisy batch norm, noised) pre-activation, or the raw one without normalization. Batch,
+ * layer, instance, group and RMS norm carry their ReLU as their own `activation` (one fused
+ * kernel); there the tracked value is the layer's output before its activation
+ * (`NormalizationLayer.preActivation`).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
 import { FastReLU } from '../layers/relu';
-import { BatchNormalization } from '../norm/batch-normalization';
+import { NormalizationLayer } from '../norm/normalization-layer';
 import { IOFFE_PERCENTILES, quantiles } from './quantiles';
 
 /** Quantiles of one unit's input in each tracked layer at one moment of training. */
@@ -23,25 +24,25 @@ export interface ActivationSnapshot {
 
 const probeModels = new WeakMap<tf.LayersModel, { model: tf.LayersModel; names: string[] }>();
 
-/** Whether `layer` is a batch norm that applies a ReLU itself. */
-function withOwnRelu(layer: tf.layers.Layer): layer is BatchNormalization {
-  return layer instanceof BatchNormalization && layer.activation === 'relu';
+/** Whether `layer` is a normalization layer that applies a ReLU itself. */
+function withOwnRelu(layer: tf.layers.Layer): layer is NormalizationLayer {
+  return layer instanceof NormalizationLayer && layer.activation === 'relu';
 }
 
 /**
  * The layers whose ReLU input is tracked: every ReLU layer of the model (normlab's {@link FastReLU} or
- * tfjs' `ReLU`) and every batch norm with `activation: 'relu'`, by name, in model order.
+ * tfjs' `ReLU`) and every normalization layer with `activation: 'relu'`, by name, in model order.
  */
 export function nonlinearityLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.filter((l) => l instanceof FastReLU || l.getClassName() === 'ReLU' || withOwnRelu(l));
 }
 
 /**
- * A probe-only layer (never saved) that gives a batch norm's output before its activation: the
- * same layer object, so the same weights.
+ * A probe-only layer (never saved) that gives a normalization layer's output before its
+ * activation: the same layer object, so the same weights.
  */
 class PreActivationView extends tf.layers.Layer {
-  constructor(private readonly norm: BatchNormalization) {
+  constructor(private readonly norm: NormalizationLayer) {
     super({ name: `${norm.name}_pre_activation`, trainable: false });
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyActivation, checkActivation, type NormActivation } from '../layers/activation';
+import { applyActivation, type NormActivation } from '../layers/activation';
 import { resolveInitializer, serializeObject } from '../layers/serialization';
 import type { BaseLayerArgs, CallKwargs, Initializer, InitializerSpec } from '../layers/tfjs-types';
 import { checkInteger, resolveAxis } from '../layers/validate';
@@ -112,8 +112,6 @@ export class BatchNormalization extends NormalizationLayer {
   readonly momentum: number;
   /** How the running variance is kept. */
   readonly runningVariance: RunningVarianceKind;
-  /** The activation applied to the output. */
-  readonly activation: NormActivation;
   private readonly movingMeanInitializer: Initializer;
   private readonly movingVarianceInitializer: Initializer;
   private movingMean: tf.LayerVariable | null = null;
@@ -130,7 +128,6 @@ export class BatchNormalization extends NormalizationLayer {
         `runningVariance must be 'biased' or 'unbiased'; got ${JSON.stringify(args.runningVariance)}`,
       );
     }
-    this.activation = checkActivation(args.activation);
     this.movingMeanInitializer = resolveInitializer(
       args.movingMeanInitializer ?? 'zeros',
       'movingMeanInitializer',
@@ -177,7 +174,7 @@ export class BatchNormalization extends NormalizationLayer {
    * const z = bn.preActivation(x, { training: false }); // bn.apply(x) is relu(z)
    * ```
    */
-  preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  override preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     if (!this.built) this.build(Array.isArray(inputs) ? inputs[0].shape : inputs.shape);
     return this.forward(inputs, kwargs, 'linear');
   }

@@ -17,6 +17,17 @@ import { NoisyBatchNormalization } from './noisy-batch-normalization';
 import { RMSNormalization } from './rms-normalization';
 
 /**
+ * The kinds whose layers take `activation: 'relu'` (applied inside the layer, fused into the
+ * kernel on tfjs-node).
+ *
+ * @example
+ * ```ts
+ * const block = normLayer(kind, { activation: FUSED_ACTIVATION_KINDS.includes(kind) ? 'relu' : 'linear' });
+ * ```
+ */
+export const FUSED_ACTIVATION_KINDS: readonly NormKind[] = ['batch', 'layer', 'instance', 'group', 'rms'];
+
+/**
  * Options of {@link normLayer}. Each kind reads the options that apply to it and ignores the rest,
  * so one options object can serve every kind of a sweep.
  */
@@ -47,8 +58,8 @@ export interface NormLayerOptions {
   /** batch only: running variance `'biased'`/`'unbiased'`. Default: the convention's. */
   runningVariance?: RunningVarianceKind;
   /**
-   * batch only: `'relu'` applies a ReLU to the output inside the layer (fused into the kernel on
-   * tfjs-node); default `'linear'`.
+   * batch, layer, instance, group, rms: `'relu'` applies a ReLU to the output inside the layer
+   * (fused into the kernel on tfjs-node); default `'linear'`.
    */
   activation?: NormActivation;
   /** batch-renorm: momentum of the renormalization statistics. Default 0.99 `keras`, 0.01 `pytorch`. */
@@ -101,9 +112,10 @@ export interface NormLayerOptions {
 export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.layers.Layer {
   const k = assertNormKind(kind);
   const { axis, epsilon, momentum, runningVariance, groups, center, scale, convention, name } = options;
-  if (options.activation !== undefined && k !== 'batch' && checkActivation(options.activation) !== 'linear') {
+  const activation = checkActivation(options.activation);
+  if (activation !== 'linear' && !FUSED_ACTIVATION_KINDS.includes(k)) {
     throw new Error(
-      `activation: only batch normalization fuses 'relu'; ${k} takes 'linear'; got ${JSON.stringify(options.activation)}`,
+      `activation: ${FUSED_ACTIVATION_KINDS.join(', ')} normalization take 'relu'; ${k} takes 'linear'; got ${JSON.stringify(options.activation)}`,
     );
   }
   const { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps } = options;
@@ -123,16 +135,16 @@ export function normLayer(kind: NormKind, options: NormLayerOptions = {}): tf.la
         axis: channelAxis(),
         momentum,
         runningVariance,
-        activation: options.activation,
+        activation,
       });
     case 'layer':
-      return new LayerNormalization({ ...common, axis: axis ?? 'features' });
+      return new LayerNormalization({ ...common, axis: axis ?? 'features', activation });
     case 'instance':
-      return new InstanceNormalization({ ...common, axis: channelAxis() });
+      return new InstanceNormalization({ ...common, axis: channelAxis(), activation });
     case 'group':
-      return new GroupNormalization({ ...common, axis: channelAxis(), groups });
+      return new GroupNormalization({ ...common, axis: channelAxis(), groups, activation });
     case 'rms':
-      return new RMSNormalization({ ...common, axis: axis ?? 'features' });
+      return new RMSNormalization({ ...common, axis: axis ?? 'features', activation });
     case 'batch-renorm': {
       const renorm = { renormMomentum, rMax, rMin, dMax, warmupSteps, rampSteps };
       return new BatchRenormalization({ ...common, axis: channelAxis(), momentum, ...renorm });

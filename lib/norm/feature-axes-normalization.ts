@@ -6,10 +6,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ActivationArgs, NormActivation } from '../layers/activation';
 import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
 import type { AffineArgs, AffineDefaults } from './affine';
-import { scaleShift } from './batch-norm-steps';
-import { broadcastShape } from './broadcast';
 import type { BuiltAxes } from './built-shape';
 import { checkFeatureAxes, type FeatureAxes, resolveFeatureAxes } from './feature-axes';
 import { NormalizationLayer, type NormalizationNaming } from './normalization-layer';
@@ -57,26 +56,37 @@ export abstract class FeatureAxesNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  protected override normalize(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { axes } = this.builtInput as BuiltAxes;
-      const xhat = this.normalizeOver(x, axes, this.affine.epsilon);
-      const shape = broadcastShape(x.rank, axes, x.shape);
       const { gamma, beta } = this.affineOrNull();
-      const r = (t: tf.Tensor | null): tf.Tensor | null => (t ? tf.reshape(t, shape) : null);
-      return scaleShift(xhat, r(gamma), r(beta));
+      return this.normalizeAffine(x, axes, gamma, beta, activation);
     });
   }
 
   /**
-   * `x` normalized over `axes` per example, before γ and β.
+   * `x` normalized over `axes` per example, then `γ·x̂ + β` (γ, β of the normalized axes' shape,
+   * `null` when absent), then the activation: one functional op of the kind (lib/norm's
+   * feature-norm-op.ts), which chooses normlab's compiled kernels or tfjs ops.
    *
    * @param x the input.
    * @param axes the resolved axes (sorted, ≥ 1).
-   * @param epsilon the layer's ε.
+   * @param gamma γ or `null`.
+   * @param beta β or `null`.
+   * @param activation the activation to apply.
    */
-  protected abstract normalizeOver(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor;
+  protected abstract normalizeAffine(
+    x: tf.Tensor,
+    axes: number[],
+    gamma: tf.Tensor | null,
+    beta: tf.Tensor | null,
+    activation: NormActivation,
+  ): tf.Tensor;
 
   protected override layerConfig(): tf.serialization.ConfigDict {
     return { axis: this.axis };

@@ -5,6 +5,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyActivation, type NormActivation } from '../layers/activation';
+import { nativeGroupNorm } from '../native/norm-kernels';
 import { affineCustomGrad } from './affine-custom-grad';
 import { scaleShift } from './batch-norm-steps';
 import { groupStandardize } from './standardize';
@@ -25,11 +27,16 @@ import { groupStandardize } from './standardize';
  * A dense `[N, C]` input (no spatial axes) takes the plain core path,
  * `scaleShift(groupStandardize(x, G, ε), γ, β)`, which is cheaper there.
  *
+ * On tfjs-node with normlab's compiled kernels (lib/native/norm-kernels.ts) the whole op, and
+ * its gradient, is one kernel each way, the ReLU included; elsewhere the tfjs ops above run.
+ *
  * @param x channels-last input of rank ≥ 2.
  * @param gamma `γ`, shape `[C]` (ones for no scale).
  * @param beta `β`, shape `[C]` (zeros for no shift).
  * @param groups the number of groups; must divide `C`.
  * @param epsilon `ε > 0`.
+ * @param activation `'relu'` returns `relu(y)` (fused into the compiled kernels where they run);
+ *   default `'linear'`.
  *
  * @example
  * ```ts
@@ -38,6 +45,25 @@ import { groupStandardize } from './standardize';
  * ```
  */
 export function groupNormAffine(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  groups: number,
+  epsilon: number,
+  activation: NormActivation = 'linear',
+): tf.Tensor {
+  const shape = x.shape;
+  const rows = shape[0];
+  const channels = shape[shape.length - 1];
+  const spatialSize = shape.slice(1, -1).reduce((p, d) => p * d, 1);
+  const layout = { rows, spatial: spatialSize, channels, groups, perElementAffine: false };
+  const native = nativeGroupNorm(x, gamma, beta, layout, epsilon, activation === 'relu');
+  if (native) return native;
+  return applyActivation(groupNormPortable(x, gamma, beta, groups, epsilon), activation);
+}
+
+/** {@link groupNormAffine} in tfjs ops (every backend). */
+function groupNormPortable(
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,

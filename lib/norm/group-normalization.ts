@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ActivationArgs, NormActivation } from '../layers/activation';
 import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
 import { checkInteger } from '../layers/validate';
 import type { AffineArgs } from './affine';
@@ -14,7 +15,7 @@ import { NormalizationLayer } from './normalization-layer';
 import { checkGroups, checkGroupsDivide } from './validate';
 
 /** Options of {@link GroupNormalization} (plus tfjs' own layer options). Keras' config keys. */
-export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
+export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
   /**
    * The number of groups the channels are split into; must divide the channel count. Default 32
    * (Keras' default). `-1` means one group per channel (tensorflow-addons' instance norm).
@@ -38,7 +39,8 @@ export interface GroupNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * Arguments and defaults: `groups` 32 (Keras'; −1 = one per channel); `axis` −1 (the last; the
  * only one allowed); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`, `scale` true;
  * `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none;
- * `convention` `'keras'`. Output: the input's shape.
+ * `activation` `'linear'` (`'relu'`: the layer returns the ReLU of its output, fused into the kernel
+ * on tfjs-node); `convention` `'keras'`. Output: the input's shape.
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
  * absent when `scale`/`center` is false (Keras' order and names).
@@ -88,12 +90,16 @@ export class GroupNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  protected override normalize(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       // One fused op with a closed-form gradient (groupNormAffine in group-norm-op.ts); γ = 1 / β = 0 when absent.
       const { gamma, beta } = this.affineOrIdentity((this.builtInput as BuiltChannels).channels);
-      return groupNormAffine(x, gamma, beta, this.groupCount, this.affine.epsilon);
+      return groupNormAffine(x, gamma, beta, this.groupCount, this.affine.epsilon, activation);
     });
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ActivationArgs, NormActivation } from '../layers/activation';
 import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
 import { checkInteger } from '../layers/validate';
 import type { AffineArgs } from './affine';
@@ -14,7 +15,7 @@ import { groupNormAffine } from './group-norm-op';
 import { NormalizationLayer } from './normalization-layer';
 
 /** Options of {@link InstanceNormalization} (plus tfjs' own layer options). */
-export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
+export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
   /** The channel axis; must be the last one (channels-last). Default `-1`. */
   axis?: number;
   /**
@@ -40,8 +41,10 @@ export interface InstanceNormalizationArgs extends BaseLayerArgs, AffineArgs {
  *
  * Arguments and defaults: `axis` −1 (the last; the only one allowed); `epsilon` 1e-3 (`keras`) /
  * 1e-5 (`pytorch`); `center`, `scale` true (`keras`) / false (`pytorch`); `gammaInitializer`
- * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` −1 or the channel count
- * (tensorflow-addons configs); `convention` `'keras'`. Output: the input's shape.
+ * `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and constraints none; `groups` −1 or the
+ * channel count (tensorflow-addons configs); `activation` `'linear'` (`'relu'`: the layer returns
+ * the ReLU of its output, fused into the kernel on tfjs-node); `convention` `'keras'`. Output:
+ * the input's shape.
  *
  * Weights, in `getWeights()`/`setWeights()` order: `[gamma, beta]`, each `[channels]`, each
  * absent when `scale`/`center` is false.
@@ -105,7 +108,11 @@ export class InstanceNormalization extends NormalizationLayer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+  protected override normalize(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);
       const { rank, channels } = this.builtInput as BuiltChannels;
@@ -118,7 +125,7 @@ export class InstanceNormalization extends NormalizationLayer {
       }
       // One fused op with a closed-form gradient (groupNormAffine in group-norm-op.ts); γ = 1 / β = 0 when absent.
       const { gamma, beta } = this.affineOrIdentity(channels);
-      return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon);
+      return groupNormAffine(x, gamma, beta, channels, this.affine.epsilon, activation);
     });
   }
 

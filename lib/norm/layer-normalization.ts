@@ -4,11 +4,12 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ActivationArgs, NormActivation } from '../layers/activation';
 import type { BaseLayerArgs } from '../layers/tfjs-types';
 import type { AffineArgs } from './affine';
 import type { FeatureAxes } from './feature-axes';
 import { FeatureAxesNormalization } from './feature-axes-normalization';
-import { standardize } from './standardize';
+import { layerNormAffine } from './feature-norm-op';
 
 /**
  * Which axes layer norm normalizes over: one axis, a list, or `'features'` for every axis but the
@@ -17,7 +18,7 @@ import { standardize } from './standardize';
 export type LayerNormAxis = FeatureAxes;
 
 /** Options of {@link LayerNormalization} (plus tfjs' own layer options). */
-export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
+export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
   /**
    * The axes to normalize over, which γ and β also span. Default `'features'`: all axes but the
    * batch axis, each example normalized as a whole (Ba et al.; the same default as
@@ -41,7 +42,8 @@ export interface LayerNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * Arguments and defaults: `axis` `'features'` (see {@link LayerNormalizationArgs.axis}; Keras'
  * `LayerNormalization()` is `axis: -1`); `epsilon` 1e-3 (`keras`) / 1e-5 (`pytorch`); `center`,
  * `scale` true; `gammaInitializer` `'ones'`, `betaInitializer` `'zeros'`; γ/β regularizers and
- * constraints none; `convention` `'keras'`.
+ * constraints none; `activation` `'linear'` (`'relu'`: the layer returns the ReLU of its output,
+ * fused into the kernel on tfjs-node); `convention` `'keras'`.
  *
  * Input: rank ≥ 2. Output: the input's shape.
  *
@@ -74,9 +76,15 @@ export class LayerNormalization extends FeatureAxesNormalization {
     super(args, { displayName: 'LayerNormalization', defaultName: 'normlab_layer_norm' });
   }
 
-  /** `(x − μ)/sqrt(σ² + ε)` with the mean and biased variance over `axes` per example. */
-  protected override normalizeOver(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
-    return standardize(x, axes, epsilon);
+  /** Layer norm with its affine map and activation ({@link layerNormAffine}: compiled kernels or tfjs ops). */
+  protected override normalizeAffine(
+    x: tf.Tensor,
+    axes: number[],
+    gamma: tf.Tensor | null,
+    beta: tf.Tensor | null,
+    activation: NormActivation,
+  ): tf.Tensor {
+    return layerNormAffine(x, axes, gamma, beta, this.affine.epsilon, activation);
   }
 }
 tf.serialization.registerClass(LayerNormalization);

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { type ActivationArgs, checkActivation, type NormActivation } from '../layers/activation';
 import { singleInput, singleShape } from '../layers/layer-input';
 import { defaultLayerName } from '../layers/layer-name';
 import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
@@ -67,6 +68,11 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
   protected builtInput: BuiltChannels | BuiltAxes | null = null;
   /** The name used in messages. */
   protected readonly displayName: string;
+  /**
+   * The activation the layer applies to its output: `'linear'` (none) or `'relu'` (batch, layer,
+   * instance, group and RMS norm; one fused kernel on tfjs-node).
+   */
+  readonly activation: NormActivation;
 
   /**
    * @param args the layer's options (tfjs' base options and {@link AffineArgs}).
@@ -75,13 +81,52 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
    *   convention's.
    */
   protected constructor(
-    args: BaseLayerArgs & AffineArgs,
+    args: BaseLayerArgs & AffineArgs & ActivationArgs,
     naming: NormalizationNaming,
     defaults: AffineDefaults = {},
   ) {
     super({ ...args, name: args.name ?? defaultLayerName(naming.defaultName) });
     this.displayName = naming.displayName;
     this.affine = resolveAffine(args, defaults);
+    this.activation = checkActivation(args.activation);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    return this.normalize(inputs, kwargs, this.activation);
+  }
+
+  /**
+   * The output before the layer's activation, `γ·x̂ + β`, computed as `call` computes it. For
+   * probes that read what the ReLU of a layer with `activation: 'relu'` receives (lib/mechanism);
+   * the same as `call` without one.
+   *
+   * @param inputs the input, as for `call`.
+   * @param kwargs `training` (and `mask`), as for `call`.
+   * @returns the pre-activation output, the input's shape.
+   *
+   * @example
+   * ```ts
+   * const gn = new GroupNormalization({ groups: 4, activation: 'relu' });
+   * const z = gn.preActivation(x, {}); // gn.apply(x) is relu(z)
+   * ```
+   */
+  preActivation(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
+    if (!this.built) this.build(Array.isArray(inputs) ? inputs[0].shape : inputs.shape);
+    return this.normalize(inputs, kwargs, 'linear');
+  }
+
+  /**
+   * The layer's output with `activation` applied; `call` passes the layer's own. Layers that take
+   * an activation override it; the others (which override `call` instead) have only `'linear'`.
+   */
+  protected normalize(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: CallKwargs,
+    activation: NormActivation,
+  ): tf.Tensor {
+    if (activation !== 'linear')
+      throw new Error(`${this.displayName} takes no activation; got '${activation}'`);
+    return this.call(inputs, kwargs);
   }
 
   /**
@@ -161,6 +206,9 @@ export abstract class NormalizationLayer extends tf.layers.Layer {
 
   /** The layer's own entries, then ε, convention and the γ/β options, then tfjs' base config. */
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.layerConfig(), ...affineConfig(this.affine), ...super.getConfig() };
+    // The activation only when there is one, so configs of plain layers keep Keras' keys.
+    const activation: tf.serialization.ConfigDict =
+      this.activation === 'linear' ? {} : { activation: this.activation };
+    return { ...this.layerConfig(), ...activation, ...affineConfig(this.affine), ...super.getConfig() };
   }
 }

@@ -4,12 +4,13 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ActivationArgs, NormActivation } from '../layers/activation';
 import type { BaseLayerArgs } from '../layers/tfjs-types';
 import type { AffineArgs } from './affine';
 import type { Convention } from './conventions';
 import type { FeatureAxes } from './feature-axes';
 import { FeatureAxesNormalization } from './feature-axes-normalization';
-import { rmsScale } from './rms-scale';
+import { rmsNormAffine } from './feature-norm-op';
 
 /** The float32 machine epsilon, 2⁻²³: PyTorch's `nn.RMSNorm` default ε for float32 input. */
 export const FLOAT32_EPSILON = 2 ** -23;
@@ -20,7 +21,7 @@ export function rmsDefaultEpsilon(convention: Convention): number {
 }
 
 /** Options of {@link RMSNormalization} (plus tfjs' own layer options). */
-export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs {
+export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs, ActivationArgs {
   /**
    * The axes to normalize over, which γ (and β) also span: a number, a list, or `'features'`
    * (default) for all axes but the batch axis. For `[N, T, F]` sequences, Keras'
@@ -41,8 +42,9 @@ export interface RMSNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * `RMSNormalization`) and 2⁻²³ ≈ 1.19e-7 under `pytorch` (`nn.RMSNorm(eps=None)` on float32
  * input: the machine epsilon); note these differ from the other layers' 1e-3 / 1e-5. `scale`
  * true (γ, initialized to ones); `center` false (neither framework has β; true adds one);
- * initializers, regularizers and constraints of γ/β as for the other layers; `convention`
- * `'keras'`.
+ * initializers, regularizers and constraints of γ/β as for the other layers; `activation`
+ * `'linear'` (`'relu'`: the layer returns the ReLU of its output, fused into the kernel on
+ * tfjs-node); `convention` `'keras'`.
  *
  * Training and inference compute the same thing (no running statistics); `training` is ignored.
  * Masking: supported (the mask passed through) when normalizing over the last axis only, each
@@ -76,9 +78,15 @@ export class RMSNormalization extends FeatureAxesNormalization {
     );
   }
 
-  /** `x / sqrt(mean(x²) + ε)` with the mean over `axes` per example. */
-  protected override normalizeOver(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
-    return rmsScale(x, axes, epsilon);
+  /** RMS norm with its affine map and activation ({@link rmsNormAffine}: compiled kernels or tfjs ops). */
+  protected override normalizeAffine(
+    x: tf.Tensor,
+    axes: number[],
+    gamma: tf.Tensor | null,
+    beta: tf.Tensor | null,
+    activation: NormActivation,
+  ): tf.Tensor {
+    return rmsNormAffine(x, axes, gamma, beta, this.affine.epsilon, activation);
   }
 }
 tf.serialization.registerClass(RMSNormalization);

@@ -77,12 +77,13 @@ extract_wheel() {
   rm -rf "$tmp" && mkdir -p "$tmp"
   python3 - "$wheel" "$tmp" "$PKG/binding" <<'PY'
 import sys, zipfile, os, re, shutil
-# Keeps the two shared libraries and only the headers the addon reaches: the include closure of
-# the headers tfjs-node's binding sources include, resolved inside the wheel's include tree
-# (a few hundred KB of its 268 MB).
+# Keeps the two shared libraries and only the headers the addon and normlab's kernels reach: the
+# include closure of the headers tfjs-node's binding sources include and of TensorFlow's C kernel
+# API (c/kernels.h, c/ops.h; native/kernels), resolved inside the wheel's include tree (a few
+# hundred KB of its 268 MB).
 wheel, out, binding = sys.argv[1], sys.argv[2], sys.argv[3]
 include_re = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
-roots = []
+roots = ["tensorflow/c/kernels.h", "tensorflow/c/ops.h"]
 for f in os.listdir(binding):
     with open(os.path.join(binding, f), encoding="utf-8", errors="replace") as fh:
         roots += include_re.findall(fh.read())

@@ -43,12 +43,13 @@ describe('bad options', () => {
       /activation must be one of linear, relu; got "tanh"/,
     );
     assert.throws(
-      () => normLayer('layer', { activation: 'relu' }),
-      /activation: only batch normalization fuses 'relu'; layer takes 'linear'/,
+      () => normLayer('batch-renorm', { activation: 'relu' }),
+      /activation: batch, layer, instance, group, rms normalization take 'relu'; batch-renorm takes 'linear'/,
     );
+    assert.throws(() => normLayer('noisy-batch', { activation: 'relu' }), /noisy-batch takes 'linear'/);
     assert.throws(
-      () => normLayer('noisy-batch', { activation: 'relu' }),
-      /only batch normalization fuses 'relu'/,
+      () => normLayer('group', { activation: 'elu' as never }),
+      /activation must be one of linear, relu; got "elu"/,
     );
     assert.throws(
       () => new NoisyBatchNormalization({ activation: 'relu' }),

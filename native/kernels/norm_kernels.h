@@ -1,0 +1,87 @@
+// The normalization kernels' shared declarations: the shape every kind is mapped onto, the per-ISA
+// row kernels, and the work split. No TensorFlow or Node.js types here: the math is plain C++ and
+// the TensorFlow glue (ops.cc) and the Node.js module (addon.cc) sit on top of it.
+#ifndef NORMLAB_NORM_KERNELS_H_
+#define NORMLAB_NORM_KERNELS_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace normlab {
+
+// Every kind is computed on a float32 tensor seen as [rows, spatial, channels]: statistics per
+// (row, group) over `spatial` x the `channels / groups` consecutive channels of the group.
+//   group / instance norm of NHWC x:  rows = N, spatial = H*W, groups = G (instance: G = C)
+//   group norm of dense [N, C]:       rows = N, spatial = 1
+//   layer / RMS norm over all features of NHWC x: rows = N, spatial = H*W, groups = 1, with
+//     gamma and beta per element ([spatial*channels]) instead of per channel
+//   layer / RMS norm over the last axis of [N, ..., F]: rows = N*..., spatial = 1, channels = F
+struct NormShape {
+  int64_t rows = 0;
+  int64_t spatial = 0;
+  int64_t channels = 0;
+  int64_t groups = 1;
+  bool per_element_affine = false;  // gamma/beta hold spatial*channels values, not channels
+  bool center = true;               // subtract the mean (false: RMS norm, mean taken as 0)
+  bool relu = false;                // y = max(0, gamma*xhat + beta); the backward masks dy
+  float epsilon = 1e-5f;
+
+  int64_t affine_size() const { return per_element_affine ? spatial * channels : channels; }
+};
+
+// Per-task scratch: per-channel accumulators and the per-channel copies of the statistics.
+struct Workspace {
+  std::vector<double> acc;    // 2 * channels
+  std::vector<float> stats;   // 4 * channels
+  std::vector<double> dgamma; // affine_size (backward only)
+  std::vector<double> dbeta;  // affine_size (backward only)
+  void prepare(const NormShape& p, bool backward);
+};
+
+struct ForwardArgs {
+  const float* x;
+  const float* gamma;
+  const float* beta;
+  float* y;
+  float* mean;     // [rows, groups]
+  float* inv_std;  // [rows, groups]
+};
+
+struct BackwardArgs {
+  const float* dy;
+  const float* x;
+  const float* gamma;
+  const float* beta;
+  const float* mean;
+  const float* inv_std;
+  float* dx;
+};
+
+// One instruction set's compiled row kernels (rows [r0, r1)).
+struct RowKernels {
+  const char* isa;
+  void (*forward)(const NormShape&, const ForwardArgs&, int64_t r0, int64_t r1, Workspace&);
+  void (*backward)(const NormShape&, const BackwardArgs&, int64_t r0, int64_t r1, Workspace&);
+};
+
+// Defined in one translation unit per instruction set (isa_*.cc), each compiled with its flags.
+extern const RowKernels kBaselineKernels;
+extern const RowKernels kAvx2Kernels;
+extern const RowKernels kAvx512Kernels;
+
+// The kernels for this CPU: the widest of AVX-512, AVX2+FMA and baseline x86-64 it supports,
+// or a narrower one named by NORMLAB_KERNEL_ISA (baseline | avx2 | avx512).
+const RowKernels& SelectedKernels();
+
+// The number of threads the kernels split rows over: TF_NUM_INTRAOP_THREADS when set (the
+// variable TensorFlow's own intra-op pool reads), else the CPUs this process may run on (what
+// TensorFlow sizes that pool by when the variable is unset).
+int KernelThreads();
+
+// Runs task(i, workspace_i) for i in [0, tasks) on the pool (the caller takes part); returns
+// when all are done. Calls from several threads at once are serialized.
+void RunTasks(int tasks, void (*task)(int, void*), void* context);
+
+}  // namespace normlab
+
+#endif  // NORMLAB_NORM_KERNELS_H_
