@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadNormKernels, normKernelsStatus } from './native/norm-kernels-module';
+import { loadNormKernels, nativeKernelInfo, normKernelsStatus } from './native/norm-kernels-module';
 
 /** What runs the tensors: the backend's name and the versions involved. */
 export interface BackendInfo {
@@ -106,9 +106,7 @@ export function backendInfo(): BackendInfo {
   if (info.native) {
     const versions = (tf.engine().backend as unknown as { binding?: { TF_Version?: string } }).binding;
     if (versions?.TF_Version) info.tensorflowVersion = versions.TF_Version;
-    const kernels = normKernelsStatus().module;
-    if (kernels)
-      info.normKernels = `${kernels.isa}, ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}`;
+    if (normKernelsStatus().module) info.normKernels = nativeKernelInfo();
   }
   return info;
 }

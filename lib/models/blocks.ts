@@ -1,8 +1,8 @@
 /**
  * The building blocks the zoo's architectures share: a linear/conv layer followed by a
- * normalization and a ReLU, in the conventional order conv → norm → ReLU. With batch norm the ReLU
- * is the norm layer's own `activation` (one fused kernel on tfjs-node), with every other kind a
- * separate layer.
+ * normalization and a ReLU, in the conventional order conv → norm → ReLU. With batch, layer,
+ * instance, group and RMS norm the ReLU is the norm layer's own `activation` (one fused kernel on
+ * tfjs-node), with the other kinds (and no norm) a separate layer.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import type { NormActivation } from '../layers/activation';
 import { FastConv2D } from '../layers/conv2d';
 import { FastDense } from '../layers/dense';
 import { FastReLU } from '../layers/relu';
-import { normLayer } from '../norm/factory';
+import { FUSED_ACTIVATION_KINDS, normLayer } from '../norm/factory';
 import type { NormKind } from '../norm/kinds';
 import { WeightStandardizedConv2D } from '../norm/weight-standardized-conv2d';
 import type { InitializerSource } from './init';
@@ -52,8 +52,9 @@ export function useBias(norm: NormKind): boolean {
 
 /**
  * The normalization layer of a block (identity for `none` is skipped entirely). With
- * `activation: 'relu'` a ReLU follows: inside batch norm's layer (fused into its kernel on
- * tfjs-node), a {@link relu} layer after any other kind.
+ * `activation: 'relu'` a ReLU follows: inside the norm layer for the kinds that take it
+ * (`FUSED_ACTIVATION_KINDS`: fused into the kernel on tfjs-node), a {@link relu} layer after any
+ * other kind.
  */
 export function applyNorm(
   ctx: BlockContext,
@@ -61,7 +62,9 @@ export function applyNorm(
   channels: number,
   activation: NormActivation = 'linear',
 ): Sym {
-  if (activation === 'relu' && ctx.norm !== 'batch') return relu(applyNorm(ctx, x, channels));
+  if (activation === 'relu' && !FUSED_ACTIVATION_KINDS.includes(ctx.norm)) {
+    return relu(applyNorm(ctx, x, channels));
+  }
   if (ctx.norm === 'none') return x;
   if (ctx.norm === 'group' && channels % ctx.groups !== 0) {
     throw new Error(

@@ -85,3 +85,19 @@ export function normKernelsStatus(): NormKernelsStatus {
   const module = loadNormKernels();
   return { module, reason: module ? null : failure };
 }
+
+/**
+ * One line on normlab's compiled kernels for reports and benchmarks: the instruction set their
+ * run-time dispatch picked and their thread count (`avx2, 2 threads`), or why they do not run.
+ *
+ * @example
+ * ```ts
+ * await initBackend();
+ * console.log(nativeKernelInfo()); // "avx2, 2 threads" on an AVX2 machine after setup
+ * ```
+ */
+export function nativeKernelInfo(): string {
+  const { module, reason } = normKernelsStatus();
+  if (!module) return `not loaded: ${reason}`;
+  return `${module.isa}, ${module.threads} thread${module.threads === 1 ? '' : 's'}`;
+}

@@ -5,8 +5,8 @@ import { FastConv2D } from '../../lib/layers/conv2d';
 import { FastReLU } from '../../lib/layers/relu';
 import { buildModel, countTrainableParams, describeModel } from '../../lib/models/build';
 import { ARCHITECTURES } from '../../lib/models/types';
-import { BatchNormalization } from '../../lib/norm/batch-normalization';
 import { NORM_KINDS } from '../../lib/norm/kinds';
+import { NormalizationLayer } from '../../lib/norm/normalization-layer';
 import { useNativeBackend } from '../helpers/backend';
 import { saveAndLoad } from '../helpers/save';
 
@@ -91,24 +91,28 @@ test('bad specs are rejected with the option and the allowed values', () => {
   assert.throws(() => buildModel({ arch: 'mlp', norm: 'none', width: 0 }), /width must be an integer ≥ 1/);
 });
 
-test("batch norm blocks carry their ReLU as the norm's activation, and the model saves and loads", async () => {
-  const model = buildModel({ arch: 'vgg', norm: 'batch', seed: 2 });
-  const bns = model.layers.filter((l) => l instanceof BatchNormalization);
-  assert.ok(bns.length > 0);
-  assert.deepEqual(
-    bns.map((l) => (l.getConfig() as { activation: string }).activation),
-    bns.map(() => 'relu'),
-  );
-  // Other kinds keep a separate ReLU layer after the norm.
-  const group = buildModel({ arch: 'vgg', norm: 'group', seed: 2 });
-  assert.ok(group.layers.filter((l) => l instanceof FastReLU).length >= bns.length);
-  assert.equal(model.layers.filter((l) => l instanceof FastReLU).length, 0);
-  const loaded = await saveAndLoad(model);
-  const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
-  const [a, b] = [model, loaded].map((m) => m.predict(x) as tf.Tensor);
-  assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()));
-  const reloadedBn = loaded.layers.find((l) => l instanceof BatchNormalization) as BatchNormalization;
-  assert.equal(reloadedBn.activation, 'relu');
-  tf.dispose([x, a, b]);
-  for (const m of [model, group, loaded]) m.dispose();
+test("norm blocks carry their ReLU as the norm's activation where the kind takes one, and save and load", async () => {
+  for (const norm of ['batch', 'group', 'layer', 'instance', 'rms'] as const) {
+    const model = buildModel({ arch: 'vgg', norm, groups: 4, seed: 2 });
+    const norms = model.layers.filter((l): l is NormalizationLayer => l instanceof NormalizationLayer);
+    assert.ok(norms.length > 0, norm);
+    assert.deepEqual(
+      norms.map((l) => l.activation),
+      norms.map(() => 'relu'),
+      `${norm}: every norm layer applies the ReLU`,
+    );
+    assert.equal(model.layers.filter((l) => l instanceof FastReLU).length, 0, `${norm}: no separate ReLU`);
+    const loaded = await saveAndLoad(model);
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+    const [a, b] = [model, loaded].map((m) => m.predict(x) as tf.Tensor);
+    assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()), norm);
+    const reloaded = loaded.layers.find((l) => l instanceof NormalizationLayer) as NormalizationLayer;
+    assert.equal(reloaded.activation, 'relu', norm);
+    tf.dispose([x, a, b]);
+    for (const m of [model, loaded]) m.dispose();
+  }
+  // Kinds without a fused activation keep a separate ReLU layer after the norm.
+  const renorm = buildModel({ arch: 'vgg', norm: 'batch-renorm', seed: 2 });
+  assert.ok(renorm.layers.filter((l) => l instanceof FastReLU).length > 0);
+  renorm.dispose();
 });
