@@ -15,9 +15,14 @@ namespace normlab {
 void Workspace::prepare(const NormShape& p, bool backward) {
   acc.assign(2 * p.channels, 0.0);
   stats.assign(4 * p.channels, 0.0f);
+  block.assign(4 * p.channels, 0.0f);
   if (backward) {
-    dgamma.assign(p.affine_size(), 0.0);
-    dbeta.assign(p.affine_size(), 0.0);
+    dgamma.assign(p.channels, 0.0);
+    dbeta.assign(p.channels, 0.0);
+    if (p.per_element_affine) {
+      dgamma_f.assign(p.affine_size(), 0.0f);
+      dbeta_f.assign(p.affine_size(), 0.0f);
+    }
   }
 }
 

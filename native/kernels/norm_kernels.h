@@ -31,11 +31,17 @@ struct NormShape {
 
 // Per-task scratch: per-channel accumulators and the per-channel copies of the statistics.
 struct Workspace {
-  std::vector<double> acc;    // 2 * channels
-  std::vector<float> stats;   // 4 * channels
-  std::vector<double> dgamma; // affine_size (backward only)
-  std::vector<double> dbeta;  // affine_size (backward only)
+  std::vector<double> acc;       // 2 * channels
+  std::vector<float> stats;      // 4 * channels
+  std::vector<float> block;      // 4 * channels: one block's float sums
+  std::vector<double> dgamma;    // channels (backward, per-channel affine)
+  std::vector<double> dbeta;     // channels (backward, per-channel affine)
+  std::vector<float> dgamma_f;   // spatial * channels (backward, per-element affine)
+  std::vector<float> dbeta_f;    // spatial * channels (backward, per-element affine)
   void prepare(const NormShape& p, bool backward);
+  // The task's dgamma / dbeta sum at affine index k.
+  double dgamma_at(int64_t k) const { return dgamma_f.empty() ? dgamma[k] : double(dgamma_f[k]); }
+  double dbeta_at(int64_t k) const { return dbeta_f.empty() ? dbeta[k] : double(dbeta_f[k]); }
 };
 
 struct ForwardArgs {

@@ -232,8 +232,8 @@ void Compute(void* kernel, TF_OpKernelContext* ctx) {
   for (int64_t k = 0; k < p.affine_size(); ++k) {
     double g = 0, b = 0;
     for (const Workspace& w : job.workspaces) {
-      g += w.dgamma[k];
-      b += w.dbeta[k];
+      g += w.dgamma_at(k);
+      b += w.dbeta_at(k);
     }
     dg[k] = static_cast<float>(g);
     db[k] = static_cast<float>(b);
