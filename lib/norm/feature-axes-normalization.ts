@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationArgs, NormActivation } from '../layers/activation';
+import type { NormActivation } from '../layers/activation';
 import type { BaseLayerArgs, CallKwargs } from '../layers/tfjs-types';
 import type { AffineArgs, AffineDefaults } from './affine';
 import type { BuiltAxes } from './built-shape';
