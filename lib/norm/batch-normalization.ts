@@ -155,6 +155,10 @@ export class BatchNormalization extends NormalizationLayer {
     this.built = true;
   }
 
+  /**
+   * Normalize `inputs`: with the batch's statistics (and an update of the running ones) when
+   * `kwargs.training` is true, with the running statistics otherwise; then γ, β and the activation.
+   */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return this.forward(inputs, kwargs, this.activation);
   }

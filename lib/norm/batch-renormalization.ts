@@ -236,6 +236,10 @@ export class BatchRenormalization extends NormalizationLayer {
     this.built = true;
   }
 
+  /**
+   * Normalize `inputs`: in training with the batch's statistics corrected by the clipped r and d
+   * (and an update of the moving and renorm statistics), at inference with the moving statistics.
+   */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkedInput(inputs, kwargs);

@@ -168,6 +168,10 @@ export class NoisyBatchNormalization extends BatchNormalization {
     return this.lastDraw;
   }
 
+  /**
+   * Batch-normalize `inputs`; in training, then apply this step's noise draw (a per-channel scale and
+   * shift); at inference, use the running statistics and multiply by the noise's expected scale.
+   */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs): tf.Tensor {
     const training = kwargs?.training === true && this.trainable;
     if (!training) {

@@ -58,7 +58,7 @@ test('--repair: a file with a damaged header and a garbage line is repaired; the
   assert.equal(loadResults(out.resultsPath).runs.length, 4);
   const report = runCli(['--out', dir, '--report-only']);
   assert.equal(report.status, 0, report.stderr);
-  assert.match(report.stdout, /Per-claim summary \(4 of 71 runs/);
+  assert.match(report.stdout, /Per-claim summary \(4 of \d+ runs/);
 });
 
 test('a second study on an --out another study is writing stops naming pid, host and since, and exits non-zero', {
