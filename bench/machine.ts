@@ -121,3 +121,19 @@ export async function describeMachine(): Promise<string> {
     `load average: ${formatLoad(m.load)}`,
   ].join('\n');
 }
+
+/** The line a bench ends with: the load average at its start and now, and the CPU count. */
+export function loadFooter(machine: MachineInfo): string {
+  return (
+    `load average at the start ${formatLoad(machine.load)}, at the end ${formatLoad()} ` +
+    `(${machine.cpuCount} CPUs, shared with whatever else runs on the machine).`
+  );
+}
+
+/** Run a bench's main function; a failure prints its stack and exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  });
+}

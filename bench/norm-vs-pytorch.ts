@@ -36,62 +36,43 @@ import { setNativeKernels } from '../lib/native/tensorflow-ops';
 import { NORM_KINDS, type NormKind, normLayer } from '../lib/norm/index';
 import { sampleMedian as median } from '../lib/stats/basics';
 import { someOf, wholeNumber } from '../scripts/cli-options';
-import { describeMachine, formatLoad, machineInfo } from './machine';
+import { describeMachine, formatLoad, loadFooter, machineInfo, runBench } from './machine';
+import { type ReferenceOptions, withReferenceOptions } from './reference-options';
 import {
   ReferenceTimeLimit,
   ReferenceTimeout,
   runReferenceScript,
   settingOrder,
-  WAIT_POLICIES,
   type WaitPolicy,
 } from './reference-python';
 
 const SHAPES = { conv: [64, 28, 28, 32], dense: [64, 256] } as const;
 type ShapeName = keyof typeof SHAPES;
 const SHAPE_NAMES = Object.keys(SHAPES) as ShapeName[];
-const LAYOUTS = ['channels_last', 'contiguous'] as const;
-type Layout = (typeof LAYOUTS)[number];
 const KINDS = NORM_KINDS.filter((k) => k !== 'none');
 
 /** The kinds whose conv case must be no slower than PyTorch's. */
 const FLOOR_KINDS: readonly NormKind[] = ['layer', 'instance', 'group', 'rms'];
 
-interface Options {
+interface Options extends ReferenceOptions {
   rounds: number;
   reps: number;
   kinds: NormKind[];
   shapes: ShapeName[];
   torch: boolean;
-  torchWait: WaitPolicy[];
-  torchThreads: number[];
-  torchLayouts: Layout[];
-  torchTimeout: number;
-}
-
-/** A comma-separated list of whole numbers ≥ 1 (thread counts). */
-function wholeNumbers(text: string): number[] {
-  return text.split(',').map((item) => wholeNumber(1)(item.trim()));
 }
 
 function options(): Options {
-  const o = new Command()
-    .name('norm-vs-pytorch')
-    .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 3)
-    .option('--reps <n>', 'timed repetitions per measurement', wholeNumber(1), 10)
-    .option('--kinds <list>', `some of ${KINDS.join(', ')}`, someOf(KINDS), [...KINDS])
-    .option('--shapes <list>', `some of ${SHAPE_NAMES.join(', ')}`, someOf(SHAPE_NAMES), [...SHAPE_NAMES])
-    .option('--no-torch', 'skip PyTorch')
-    .option('--torch-wait <list>', "PyTorch's OpenMP wait policies", someOf(WAIT_POLICIES), [
-      ...WAIT_POLICIES,
-    ])
-    .option('--torch-threads <list>', "PyTorch's thread counts", wholeNumbers, [2, 1])
-    .option('--torch-layouts <list>', "PyTorch's conv memory layouts", someOf(LAYOUTS), [...LAYOUTS])
-    .option(
-      '--torch-timeout <s>',
-      'time limit of one PyTorch process once one has finished (also at most 4× the fastest so far)',
-      wholeNumber(1),
-      300,
-    )
+  const o = withReferenceOptions(
+    new Command()
+      .name('norm-vs-pytorch')
+      .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 3)
+      .option('--reps <n>', 'timed repetitions per measurement', wholeNumber(1), 10)
+      .option('--kinds <list>', `some of ${KINDS.join(', ')}`, someOf(KINDS), [...KINDS])
+      .option('--shapes <list>', `some of ${SHAPE_NAMES.join(', ')}`, someOf(SHAPE_NAMES), [...SHAPE_NAMES])
+      .option('--no-torch', 'skip PyTorch'),
+    'conv',
+  )
     .showHelpAfterError()
     .parse()
     .opts<Options>();
@@ -311,13 +292,7 @@ async function main(): Promise<void> {
       console.log(`  ${kind.padEnd(10)}torch/native ${fmt(value)} (≥ 1: ${met ? 'met' : 'NOT met'})`);
     }
   }
-  console.log(
-    `\nload average at the start ${formatLoad(machine.load)}, at the end ${formatLoad()} ` +
-      `(${machine.cpuCount} CPUs, shared with whatever else runs on the machine).`,
-  );
+  console.log(`\n${loadFooter(machine)}`);
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBench(main);

@@ -29,7 +29,7 @@ import { PROFILE_NAMES, profileSpec } from '../lib/study/spec/profiles';
 import type { OverheadRunMetrics } from '../lib/study/spec/records';
 import type { OverheadRunConfig } from '../lib/study/spec/run-config';
 import { someOf, wholeNumber } from '../scripts/cli-options';
-import { describeMachine, formatLoad, machineInfo } from './machine';
+import { describeMachine, formatLoad, loadFooter, machineInfo, runBench } from './machine';
 
 /** The kinds the floor is about, and its bound on their step time over the no-norm step. */
 const FLOOR_KINDS: readonly NormKind[] = ['layer', 'instance', 'group'];
@@ -132,13 +132,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  console.log(
-    `\nload average at the start ${formatLoad(machine.load)}, at the end ${formatLoad()} ` +
-      `(${machine.cpuCount} CPUs, shared with whatever else runs on the machine).`,
-  );
+  console.log(`\n${loadFooter(machine)}`);
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBench(main);

@@ -52,22 +52,20 @@ import { sampleMedian as median } from '../lib/stats/basics';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';
-import { describeMachine, formatLoad, machineInfo } from './machine';
+import { describeMachine, formatLoad, loadFooter, machineInfo, runBench } from './machine';
 import { randomSplit } from './random-split';
+import { type Layout, type ReferenceOptions, withReferenceOptions } from './reference-options';
 import {
   ReferenceTimeLimit,
   ReferenceTimeout,
   runReferenceScript,
   settingOrder,
-  WAIT_POLICIES,
   type WaitPolicy,
 } from './reference-python';
 import { buildTwin, hasBuiltin, TWIN_MODELS, type TwinFlavour, type TwinModel } from './twin-models';
 
 const CONTENDERS = ['fit', 'plain', 'fastest', 'portable', 'torch'] as const;
 type Contender = (typeof CONTENDERS)[number];
-const LAYOUTS = ['channels_last', 'contiguous'] as const;
-type Layout = (typeof LAYOUTS)[number];
 
 /** One setting of the reference: a process with this wait policy and thread count, one layout. */
 interface TorchSetting {
@@ -78,48 +76,31 @@ interface TorchSetting {
 
 const settingName = (s: TorchSetting): string => `${s.wait}/${s.threads}t/${s.layout}`;
 
-interface Options {
+interface Options extends ReferenceOptions {
   rounds: number;
   passes: number;
   samples: number;
   batch: number;
   models: TwinModel[];
   contenders: Contender[];
-  torchWait: WaitPolicy[];
-  torchThreads: number[];
-  torchLayouts: Layout[];
-  torchTimeout: number;
-}
-
-/** A comma-separated list of whole numbers ≥ 1 (thread counts). */
-function wholeNumbers(text: string): number[] {
-  return text.split(',').map((item) => wholeNumber(1)(item.trim()));
 }
 
 function options(): Options {
-  const o = new Command()
-    .name('training-speed')
-    .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 3)
-    .option('--passes <n>', 'timed passes per model and round', wholeNumber(1), 3)
-    .option('--samples <n>', 'samples per pass (a multiple of --batch)', wholeNumber(1), 4096)
-    .option('--batch <n>', 'mini-batch size', wholeNumber(1), 64)
-    .option('--models <list>', `some of ${TWIN_MODELS.join(', ')}`, someOf(TWIN_MODELS), [...TWIN_MODELS])
-    .option('--contenders <list>', `some of ${CONTENDERS.join(', ')}`, someOf(CONTENDERS), [
-      'plain',
-      'fastest',
-      'torch',
-    ] as Contender[])
-    .option('--torch-wait <list>', "PyTorch's OpenMP wait policies", someOf(WAIT_POLICIES), [
-      ...WAIT_POLICIES,
-    ])
-    .option('--torch-threads <list>', "PyTorch's thread counts", wholeNumbers, [2, 1])
-    .option('--torch-layouts <list>', "PyTorch's CNN memory layouts", someOf(LAYOUTS), [...LAYOUTS])
-    .option(
-      '--torch-timeout <s>',
-      'time limit of one PyTorch process once one has finished (also at most 4× the fastest so far)',
-      wholeNumber(1),
-      300,
-    )
+  const o = withReferenceOptions(
+    new Command()
+      .name('training-speed')
+      .option('--rounds <n>', 'interleaved rounds', wholeNumber(1), 3)
+      .option('--passes <n>', 'timed passes per model and round', wholeNumber(1), 3)
+      .option('--samples <n>', 'samples per pass (a multiple of --batch)', wholeNumber(1), 4096)
+      .option('--batch <n>', 'mini-batch size', wholeNumber(1), 64)
+      .option('--models <list>', `some of ${TWIN_MODELS.join(', ')}`, someOf(TWIN_MODELS), [...TWIN_MODELS])
+      .option('--contenders <list>', `some of ${CONTENDERS.join(', ')}`, someOf(CONTENDERS), [
+        'plain',
+        'fastest',
+        'torch',
+      ] as Contender[]),
+    'CNN',
+  )
     .showHelpAfterError()
     .parse()
     .opts<Options>();
@@ -485,13 +466,7 @@ async function main(): Promise<void> {
     if (o.contenders.includes('torch')) reportReference(rounds, o, clock);
     reportContenders(rounds, o, clock, machine.cpuModel);
   }
-  console.log(
-    `\nload average at the start ${formatLoad(machine.load)}, at the end ${formatLoad()} ` +
-      `(${machine.cpuCount} CPUs, shared with whatever else runs on the machine).`,
-  );
+  console.log(`\n${loadFooter(machine)}`);
 }
 
-main().catch((error: Error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runBench(main);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { currentReadmeBlock, expectedReadmeBlock, README_RESULTS } from '../scripts/docs/readme-scorecard';
 
 const ROOT = join(__dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -43,4 +44,16 @@ test("CI runs exactly the README's test command, and the README's commands are p
     if (name === 'pack') continue; // npm's own command
     assert.ok(name in scripts, `npm ${name} is a script of package.json`);
   }
+});
+
+test('the verdict table is the one the committed full study generates', {
+  skip: existsSync(join(ROOT, README_RESULTS)) ? false : `${README_RESULTS} is not in this copy`,
+}, () => {
+  const current = currentReadmeBlock(readme);
+  assert.ok(current, 'README.md has the generated verdict block between its markers');
+  assert.equal(
+    current,
+    expectedReadmeBlock(),
+    'stale verdict table: run node --import tsx scripts/docs/readme-scorecard.ts',
+  );
 });
