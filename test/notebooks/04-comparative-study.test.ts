@@ -32,6 +32,14 @@ test('04-comparative-study: runs clean and shows its study figures with data', (
     assert.doesNotMatch(rich, /\| commit \|/, 'no commit table on a reader page');
   }
   assert.equal(plotlyTables(run.executed), 0, 'tables of text are HTML tables, not Plotly tables');
+  // The chapter answers its four claims before it shows the runs behind them.
+  const badges = [
+    ...rich.matchAll(
+      /nl-badge-\w+"[^>]*>(holds|does not hold|depends|inconclusive|not tested|under revision)</g,
+    ),
+  ];
+  assert.equal(badges.length, 4, 'one verdict badge for each of claims 1, 2, 3 and 6');
+  assert.ok(rich.indexOf('nl-badge-') < rich.indexOf('data-label="experiment"'), 'the answers come first');
   assert.match(
     rich,
     /<table class="normlab-table"[\s\S]*<td data-label="experiment"/,

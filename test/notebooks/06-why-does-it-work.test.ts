@@ -33,5 +33,10 @@ test('06-why-does-it-work: runs clean, draws the percentile plot and the probes,
   assert.match(text, /Claim 9: (holds|does not hold|inconclusive|depends|not tested|under revision)/);
   const rich = notebookRichText(run.executed);
   assert.match(rich, /A\. BN reduces the shift/);
+  // The answer comes first: claim 9's scorecard row, with its badge.
+  assert.match(
+    rich,
+    /nl-badge-\w+"[^>]*>(holds|does not hold|depends|inconclusive|not tested|under revision)</,
+  );
   assert.match(rich, /gradient shift ‖G−G′‖\/‖G‖/);
 });

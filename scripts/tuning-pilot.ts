@@ -1,0 +1,86 @@
+/**
+ * The tuning pilot: does the full study's tuning proxy (5,000 images, 3 epochs) pick the rate that
+ * tuning at the evaluation budget would pick? The pilot tunes the MLP's kinds of the headline
+ * experiment at their evaluation budget (50,000 images, 10 epochs) on the same tuning seeds and
+ * grid, and compares each kind's pick, and the accuracy each pick reaches, with the proxy's.
+ *
+ *   node --import tsx scripts/tuning-pilot.ts spec      # write results/tuning-pilot/spec.json
+ *   node --import tsx scripts/study.ts --spec results/tuning-pilot/spec.json \
+ *     --out results/tuning-pilot --only-experiments tuning [--shard i/n]
+ *   node --import tsx scripts/tuning-pilot.ts compare   # the table, from both results files
+ *
+ * Only the MLP: tuning the VGG and the ResNet at their evaluation budgets costs hours of CPU per
+ * kind on 2 cores, which is the reason the proxy exists.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { TunedProfile } from '../lib/study/spec/plan';
+import { tunedProfiles } from '../lib/study/spec/plan';
+import { FULL_PROFILE } from '../lib/study/spec/profiles';
+import { type StudySpecInput, validateSpec } from '../lib/study/spec/schema';
+import { loadResults } from '../lib/study/store/results';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'results', 'tuning-pilot');
+const FULL = join(ROOT, 'results', 'full', 'results.jsonl');
+
+/** The pilot's spec: the full profile's headline MLP experiment, tuned at its evaluation budget. */
+export function pilotSpec(): StudySpecInput {
+  const headline = FULL_PROFILE.experiments.find((e) => e.name === 'headline-mlp');
+  if (!headline) throw new Error("the full profile has no 'headline-mlp' experiment");
+  return {
+    ...FULL_PROFILE,
+    name: 'tuning-pilot-mlp',
+    description:
+      "The full profile's headline MLP kinds tuned at their evaluation budget (50000 images, 10 epochs) on the full profile's tuning seeds and grid: does the 5000-image, 3-epoch proxy pick the same rates?",
+    experiments: [{ ...headline, tuneWith: 'evaluation' }],
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** One row per MLP kind: the proxy's pick, the evaluation budget's pick, and what each is worth. */
+export function compareRows(proxy: readonly TunedProfile[], pilot: readonly TunedProfile[]): string[] {
+  const rows = [
+    '| kind | proxy pick | evaluation-budget pick | same | accuracy of the proxy pick at the evaluation budget | best accuracy there |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const p of pilot) {
+    const q = proxy.find((t) => t.arch === p.arch && t.norm === p.norm && t.batchSize === p.batchSize);
+    if (!q || q.bestRate === null || p.bestRate === null) continue;
+    const atProxyPick = p.rates.find((r) => r.learningRate === q.bestRate);
+    const best = p.rates.find((r) => r.learningRate === p.bestRate)!;
+    rows.push(
+      `| ${p.norm} | ${q.bestRate} | ${p.bestRate} | ${q.bestRate === p.bestRate ? 'yes' : 'no'} | ${
+        atProxyPick ? pct(atProxyPick.meanAccuracy) : 'not on the grid'
+      } | ${pct(best.meanAccuracy)} |`,
+    );
+  }
+  return rows;
+}
+
+const program = new Command().name('tuning-pilot').showHelpAfterError();
+program
+  .command('spec')
+  .description('write results/tuning-pilot/spec.json')
+  .action(() => {
+    mkdirSync(OUT, { recursive: true });
+    const spec = pilotSpec();
+    validateSpec(spec, 'tuning pilot');
+    writeFileSync(join(OUT, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    console.log(`wrote ${join('results', 'tuning-pilot', 'spec.json')}`);
+  });
+program
+  .command('compare')
+  .description("compare the pilot's picks with the full study's proxy picks")
+  .action(() => {
+    const pilotFile = join(OUT, 'results.jsonl');
+    for (const f of [FULL, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
+    const full = loadResults(FULL);
+    const pilot = loadResults(pilotFile);
+    const proxy = tunedProfiles(full.header.spec, full.runs).filter((t) => t.arch === 'mlp');
+    const atBudget = tunedProfiles(pilot.header.spec, pilot.runs);
+    console.log(compareRows(proxy, atBudget).join('\n'));
+  });
+program.parse();
