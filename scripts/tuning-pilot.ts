@@ -1,17 +1,19 @@
 /**
- * The tuning pilot: does the full study's tuning proxy (5,000 images, 3 epochs) pick the rate that
- * tuning at the evaluation budget would pick? The pilot tunes the MLP's kinds of the headline
- * experiment at their evaluation budget (50,000 images, 10 epochs) on the same tuning seeds and
- * grid, and compares each kind's pick, and the accuracy each pick reaches, with the proxy's.
+ * The tuning pilot: does the full study's tuning proxy (5,000 images, 3 epochs), on which the VGG
+ * and the ResNet are tuned, pick the rate that tuning at the evaluation budget picks? The full
+ * profile tunes the MLP's headline kinds at their evaluation budget (50,000 images, 10 epochs);
+ * this pilot tunes the same kinds on the proxy, with the same tuning seeds and grid, and compares
+ * each kind's pick, and what the proxy's pick is worth at the evaluation budget.
  *
  *   node --import tsx scripts/tuning-pilot.ts spec      # write results/tuning-pilot/spec.json
  *   node --import tsx scripts/study.ts --spec results/tuning-pilot/spec.json \
- *     --out results/tuning-pilot --only-experiments tuning [--shard i/n]
+ *     --out results/tuning-pilot --only-experiments tuning
  *   node --import tsx scripts/tuning-pilot.ts compare   # the table, from both results files
  *
  * Only the MLP: tuning the VGG and the ResNet at their evaluation budgets costs hours of CPU per
  * kind on 2 cores, which is the reason the proxy exists.
  */
+
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -25,16 +27,17 @@ const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'results', 'tuning-pilot');
 const FULL = join(ROOT, 'results', 'full', 'results.jsonl');
 
-/** The pilot's spec: the full profile's headline MLP experiment, tuned at its evaluation budget. */
+/** The pilot's spec: the full profile's headline MLP experiment, tuned on the full profile's proxy. */
 export function pilotSpec(): StudySpecInput {
   const headline = FULL_PROFILE.experiments.find((e) => e.name === 'headline-mlp');
   if (!headline) throw new Error("the full profile has no 'headline-mlp' experiment");
+  const { tuneWith: _atEvaluation, ...onProxy } = headline;
   return {
     ...FULL_PROFILE,
     name: 'tuning-pilot-mlp',
     description:
-      "The full profile's headline MLP kinds tuned at their evaluation budget (50000 images, 10 epochs) on the full profile's tuning seeds and grid: does the 5000-image, 3-epoch proxy pick the same rates?",
-    experiments: [{ ...headline, tuneWith: 'evaluation' }],
+      "The full profile's headline MLP kinds tuned on the full profile's proxy (5000 images, 3 epochs), tuning seeds and grid, to compare with their tuning at the evaluation budget in the full study.",
+    experiments: [onProxy],
   };
 }
 
@@ -79,8 +82,12 @@ program
     for (const f of [FULL, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
     const full = loadResults(FULL);
     const pilot = loadResults(pilotFile);
-    const proxy = tunedProfiles(full.header.spec, full.runs).filter((t) => t.arch === 'mlp');
-    const atBudget = tunedProfiles(pilot.header.spec, pilot.runs);
+    const proxy = tunedProfiles(pilot.header.spec, pilot.runs);
+    const evaluation = full.header.spec.experiments.find((e) => e.name === 'headline-mlp');
+    const atBudget = tunedProfiles(full.header.spec, full.runs).filter(
+      (t) =>
+        t.arch === 'mlp' && t.trainSize === (evaluation?.trainSize ?? full.header.spec.dataset.trainSize),
+    );
     console.log(compareRows(proxy, atBudget).join('\n'));
   });
 program.parse();

@@ -10,8 +10,19 @@
  */
 import type { Figure, PlotAxis, PlotLayout } from './types';
 
-/** The normalization kinds charts colour: the same names as the library's `normLayer` kinds. */
-export type PlotNormKind = 'none' | 'batch' | 'layer' | 'instance' | 'group' | 'noisy-batch';
+/**
+ * The normalization kinds charts colour: the library's `normLayer` kinds the study compares, and the
+ * study's `group-ws` arm (group norm over weight-standardized convolutions).
+ */
+export type PlotNormKind =
+  | 'none'
+  | 'batch'
+  | 'layer'
+  | 'instance'
+  | 'group'
+  | 'noisy-batch'
+  | 'batch-renorm'
+  | 'group-ws';
 
 /** The kinds in the order charts list them (legend order, bar order). */
 export const PLOT_NORM_KINDS: readonly PlotNormKind[] = [
@@ -21,12 +32,16 @@ export const PLOT_NORM_KINDS: readonly PlotNormKind[] = [
   'instance',
   'group',
   'noisy-batch',
+  'batch-renorm',
+  'group-ws',
 ];
 
 /**
  * One colour per normalization kind (hex), readable on light and dark backgrounds and
  * distinguishable with the common colour-vision deficiencies (an Okabe–Ito-like set):
- * none grey, batch blue, layer amber, instance green, group magenta, noisy batch vermilion.
+ * none grey, batch blue, layer amber, instance green, group magenta, noisy batch vermilion; the
+ * small-batch remedies next to their parents' hues: batch renorm periwinkle, group norm + weight
+ * standardization teal.
  *
  * @example
  * ```ts
@@ -40,6 +55,8 @@ export const NORM_KIND_COLORS: Readonly<Record<PlotNormKind, string>> = {
   instance: '#009e73',
   group: '#c05fa0',
   'noisy-batch': '#d55e00',
+  'batch-renorm': '#7b7bd6',
+  'group-ws': '#3f9aa0',
 };
 
 /** Human labels for legends: `batch` → `BatchNorm`. */
@@ -50,6 +67,8 @@ export const NORM_KIND_LABELS: Readonly<Record<PlotNormKind, string>> = {
   instance: 'InstanceNorm',
   group: 'GroupNorm',
   'noisy-batch': 'noisy BatchNorm',
+  'batch-renorm': 'BatchRenorm',
+  'group-ws': 'GroupNorm + WS',
 };
 
 /**

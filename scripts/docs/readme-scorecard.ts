@@ -45,7 +45,8 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
  */
 export function readmeScorecardBlock(card: readonly ClaimResult[], runs: number): string {
   const rows = card.map((c) => {
-    const verdict = c.verdict === 'depends' && c.dependsOn ? `depends on ${c.dependsOn.split(':')[0].trim()}` : c.verdict;
+    const verdict =
+      c.verdict === 'depends' && c.dependsOn ? `depends on ${c.dependsOn.split(':')[0].trim()}` : c.verdict;
     return `| ${c.id} | ${cell(c.title)} | ${VERDICT_BADGE[c.verdict]} **${verdict}** | ${cell(c.sentence)} | ${notebookLink(c.id)} |`;
   });
   const legend = (Object.keys(VERDICT_BADGE) as Verdict[])
@@ -97,12 +98,16 @@ if (require.main === module) {
   if (!expected) throw new Error(`${README_RESULTS} does not exist: nothing to generate the table from`);
   if (process.argv.includes('--check')) {
     if (current !== expected) {
-      console.error('README.md: the verdict table is stale; run node --import tsx scripts/docs/readme-scorecard.ts');
+      console.error(
+        'README.md: the verdict table is stale; run node --import tsx scripts/docs/readme-scorecard.ts',
+      );
       process.exit(1);
     }
     console.log('README.md: the verdict table matches the committed results');
   } else {
     writeFileSync(path, readme.replace(current, expected));
-    console.log(current === expected ? 'README.md: verdict table unchanged' : 'README.md: verdict table rewritten');
+    console.log(
+      current === expected ? 'README.md: verdict table unchanged' : 'README.md: verdict table rewritten',
+    );
   }
 }

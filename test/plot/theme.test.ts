@@ -24,11 +24,14 @@ test('every norm-kind colour, series colour and the font read on light and dark 
 });
 
 test('one distinct colour per norm kind', () => {
-  assert.deepEqual([...PLOT_NORM_KINDS], ['none', 'batch', 'layer', 'instance', 'group', 'noisy-batch']);
-  assert.equal(new Set(PLOT_NORM_KINDS.map(normKindColor)).size, 6);
+  assert.deepEqual(
+    [...PLOT_NORM_KINDS],
+    ['none', 'batch', 'layer', 'instance', 'group', 'noisy-batch', 'batch-renorm', 'group-ws'],
+  );
+  assert.equal(new Set(PLOT_NORM_KINDS.map(normKindColor)).size, PLOT_NORM_KINDS.length, 'one colour each');
   assert.throws(
     () => normKindColor('weight'),
-    /kind must be one of none, batch, layer, instance, group, noisy-batch; got 'weight'/,
+    /kind must be one of none, batch, layer, instance, group, noisy-batch, batch-renorm, group-ws; got 'weight'/,
   );
 });
 

@@ -3,9 +3,9 @@
  * can be tested in milliseconds. Shipped code uses lib/study/run/execute.ts (the real trainer).
  */
 import type { MechanismProbes } from '../../lib/mechanism/record';
-import type { NormKind } from '../../lib/norm/kinds';
 import { overheadTimings } from '../../lib/study/run/metrics';
 import type { RunExecutor, RunOutcome } from '../../lib/study/run/runner';
+import type { StudyNorm } from '../../lib/study/spec/arms';
 import type { RunConfig } from '../../lib/study/spec/run-config';
 
 /** A pseudo-random number in [0, 1) from a seed and a salt (mulberry-like mix). */
@@ -16,7 +16,7 @@ function noise(seed: number, salt: number): number {
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
 
-const BASE_ACC: Record<NormKind, number> = {
+const BASE_ACC: Record<StudyNorm, number> = {
   none: 0.8,
   batch: 0.86,
   layer: 0.83,
@@ -25,10 +25,11 @@ const BASE_ACC: Record<NormKind, number> = {
   rms: 0.83,
   'batch-renorm': 0.86,
   'noisy-batch': 0.85,
+  'group-ws': 0.845,
 };
 
 /** Gradient shift and β-smoothness by kind: batch norm lowest, noisy batch norm's shift highest. */
-const PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> = {
+const PROBE_LEVELS: Partial<Record<StudyNorm, { shift: number; beta: number }>> = {
   none: { shift: 0.3, beta: 10 },
   batch: { shift: 0.1, beta: 4 },
   'noisy-batch': { shift: 0.6, beta: 5 },
@@ -38,14 +39,14 @@ const PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> =
  * Gradient shift and β-smoothness when the explanation is false: batch norm has as much shift as no
  * norm and noisy batch norm more, yet (in the executor) noisy batch norm trains as fast as batch norm.
  */
-const AGAINST_PROBE_LEVELS: Partial<Record<NormKind, { shift: number; beta: number }>> = {
+const AGAINST_PROBE_LEVELS: Partial<Record<StudyNorm, { shift: number; beta: number }>> = {
   none: { shift: 0.3, beta: 10 },
   batch: { shift: 0.3, beta: 4 },
   'noisy-batch': { shift: 0.6, beta: 5 },
 };
 
 /** Probes of a run at two checkpoints, levels by kind (see {@link PROBE_LEVELS}) plus a little noise. */
-function fakeProbes(norm: NormKind, e: number, against = false): MechanismProbes {
+function fakeProbes(norm: StudyNorm, e: number, against = false): MechanismProbes {
   const level = (against ? AGAINST_PROBE_LEVELS : PROBE_LEVELS)[norm] ?? { shift: 0.2, beta: 6 };
   const checkpoint = (step: number) => ({
     step,
@@ -92,7 +93,7 @@ function fakeProbes(norm: NormKind, e: number, against = false): MechanismProbes
 export type FakeDirection = 'claims' | 'against';
 
 /** Accuracies when the claims are false: batch norm below every other kind. */
-const AGAINST_ACC: Partial<Record<NormKind, number>> = { batch: 0.76, 'noisy-batch': 0.76 };
+const AGAINST_ACC: Partial<Record<StudyNorm, number>> = { batch: 0.76, 'noisy-batch': 0.76 };
 
 /**
  * Executor whose numbers depend only on the config: batch norm is better, as the claims say, or,
@@ -105,7 +106,7 @@ export function fakeExecutor(
 ): RunExecutor {
   const against = direction === 'against';
   // The kind that benefits in this direction's story, and the one that pays.
-  const good = (norm: NormKind) => (against ? norm === 'none' : norm === 'batch');
+  const good = (norm: StudyNorm) => (against ? norm === 'none' : norm === 'batch');
   return {
     async execute(config: RunConfig, onStep): Promise<RunOutcome> {
       calls.push(JSON.stringify(config));
@@ -113,9 +114,9 @@ export function fakeExecutor(
       onStep?.({ step: 1, totalSteps: 1 });
       if (config.kind === 'overhead') {
         // Batch norm's steps cost 1.3× none's (against: none's cost 1.3× batch norm's).
-        const slow = (n: NormKind) => (against ? n !== 'batch' : n !== 'none');
+        const slow = (n: StudyNorm) => (against ? n !== 'batch' : n !== 'none');
         const rounds = Array.from({ length: config.rounds }, (_, r) => {
-          const round: Partial<Record<NormKind, number>> = {};
+          const round: Partial<Record<StudyNorm, number>> = {};
           for (const n of config.norms) round[n] = (slow(n) ? 13 : 10) + noise(config.seed, r * 7 + n.length);
           return round;
         });

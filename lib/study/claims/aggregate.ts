@@ -6,8 +6,8 @@
  * @module
  */
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
 import { type MeanCI, meanCI } from '../../stats/basics';
+import type { StudyNorm } from '../spec/arms';
 import {
   isOverheadRecord,
   isTrainRecord,
@@ -71,7 +71,7 @@ export interface GridPoint {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Batch size. */
   batchSize: number;
   /** Learning rate. */
@@ -164,7 +164,7 @@ export interface SweepRobustness {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** The swept factor. */
   factor: SweepFactor;
   /** Factor values seen, ascending. */
@@ -266,7 +266,7 @@ export interface OverheadSummary {
   /** Batch size timed. */
   batchSize: number;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Median step ms across all rounds of all repetitions. */
   medianMs: number;
   /**
@@ -320,7 +320,7 @@ export interface BatchSizeCurve {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Per batch size, test accuracy across seeds (diverged runs count as `chance`). */
   points: { batchSize: number; accuracy: MeanCI; bySeed: { seed: number; accuracy: number }[] }[];
 }

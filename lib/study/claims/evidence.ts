@@ -7,8 +7,8 @@
  * @module
  */
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
 import type { TimeToEvent } from '../../stats/survival';
+import type { StudyNorm } from '../spec/arms';
 import { isOverheadRecord, type RunRecord } from '../spec/records';
 import { accuracyOrChance, rangeWithin, tuningAccuracy } from '../spec/tuning';
 import type { TrainRecord } from './aggregate';
@@ -209,7 +209,7 @@ export function headlineComparison(
  */
 export function headlineComparisons(
   records: readonly TrainRecord[],
-  rivals: readonly NormKind[],
+  rivals: readonly StudyNorm[],
   metrics: readonly { key: string; deciding: boolean }[],
 ): ClaimComparison[] {
   const out: ClaimComparison[] = [];

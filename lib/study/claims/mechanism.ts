@@ -32,9 +32,9 @@
 
 import { summarizeProbes } from '../../mechanism/summary';
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
 import { meanCI } from '../../stats/basics';
 import type { TimeToEvent } from '../../stats/survival';
+import type { StudyNorm } from '../spec/arms';
 import { accuracyOrChance } from '../spec/tuning';
 import type { TrainRecord } from './aggregate';
 import type { Verdict } from './claims';
@@ -68,7 +68,11 @@ function stepsToTarget(r: TrainRecord): TimeToEvent {
 }
 
 /** Per-seed values of one measure for one kind. */
-function valuesOf(runs: readonly Probed[], norm: NormKind, pick: (r: Probed) => number): Map<number, number> {
+function valuesOf(
+  runs: readonly Probed[],
+  norm: StudyNorm,
+  pick: (r: Probed) => number,
+): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of runs.filter((x) => x.config.norm === norm)) {
     const v = pick(r);
@@ -97,8 +101,8 @@ export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerd
       key: string,
       what: string,
       supportsWhen: 'higher' | 'lower',
-      subject: NormKind,
-      reference: NormKind,
+      subject: StudyNorm,
+      reference: StudyNorm,
     ) => ({
       label: `${arch}: ${what}, ${subject} vs ${reference}`,
       facets: { architecture: arch, test: key },
@@ -111,8 +115,8 @@ export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerd
     const shift = (
       key: string,
       supportsWhen: 'higher' | 'lower',
-      subject: NormKind,
-      reference: NormKind,
+      subject: StudyNorm,
+      reference: StudyNorm,
       pick = shiftOf,
     ) =>
       pairedComparison(
@@ -128,7 +132,7 @@ export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerd
         'log-ratio',
         MARGINS.relative,
       );
-    const steps = (key: string, subject: NormKind, reference: NormKind) =>
+    const steps = (key: string, subject: StudyNorm, reference: StudyNorm) =>
       timeToEventComparison(
         spec(key, 'steps to target', 'higher', subject, reference),
         new Map(mine.filter((r) => r.config.norm === subject).map((r) => [r.config.seed, stepsToTarget(r)])),
@@ -137,7 +141,7 @@ export function mechanismVerdict(records: readonly TrainRecord[]): MechanismVerd
         ),
         MARGINS.relative,
       );
-    const accuracy = (key: string, subject: NormKind, reference: NormKind) =>
+    const accuracy = (key: string, subject: StudyNorm, reference: StudyNorm) =>
       pairedComparison(
         spec(key, 'test accuracy', 'lower', subject, reference),
         valuesOf(mine, subject, (r) => accuracyOrChance(r.metrics)),

@@ -12,7 +12,6 @@ import { syntheticDataset } from '../../data/synthetic';
 import type { ImageDataset } from '../../data/types';
 import { trainWithProbes } from '../../mechanism/train-with-probes';
 import { buildModel } from '../../models/build';
-import type { NormKind } from '../../norm/kinds';
 import { evaluate } from '../../train/evaluate';
 import {
   layersWithRunningStatistics,
@@ -21,6 +20,7 @@ import {
 import { predictedClassShares } from '../../train/prediction-shares';
 import { train } from '../../train/trainer';
 import type { TrainConfig, TrainResult } from '../../train/types';
+import { armModel, type StudyNorm } from '../spec/arms';
 import type { OverheadRunConfig, RunConfig, RunDataset, TrainRunConfig } from '../spec/run-config';
 import { compactHistory, overheadTimings, trainRunMetrics } from './metrics';
 import type { RunExecutor, RunOutcome, RunStepProgress } from './runner';
@@ -64,10 +64,13 @@ export async function loadRunDataset(
   });
 }
 
-function modelFor(config: RunConfig, norm: NormKind, data: ImageDataset): tf.LayersModel {
+function modelFor(config: RunConfig, arm: StudyNorm, data: ImageDataset): tf.LayersModel {
+  const { norm, weightStandardization } = armModel(arm);
   return buildModel({
     arch: config.arch,
     norm,
+    // Only when set, so that every other arm builds exactly the model it always built.
+    ...(weightStandardization ? { weightStandardization } : {}),
     initScale: config.initScale,
     seed: config.seed,
     inputShape: [data.train.height, data.train.width, data.train.channels],
@@ -150,7 +153,7 @@ async function executeOverhead(
   data: ImageDataset,
   onStep?: (p: RunStepProgress) => void,
 ): Promise<RunOutcome> {
-  const models = new Map<NormKind, tf.LayersModel>();
+  const models = new Map<StudyNorm, tf.LayersModel>();
   const base = trainConfig(config);
   const onlyTrain = { train: data.train };
   const quiet: Partial<TrainConfig> = { evalTrainAtEnd: false, evalTestEachEpoch: false };
@@ -164,9 +167,9 @@ async function executeOverhead(
         await train(model, onlyTrain, { ...base, ...quiet, maxSteps: config.warmupSteps });
       done += config.warmupSteps;
     }
-    const rounds: Partial<Record<NormKind, number>>[] = [];
+    const rounds: Partial<Record<StudyNorm, number>>[] = [];
     for (let r = 0; r < config.rounds; r++) {
-      const round: Partial<Record<NormKind, number>> = {};
+      const round: Partial<Record<StudyNorm, number>> = {};
       // Alternate the order each round so no kind always runs first or last.
       const order = r % 2 === 0 ? config.norms : [...config.norms].reverse();
       for (const norm of order) {

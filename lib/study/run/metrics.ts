@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { NormKind } from '../../norm/kinds';
+
 import { sampleMedian } from '../../stats/basics';
 import type { StepRecord, TrainResult } from '../../train/types';
+import type { StudyNorm } from '../spec/arms';
 import {
   COLLAPSE_MARGIN,
   type CompactCurve,
@@ -203,9 +204,9 @@ export function compactHistory(result: TrainResult, points = 100): CompactHistor
  *
  * @param rounds - `rounds[r][kind]` = median step ms of that kind in round r.
  */
-export function overheadTimings(rounds: readonly Partial<Record<NormKind, number>>[]): OverheadTiming[] {
-  const kinds = new Set<NormKind>();
-  for (const r of rounds) for (const k of Object.keys(r) as NormKind[]) kinds.add(k);
+export function overheadTimings(rounds: readonly Partial<Record<StudyNorm, number>>[]): OverheadTiming[] {
+  const kinds = new Set<StudyNorm>();
+  for (const r of rounds) for (const k of Object.keys(r) as StudyNorm[]) kinds.add(k);
   return [...kinds].map((norm) => {
     const roundMs = rounds.map((r) => r[norm]).filter((x): x is number => typeof x === 'number');
     const ratioToNone = rounds

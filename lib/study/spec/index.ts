@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from './arms';
 export * from './plan';
 export * from './run-config';
 export * from './schema';

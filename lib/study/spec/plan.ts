@@ -13,7 +13,7 @@
  */
 import { ARCH_DEFAULTS } from '../../models/build';
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
+import type { StudyNorm } from './arms';
 import { stableHash } from './hash';
 import { isTrainRecord, type RunRecord } from './records';
 import { type RunConfig, type RunDataset, runId, type TrainRunConfig } from './run-config';
@@ -49,7 +49,7 @@ export interface PendingRun {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Seed. */
   seed: number;
   /** Position in the canonical order. */
@@ -69,7 +69,7 @@ export interface StudyPlan {
   /** The learning-rate profile of every tuned architecture × kind × budget (complete ones only). */
   tuned: TunedProfile[];
   /** Grid points left out because the architecture cannot take the norm kind. */
-  skipped: { experiment: string; arch: Architecture; norm: NormKind; reason: string }[];
+  skipped: { experiment: string; arch: Architecture; norm: StudyNorm; reason: string }[];
 }
 
 /** Hash of a validated spec (its canonical JSON). */
@@ -106,7 +106,7 @@ function trainConfig(
   spec: StudySpec,
   point: {
     arch: Architecture;
-    norm: NormKind;
+    norm: StudyNorm;
     batchSize: number;
     learningRate: number;
     initScale: number;
@@ -162,7 +162,7 @@ export interface TuningTarget extends TuningBudget {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
 }
 
 /** The budget at which an experiment's tuned rates are chosen (its `tuneWith`, else the proxy). */

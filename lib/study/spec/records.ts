@@ -5,7 +5,7 @@
  * @module
  */
 import type { MechanismProbes } from '../../mechanism/record';
-import type { NormKind } from '../../norm/kinds';
+import type { StudyNorm } from './arms';
 import type { OverheadRunConfig, RunConfig, TrainRunConfig } from './run-config';
 import type { StudySpec } from './schema';
 
@@ -86,7 +86,7 @@ export const COLLAPSE_MARGIN = 0.02;
 /** Timing of one norm kind inside an overhead run. */
 export interface OverheadTiming {
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Median step ms in each round, in round order. */
   roundMs: number[];
   /** Median of `roundMs`. */

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
 import type { OptimizerName } from '../../train/types';
+import type { StudyNorm } from './arms';
 import { stableHash } from './hash';
 import type { RunProbes, StudyDatasetName } from './schema';
 
@@ -55,7 +55,7 @@ export interface TrainRunConfig {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Model sizes and norm hyper-parameters. */
   model: RunModel;
   /** Mini-batch size. */
@@ -93,7 +93,7 @@ export interface OverheadRunConfig {
   /** Architecture. */
   arch: Architecture;
   /** Norm kinds timed, alternating; includes `'none'`. */
-  norms: NormKind[];
+  norms: StudyNorm[];
   /** Model sizes and norm hyper-parameters. */
   model: RunModel;
   /** Mini-batch size. */

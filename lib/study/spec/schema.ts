@@ -20,9 +20,8 @@
 import { z } from 'zod';
 import type { Architecture } from '../../models/types';
 import { ARCHITECTURES } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
-import { NORM_KINDS } from '../../norm/kinds';
 import type { OptimizerName } from '../../train/types';
+import { STUDY_NORMS, type StudyNorm } from './arms';
 import { issueMessage, nonFiniteNumbers } from './issues';
 
 /** Optimizers a study can use (the trainer's). */
@@ -57,12 +56,12 @@ export const STUDY_SCHEDULES = ['constant', 'cosine'] as const;
 export const LR_SCALINGS = ['none', 'linear'] as const;
 
 /**
- * Whether an architecture can take a norm kind: instance norm needs spatial features, so the
- * MLP (2-D dense features) cannot take it. Grid points that fail this are skipped by the plan and
- * listed in its `skipped`.
+ * Whether an architecture can take a norm kind: instance norm needs spatial features and weight
+ * standardization convolutions, so the MLP (2-D dense features) takes neither `instance` nor
+ * `group-ws`. Grid points that fail this are skipped by the plan and listed in its `skipped`.
  */
-export function archTakesNorm(arch: Architecture, norm: NormKind): boolean {
-  return !(arch === 'mlp' && norm === 'instance');
+export function archTakesNorm(arch: Architecture, norm: StudyNorm): boolean {
+  return !(arch === 'mlp' && (norm === 'instance' || norm === 'group-ws'));
 }
 
 const positiveInt = z.number().int().positive();
@@ -218,7 +217,7 @@ export const experimentSchema = z
     kind: enumOf(EXPERIMENT_KINDS, 'experiment kind').default('train'),
     claims: z.array(claimSchema).min(1),
     archs: z.array(enumOf(ARCHITECTURES, 'architecture')).min(1),
-    norms: z.array(enumOf(NORM_KINDS, 'norm kind')).min(1),
+    norms: z.array(enumOf(STUDY_NORMS, 'norm kind')).min(1),
     batchSizes: z.array(positiveInt).min(1).optional(),
     learningRate: learningRateSchema.optional(),
     learningRates: z.array(z.number().positive()).min(1).optional(),

@@ -11,8 +11,8 @@
  * @module
  */
 import type { Architecture } from '../../models/types';
-import type { NormKind } from '../../norm/kinds';
 import { sampleMean } from '../../stats/basics';
+import type { StudyNorm } from './arms';
 import type { TrainRunMetrics } from './records';
 
 /** Name of the pseudo-experiment that tuning runs belong to. */
@@ -53,7 +53,7 @@ export interface LearningRateProfile {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
-  norm: NormKind;
+  norm: StudyNorm;
   /** Per rate, ascending. */
   rates: RatePoint[];
   /** The rate with the best mean validation accuracy (ties: the smaller rate); null without runs. */
@@ -94,7 +94,7 @@ export function rangeWithin(
  */
 export function learningRateProfile(
   arch: Architecture,
-  norm: NormKind,
+  norm: StudyNorm,
   runs: readonly { learningRate: number; metrics: TrainRunMetrics }[],
   tolerance = 0.02,
 ): LearningRateProfile {

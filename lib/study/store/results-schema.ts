@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ARCHITECTURES } from '../../models/types';
-import { NORM_KINDS } from '../../norm/kinds';
+import { STUDY_NORMS } from '../spec/arms';
 import type { ResultsRecord } from '../spec/records';
 import { STUDY_DATASETS, STUDY_OPTIMIZERS, STUDY_SCHEDULES, studySpecSchema } from '../spec/schema';
 
@@ -18,7 +18,7 @@ const nullableNonNegative = nonNegative.nullable();
 /** Accuracies are fractions. */
 const accuracy = z.number().min(0).max(1).nullable();
 const arch = z.enum(ARCHITECTURES as unknown as [string, ...string[]]);
-const norm = z.enum(NORM_KINDS as unknown as [string, ...string[]]);
+const norm = z.enum(STUDY_NORMS as unknown as [string, ...string[]]);
 const optimizer = z.enum(STUDY_OPTIMIZERS as unknown as [string, ...string[]]);
 
 const datasetSchema = z
