@@ -91,6 +91,34 @@ test('a significant effect whose interval reaches inside the margin does not sup
   );
 });
 
+test('the sentence joins the architectures of one measure and keeps each outcome', () => {
+  const ref = new Map([0, 1, 2, 3, 4].map((i) => [i, 0.85 + 0.002 * i]));
+  const at = (arch: string, shift: number, jitter: number[]) =>
+    pairedComparison(
+      {
+        label: `${arch}: test accuracy, batch vs none`,
+        facets: { architecture: arch },
+        metric: 'test accuracy',
+        supportsWhen: 'higher' as const,
+        deciding: true,
+        subjectName: 'batch',
+        referenceName: 'none',
+      },
+      new Map([...ref].map(([k, v]) => [k, v + shift + jitter[k]])),
+      ref,
+      'difference',
+      0.01,
+    );
+  const cs = decideComparisons([
+    at('mlp', 0.05, [0, 0.002, -0.002, 0.001, -0.001]),
+    at('vgg', 0.001, [0, 0.0005, -0.0005, 0.0002, -0.0002]),
+  ]);
+  assert.equal(
+    verdictSentence('holds', undefined, cs),
+    'Holds: batch norm’s test accuracy is 5.0 points higher than no norm’s on the MLP, 0.1 points higher on the VGG (the same within the margin).',
+  );
+});
+
 test('loss jitter is absolute; roughness is relative to the loss level', () => {
   const losses = [2, 1.5, 1, 0.9, 1.1, 1.0];
   assert.ok(Math.abs((lossJitter(losses) ?? 0) - 0.15) < 1e-12);

@@ -226,7 +226,8 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
   assert.ok(v[2].comparisons.some((c) => !c.deciding && c.metric === 'relative loss roughness'));
   assert.match(
     v[2].sentence,
-    /^Holds: batch norm’s loss AUC is 0\.\d\d× no norm’s on the MLP; batch norm’s loss jitter is 0\.\d\d× no norm’s on the MLP/,
+    // One clause per measure, its architectures joined.
+    /^Holds: batch norm’s loss AUC is 0\.\d\d× no norm’s on the MLP, 0\.\d\d× on the VGG; batch norm’s loss jitter is 0\.\d\d× no norm’s on the MLP, 0\.\d\d× on the VGG\.$/,
   );
   // Claim 3 is decided on the train–test gap, with test accuracy beside it.
   assert.ok(v[3].comparisons.some((c) => c.deciding && c.metric === 'train–test gap'));

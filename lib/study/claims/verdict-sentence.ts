@@ -40,6 +40,59 @@ function where(c: ClaimComparison): string {
 const points = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 
 /**
+ * One comparison as the parts of a clause: `head` says whose measure (shared by clauses that can be
+ * joined), `value` how it stood against the reference, `short` the same without the reference's
+ * name (for a clause joined to the one before), `where` the architecture.
+ */
+interface ClauseParts {
+  head: string;
+  value: string;
+  short: string;
+  where: string;
+}
+
+function clauseParts(c: ClaimComparison): ClauseParts {
+  const e = c.effect.estimate;
+  const at = where(c);
+  const whole = (text: string): ClauseParts => ({ head: '', value: text, short: text, where: '' });
+  if (c.metric === 'small-batch penalty') {
+    // Per kind: its own change from the base batch to the small one (Wu & He's measure).
+    const [from, to] = [c.facets.from ?? 'the base batch', c.facets.to ?? 'the small batch'];
+    const change = (name: string, mean: number) =>
+      `${possessive(name)} test accuracy ${mean > 0 ? 'fell' : 'rose'} ${points(mean)} from ${from} to ${to}`;
+    return whole(
+      `${change(c.subject.name, c.subject.ci.mean)}; ${change(c.reference.name, c.reference.ci.mean)}${at}`,
+    );
+  }
+  if (!Number.isFinite(e)) return whole(`${c.metric}${at}: ${c.effectText}`);
+  if (c.test === 'log-rank')
+    return whole(
+      `${c.metric}${at}, ${kindName(c.subject.name)} vs ${kindName(c.reference.name)}: ${c.effectText}`,
+    );
+  if (c.scale === 'log-ratio') {
+    const ratio = `${Math.exp(e).toFixed(2)}×`;
+    return {
+      head: `${possessive(c.subject.name)} ${c.metric} is`,
+      value: `${ratio} ${possessive(c.reference.name)}`,
+      short: ratio,
+      where: at,
+    };
+  }
+  const accuracyLike = /accuracy|gap|drop|penalty/.test(c.metric);
+  const size = accuracyLike
+    ? points(e)
+    : `${Math.abs(e).toFixed(2)} ${c.metric.includes('decades') ? 'decades' : ''}`.trim();
+  const metric = c.metric.replace(/ \([^)]*\)$/, '');
+  const wider = metric.includes('range') ? (e >= 0 ? 'wider' : 'narrower') : e >= 0 ? 'higher' : 'lower';
+  return {
+    head: `${possessive(c.subject.name)} ${metric} is`,
+    value: `${size} ${wider} than ${possessive(c.reference.name)}`,
+    short: `${size} ${wider}`,
+    where: at,
+  };
+}
+
+/**
  * One comparison as a clause: how the subject's measure stood against the reference's.
  *
  * @example
@@ -48,26 +101,43 @@ const points = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
  * ```
  */
 export function comparisonClause(c: ClaimComparison): string {
-  const e = c.effect.estimate;
-  if (c.metric === 'small-batch penalty') {
-    // Per kind: its own change from the base batch to the small one (Wu & He's measure).
-    const [from, to] = [c.facets.from ?? 'the base batch', c.facets.to ?? 'the small batch'];
-    const change = (name: string, mean: number) =>
-      `${possessive(name)} test accuracy ${mean > 0 ? 'fell' : 'rose'} ${points(mean)} from ${from} to ${to}`;
-    return `${change(c.subject.name, c.subject.ci.mean)}; ${change(c.reference.name, c.reference.ci.mean)}${where(c)}`;
-  }
-  if (!Number.isFinite(e)) return `${c.metric}${where(c)}: ${c.effectText}`;
-  if (c.test === 'log-rank')
-    return `${c.metric}${where(c)}, ${kindName(c.subject.name)} vs ${kindName(c.reference.name)}: ${c.effectText}`;
-  if (c.scale === 'log-ratio')
-    return `${possessive(c.subject.name)} ${c.metric} is ${Math.exp(e).toFixed(2)}× ${possessive(c.reference.name)}${where(c)}`;
-  const accuracyLike = /accuracy|gap|drop|penalty/.test(c.metric);
-  const size = accuracyLike
-    ? points(e)
-    : `${Math.abs(e).toFixed(2)} ${c.metric.includes('decades') ? 'decades' : ''}`.trim();
-  const metric = c.metric.replace(/ \([^)]*\)$/, '');
-  const wider = metric.includes('range') ? (e >= 0 ? 'wider' : 'narrower') : e >= 0 ? 'higher' : 'lower';
-  return `${possessive(c.subject.name)} ${metric} is ${size} ${wider} than ${possessive(c.reference.name)}${where(c)}`;
+  const p = clauseParts(c);
+  return `${p.head ? `${p.head} ` : ''}${p.value}${p.where}`;
+}
+
+/** The words after a clause that say how the comparison came out when it did not decide alone. */
+function outcomeTail(c: ClaimComparison): string {
+  return c.outcome === 'equivalent'
+    ? ' (the same within the margin)'
+    : c.outcome === 'inconclusive'
+      ? ' (not resolved by these seeds)'
+      : '';
+}
+
+/**
+ * The clauses of a sentence, with comparisons of the same measure between the same two kinds
+ * joined into one ("batch norm’s loss AUC is 0.74× no norm’s on the MLP, 0.90× on the VGG"), in the
+ * order each measure first appears.
+ */
+function joinedClauses(comparisons: readonly ClaimComparison[]): string[] {
+  const groups = new Map<string, { head: string; items: string[] }>();
+  const order: string[] = [];
+  comparisons.forEach((c, i) => {
+    const p = clauseParts(c);
+    const key = p.head ? `${p.head}|${c.reference.name}|${c.scale}` : `#${i}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { head: p.head, items: [] };
+      groups.set(key, group);
+      order.push(key);
+    }
+    const first = group.items.length === 0;
+    group.items.push(`${first ? p.value : p.short}${p.where}${outcomeTail(c)}`);
+  });
+  return order.map((key) => {
+    const g = groups.get(key)!;
+    return `${g.head ? `${g.head} ` : ''}${g.items.join(', ')}`;
+  });
 }
 
 /** The verdict's opening words. */
@@ -107,14 +177,6 @@ export function verdictSentence(
   const deciding = comparisons.filter((c) => c.deciding && c.outcome !== 'insufficient data');
   if (deciding.length === 0)
     return `${lead(verdict, dependsOn)}: no deciding comparison has enough paired seeds yet.`;
-  const clauses = deciding.map((c) => {
-    const tail =
-      c.outcome === 'equivalent'
-        ? ' (the same within the margin)'
-        : c.outcome === 'inconclusive'
-          ? ' (not resolved by these seeds)'
-          : '';
-    return `${comparisonClause(c)}${tail}`;
-  });
+  const clauses = joinedClauses(deciding);
   return `${lead(verdict, dependsOn)}: ${clauses.join('; ')}.`;
 }
