@@ -76,18 +76,28 @@ program
   });
 program
   .command('compare')
-  .description("compare the pilot's picks with the full study's proxy picks")
-  .action(() => {
+  .description("compare the proxy's picks (the pilot) with the evaluation budget's (the full study)")
+  .option(
+    '--full <files...>',
+    "the full study's results: its results.jsonl, or its shard files while it runs",
+    [FULL],
+  )
+  .action((options: { full: string[] }) => {
     const pilotFile = join(OUT, 'results.jsonl');
-    for (const f of [FULL, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
-    const full = loadResults(FULL);
+    for (const f of [...options.full, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
+    const fulls = options.full.map((f) => loadResults(f));
+    const spec = fulls[0].header.spec;
+    if (fulls.some((f) => f.header.specHash !== fulls[0].header.specHash))
+      throw new Error('--full: the files belong to different specs');
     const pilot = loadResults(pilotFile);
     const proxy = tunedProfiles(pilot.header.spec, pilot.runs);
-    const evaluation = full.header.spec.experiments.find((e) => e.name === 'headline-mlp');
-    const atBudget = tunedProfiles(full.header.spec, full.runs).filter(
-      (t) =>
-        t.arch === 'mlp' && t.trainSize === (evaluation?.trainSize ?? full.header.spec.dataset.trainSize),
-    );
+    const evaluation = spec.experiments.find((e) => e.name === 'headline-mlp');
+    const atBudget = tunedProfiles(
+      spec,
+      fulls.flatMap((f) => f.runs),
+    ).filter((t) => t.arch === 'mlp' && t.trainSize === (evaluation?.trainSize ?? spec.dataset.trainSize));
+    if (atBudget.length === 0)
+      throw new Error("the full study's MLP tuning at the evaluation budget is not finished yet");
     console.log(compareRows(proxy, atBudget).join('\n'));
   });
-program.parse();
+if (require.main === module) program.parse();
