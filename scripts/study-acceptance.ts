@@ -1,0 +1,178 @@
+/**
+ * The checks a study's results must pass before they are published, read from the results (or,
+ * while a sharded study runs, from its shard files): every planned run is there; one clean commit
+ * made them, and `lib/` has not changed since; no tuned rate sits at its grid's edge; the
+ * no-norm control of the batch-size sweep moves less than a point; the mechanism runs train at
+ * least 1,000 steps; the no-norm baselines of the headline runs reach a plateau; the best kind of
+ * each architecture reaches its accuracy floor. One line per check, `ok` or `FAIL`, with the
+ * numbers; exit status 1 when a check fails.
+ *
+ *   node --import tsx scripts/study-acceptance.ts [results.jsonl | shard files...]
+ *
+ * (default results/full/results.jsonl)
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { trainRecords } from '../lib/study/claims/aggregate';
+import { floorNotes, plateauNotes } from '../lib/study/claims/scorecard';
+import { expandSpec, tunedProfiles, tuningGrid, tuningTargets } from '../lib/study/spec/plan';
+import type { RunRecord } from '../lib/study/spec/records';
+import type { StudySpec } from '../lib/study/spec/schema';
+import { accuracyOrChance } from '../lib/study/spec/tuning';
+import { loadResults } from '../lib/study/store/results';
+
+const ROOT = join(__dirname, '..');
+
+/** One check's outcome. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+
+/** Every planned run is in the results, and nothing waits for a tuned rate. */
+function complete(spec: StudySpec, runs: readonly RunRecord[]): Check {
+  const plan = expandSpec(spec, runs);
+  const done = new Set(runs.map((r) => r.id));
+  const missing = plan.runs.filter((r) => !done.has(r.id)).length + plan.pending.length;
+  return {
+    name: 'complete',
+    ok: missing === 0,
+    detail: `${runs.length} runs; ${missing === 0 ? 'no planned run' : missing === 1 ? '1 planned run' : `${missing} planned runs`} missing`,
+  };
+}
+
+/** One commit, clean, and (when `head` is given) `lib/` unchanged from it to `head`. */
+function provenance(runs: readonly RunRecord[], head?: string): Check {
+  const commits = [...new Set(runs.map((r) => r.env.commit ?? 'unknown'))];
+  const dirty = runs.filter((r) => r.env.dirty !== false).length;
+  let libChanged = '';
+  if (head && commits.length === 1 && commits[0] !== 'unknown') {
+    try {
+      const diff = execFileSync('git', ['diff', '--name-only', commits[0], head, '--', 'lib'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim();
+      libChanged = diff ? `lib/ changed since: ${diff.split('\n').join(', ')}` : '';
+    } catch {
+      libChanged = `git cannot compare ${commits[0].slice(0, 12)} with ${head}`;
+    }
+  }
+  return {
+    name: 'provenance',
+    ok: commits.length === 1 && dirty === 0 && !libChanged,
+    detail: `commits ${commits.map((c) => c.slice(0, 12)).join(', ')}; ${dirty} runs from a dirty tree${libChanged ? `; ${libChanged}` : head ? '; lib/ unchanged since' : ''}`,
+  };
+}
+
+/** No finished tuning target's best rate at an edge of its final grid. */
+function edges(spec: StudySpec, runs: readonly RunRecord[]): Check {
+  const profiles = tunedProfiles(spec, runs);
+  const atEdge: string[] = [];
+  for (const target of tuningTargets(spec)) {
+    const p = profiles.find(
+      (t) =>
+        t.arch === target.arch &&
+        t.norm === target.norm &&
+        t.batchSize === target.batchSize &&
+        t.trainSize === target.trainSize &&
+        t.epochs === target.epochs,
+    );
+    if (!p || p.bestRate === null) continue;
+    const grid = tuningGrid(spec, target, runs);
+    if (p.bestRate === grid[0] || p.bestRate === grid[grid.length - 1])
+      atEdge.push(
+        `${target.arch}/${target.norm} b${target.batchSize} ${target.trainSize}×${target.epochs}: ${p.bestRate} of ${grid[0]}–${grid[grid.length - 1]}`,
+      );
+  }
+  return {
+    name: 'no tuned rate at an edge',
+    ok: atEdge.length === 0,
+    detail: `${profiles.length} of ${tuningTargets(spec).length} targets tuned${atEdge.length ? `; at an edge: ${atEdge.join('; ')}` : ''}`,
+  };
+}
+
+/** The no-norm control of every batch-size experiment moves less than a point across its sizes. */
+function control(spec: StudySpec, runs: readonly RunRecord[]): Check[] {
+  return spec.experiments
+    .filter((e) => e.claims.includes(8))
+    .flatMap((e) =>
+      [...new Set(trainRecords(runs, e.name).map((r) => r.config.arch))].map((arch) => {
+        const none = trainRecords(runs, e.name).filter(
+          (r) => r.config.arch === arch && r.config.norm === 'none',
+        );
+        const sizes = [...new Set(none.map((r) => r.config.batchSize))].sort((a, b) => a - b);
+        const means = sizes.map((b) => {
+          const v = none.filter((r) => r.config.batchSize === b).map((r) => accuracyOrChance(r.metrics));
+          return v.reduce((s, x) => s + x, 0) / v.length;
+        });
+        const spread = means.length ? Math.max(...means) - Math.min(...means) : Number.NaN;
+        return {
+          name: `${e.name} control (${arch}/none across batch sizes)`,
+          ok: spread < 0.01,
+          detail: `${sizes.map((b, i) => `${pct(means[i])}% at ${b}`).join(', ') || 'no runs'}; spread ${pct(spread)} points (< 1)`,
+        };
+      }),
+    );
+}
+
+/** The mechanism runs train at least `min` steps each. */
+function mechanismSteps(spec: StudySpec, runs: readonly RunRecord[], min = 1000): Check[] {
+  const names = spec.experiments.filter((e) => e.claims.includes(9)).map((e) => e.name);
+  if (names.length === 0) return [];
+  const steps = trainRecords(runs, names).map((r) => r.metrics.steps);
+  const fewest = steps.length ? Math.min(...steps) : 0;
+  return [
+    {
+      name: `mechanism runs ≥ ${min} steps`,
+      ok: steps.length > 0 && fewest >= min,
+      detail: `${steps.length} runs, the fewest steps ${fewest}`,
+    },
+  ];
+}
+
+/** The headline no-norm baselines level off, and each architecture's best kind reaches its floor. */
+function plateauAndFloors(spec: StudySpec, runs: readonly RunRecord[]): Check[] {
+  const headline = spec.experiments.filter((e) => e.claims.includes(1)).map((e) => e.name);
+  const records = trainRecords(runs, headline);
+  const plateau = plateauNotes(records).filter((n) => /\/none:/.test(n));
+  const floors = floorNotes(records);
+  return [
+    ...plateau.map((n) => ({ name: 'plateau', ok: /at a plateau/.test(n), detail: n })),
+    ...floors.map((n) => ({ name: 'accuracy floor', ok: !/not met/.test(n), detail: n })),
+  ];
+}
+
+/** Every check on a set of results. */
+export function acceptanceChecks(spec: StudySpec, runs: readonly RunRecord[], head?: string): Check[] {
+  return [
+    complete(spec, runs),
+    provenance(runs, head),
+    edges(spec, runs),
+    ...control(spec, runs),
+    ...mechanismSteps(spec, runs),
+    ...plateauAndFloors(spec, runs),
+  ];
+}
+
+if (require.main === module) {
+  const program = new Command()
+    .name('study-acceptance')
+    .argument('[files...]', 'a results file, or the shard files of one study', [
+      join(ROOT, 'results', 'full', 'results.jsonl'),
+    ])
+    .option('--head <rev>', 'the revision lib/ must be unchanged at', 'HEAD')
+    .showHelpAfterError()
+    .parse();
+  const files = program.processedArgs[0] as string[];
+  const loaded = files.map((f) => loadResults(f));
+  if (loaded.some((l) => l.header.specHash !== loaded[0].header.specHash))
+    throw new Error('the files belong to different specs');
+  const runs = loaded.flatMap((l) => l.runs);
+  const checks = acceptanceChecks(loaded[0].header.spec, runs, program.opts<{ head: string }>().head);
+  for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  process.exit(checks.every((c) => c.ok) ? 0 : 1);
+}

@@ -1,0 +1,45 @@
+/**
+ * scripts/study-acceptance.ts on a study of the fake executor: each check passes where the results
+ * meet it and fails, naming the numbers, where they do not.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runStudy } from '../../lib/study/run/runner';
+import { profileSpec } from '../../lib/study/spec/profiles';
+import { acceptanceChecks } from '../../scripts/study-acceptance';
+import { fakeExecutor } from '../study/fake-executor';
+
+test('acceptance checks: complete, edges, the batch control and the mechanism budget', async () => {
+  const spec = profileSpec('smoke');
+  const { records } = await runStudy({
+    spec,
+    outDir: mkdtempSync(join(tmpdir(), 'normlab-acceptance-')),
+    executor: fakeExecutor(),
+  });
+  const byName = (checks: ReturnType<typeof acceptanceChecks>, name: string) => {
+    const c = checks.find((k) => k.name.startsWith(name));
+    assert.ok(c, `a check named ${name}: ${checks.map((k) => k.name).join(', ')}`);
+    return c;
+  };
+  const checks = acceptanceChecks(spec, records);
+  assert.equal(byName(checks, 'complete').ok, true, byName(checks, 'complete').detail);
+  // The fake runs peak at 0.1, outside smoke's two-rate grid [0.03, 0.3], which does not grow.
+  const edge = byName(checks, 'no tuned rate at an edge');
+  assert.equal(edge.ok, false);
+  assert.match(edge.detail, /at an edge: mlp\/none b\d+ \d+×\d+: 0\.(03|3) of 0\.03–0\.3/);
+  // No norm's fake accuracy does not depend on the batch size: the control holds.
+  const control = byName(checks, 'batch control (mlp/none');
+  assert.equal(control.ok, true, control.detail);
+  assert.match(control.detail, /spread 0\.0 points/);
+  // Smoke's mechanism runs train a few steps, far from 1,000.
+  const steps = byName(checks, 'mechanism runs ≥ 1000 steps');
+  assert.equal(steps.ok, false);
+  assert.match(steps.detail, /the fewest steps \d{1,3}$/);
+  // One run fewer: incomplete.
+  const partial = acceptanceChecks(spec, records.slice(1));
+  assert.equal(byName(partial, 'complete').ok, false);
+  assert.match(byName(partial, 'complete').detail, /; 1 planned run missing$/);
+});
