@@ -259,6 +259,7 @@ export {
   type RunStudyResult,
   referencesFor,
   runStudy,
+  type StudyNorm,
   type StudyPlan,
   type StudyProgress,
   type StudySpec,

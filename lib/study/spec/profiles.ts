@@ -1,7 +1,7 @@
 /**
  * The study's named profiles: `smoke` (seconds, synthetic data, for tests), `quick` (the
  * default: minutes on a 2-core machine, Fashion-MNIST subsets), `full` (the study whose results
- * are published: about 90 minutes on an idle 2-core machine) and `paper` (the same design with the
+ * are published: hours on a 2-core machine, see the Study design page) and `paper` (the same design with the
  * whole training set, more seeds and wider grids, for a cluster: `deploy/`).
  *
  * Every profile tests all eight claims with the same experiments:
