@@ -26,8 +26,11 @@ const ROOT = join(__dirname, '..');
 
 /** One check's outcome. */
 export interface Check {
+  /** What is checked, e.g. `no tuned rate at an edge`. */
   name: string;
+  /** Whether the results pass it. */
   ok: boolean;
+  /** The numbers behind the outcome, in one line. */
   detail: string;
 }
 
