@@ -85,3 +85,22 @@ test('full: the tuning grid spans 0.001-3; the mechanism runs train at least 1,0
 test('every profile validates', () => {
   for (const name of PROFILE_NAMES) assert.ok(profileSpec(name).experiments.length > 0);
 });
+
+test('full: claim 8 shows both small-batch remedies; the MLP is tuned at its evaluation budget', () => {
+  const spec = profileSpec('full');
+  const batch = spec.experiments.find((e) => e.claims.includes(8))!;
+  assert.ok(batch.norms.includes('batch-renorm') && batch.norms.includes('group-ws'), batch.norms.join(', '));
+  assert.ok(
+    batch.archs.every((a) => a !== 'mlp'),
+    'group-ws needs convolutions',
+  );
+  const mlp = spec.experiments.find((e) => e.name === 'headline-mlp')!;
+  const budget = tuningBudget(spec, mlp);
+  assert.equal(budget.trainSize, mlp.trainSize ?? spec.dataset.trainSize);
+  assert.equal(budget.epochs, mlp.epochs);
+  // The other architectures stay on the proxy (the MLP is the pilot for it).
+  for (const name of ['headline-vgg', 'headline-resnet']) {
+    const e = spec.experiments.find((x) => x.name === name)!;
+    assert.equal(tuningBudget(spec, e).epochs, spec.tuning!.epochs, name);
+  }
+});
