@@ -20,7 +20,7 @@ import { expandSpec, tunedProfiles, tuningGrid, tuningTargets } from '../lib/stu
 import type { RunRecord } from '../lib/study/spec/records';
 import type { StudySpec } from '../lib/study/spec/schema';
 import { accuracyOrChance } from '../lib/study/spec/tuning';
-import { loadResults } from '../lib/study/store/results';
+import { loadStudyFiles } from './study-files';
 
 const ROOT = join(__dirname, '..');
 
@@ -170,12 +170,8 @@ if (require.main === module) {
     .option('--head <rev>', 'the revision lib/ must be unchanged at', 'HEAD')
     .showHelpAfterError()
     .parse();
-  const files = program.processedArgs[0] as string[];
-  const loaded = files.map((f) => loadResults(f));
-  if (loaded.some((l) => l.header.specHash !== loaded[0].header.specHash))
-    throw new Error('the files belong to different specs');
-  const runs = loaded.flatMap((l) => l.runs);
-  const checks = acceptanceChecks(loaded[0].header.spec, runs, program.opts<{ head: string }>().head);
+  const { spec, runs } = loadStudyFiles(program.processedArgs[0] as string[], 'study-acceptance');
+  const checks = acceptanceChecks(spec, runs, program.opts<{ head: string }>().head);
   for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   process.exit(checks.every((c) => c.ok) ? 0 : 1);
 }

@@ -22,6 +22,7 @@ import { tunedProfiles } from '../lib/study/spec/plan';
 import { FULL_PROFILE } from '../lib/study/spec/profiles';
 import { type StudySpecInput, validateSpec } from '../lib/study/spec/schema';
 import { loadResults } from '../lib/study/store/results';
+import { loadStudyFiles } from './study-files';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'results', 'tuning-pilot');
@@ -85,17 +86,13 @@ program
   .action((options: { full: string[] }) => {
     const pilotFile = join(OUT, 'results.jsonl');
     for (const f of [...options.full, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
-    const fulls = options.full.map((f) => loadResults(f));
-    const spec = fulls[0].header.spec;
-    if (fulls.some((f) => f.header.specHash !== fulls[0].header.specHash))
-      throw new Error('--full: the files belong to different specs');
+    const { spec, runs } = loadStudyFiles(options.full, '--full');
     const pilot = loadResults(pilotFile);
     const proxy = tunedProfiles(pilot.header.spec, pilot.runs);
     const evaluation = spec.experiments.find((e) => e.name === 'headline-mlp');
-    const atBudget = tunedProfiles(
-      spec,
-      fulls.flatMap((f) => f.runs),
-    ).filter((t) => t.arch === 'mlp' && t.trainSize === (evaluation?.trainSize ?? spec.dataset.trainSize));
+    const atBudget = tunedProfiles(spec, runs).filter(
+      (t) => t.arch === 'mlp' && t.trainSize === (evaluation?.trainSize ?? spec.dataset.trainSize),
+    );
     if (atBudget.length === 0)
       throw new Error("the full study's MLP tuning at the evaluation budget is not finished yet");
     console.log(compareRows(proxy, atBudget).join('\n'));

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClaimResult, Verdict } from '../../lib/study/index';
-import { EVIDENCE_PAGES } from './scorecard';
+import { EVIDENCE_PAGES, verdictLabel } from './scorecard';
 
 const ROOT = join(__dirname, '..', '..');
 /** The committed results the table is made from. */
@@ -46,8 +46,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
  */
 export function readmeScorecardBlock(card: readonly ClaimResult[], runs: number): string {
   const rows = card.map((c) => {
-    const verdict =
-      c.verdict === 'depends' && c.dependsOn ? `depends on ${c.dependsOn.split(':')[0].trim()}` : c.verdict;
+    const verdict = verdictLabel(c);
     return `| ${c.id} | ${cell(c.title)} | ${VERDICT_BADGE[c.verdict]} **${verdict}** | ${cell(c.sentence)} | ${notebookLink(c.id)} |`;
   });
   const legend = (Object.keys(VERDICT_BADGE) as Verdict[])

@@ -74,6 +74,12 @@ export const VERDICT_TONE: Readonly<Record<Verdict, Row['tone']>> = {
   'not tested': 'untested',
 };
 
+/** A verdict as the pages name it: `depends on <what>` for `depends`, else the verdict itself. */
+export function verdictLabel(c: Pick<ClaimResult, 'verdict' | 'dependsOn'>): string {
+  const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
+  return c.verdict === 'depends' && on ? `depends on ${on}` : c.verdict;
+}
+
 /** One claim as the home page shows it: verdict, tone and the evidence line (or why it is under revision). */
 export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) => string): Row {
   const deciding = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
@@ -87,14 +93,13 @@ export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) 
       ? `${supporting.length} of ${deciding.length} deciding comparisons support it. ${describe(shown)}`
       : '';
   const tone = VERDICT_TONE[c.verdict];
-  const on = c.dependsOn ? c.dependsOn.split(':')[0].trim() : '';
   return {
     claim: `${c.id}. ${c.title}`,
     experiment: c.experiments.join(', ') || '–',
     evidence,
     detail,
     link: EVIDENCE_PAGES[c.id],
-    verdict: c.verdict === 'depends' && on ? `depends on ${on}` : c.verdict,
+    verdict: verdictLabel(c),
     tone,
   };
 }
