@@ -6,7 +6,8 @@
 # 1. claim 7's step timing (the `overhead` experiment) with the machine to itself, each replicate
 #    in a process of its own (so that replicates share no warm caches or allocator state);
 # 2. everything else as two single-threaded shards side by side (two such processes train these
-#    small networks faster than one process with two threads);
+#    small networks faster than one process with two threads); when a resumed run finds one shard
+#    finished, the other runs alone with the default threads;
 # 3. the merge, which keeps the overhead runs already in the results file, and the report.
 # Keep the machine otherwise idle during step 1; steps 2-3 only need it not to be overloaded.
 set -euo pipefail
@@ -29,11 +30,24 @@ while [ "$(overhead_runs)" -lt "$planned" ]; do
   [ "$(overhead_runs)" -gt "$before" ] || { echo "study-full: an overhead run did not finish" >&2; exit 1; }
 done
 
-TF_NUM_INTRAOP_THREADS=1 "${study[@]}" --shard 0/2 --skip-experiments overhead > "$OUT/shard-0.log" 2>&1 &
-first=$!
-TF_NUM_INTRAOP_THREADS=1 "${study[@]}" --shard 1/2 --skip-experiments overhead > "$OUT/shard-1.log" 2>&1 &
-second=$!
-echo "study-full: two shards running (logs: $OUT/shard-0.log, $OUT/shard-1.log)"
-wait "$first"
-wait "$second"
+# A resumed run in which one shard has finished gives the other both cores (one process with two
+# threads beats one single-threaded process left alone).
+left="$(node --import tsx scripts/study-shards-left.ts "$OUT" "$PROFILE" 2)"
+read -r left0 left1 <<< "$left"
+if [ "$left0" -gt 0 ] && [ "$left1" -gt 0 ]; then
+  TF_NUM_INTRAOP_THREADS=1 "${study[@]}" --shard 0/2 --skip-experiments overhead > "$OUT/shard-0.log" 2>&1 &
+  first=$!
+  TF_NUM_INTRAOP_THREADS=1 "${study[@]}" --shard 1/2 --skip-experiments overhead > "$OUT/shard-1.log" 2>&1 &
+  second=$!
+  echo "study-full: two shards running (logs: $OUT/shard-0.log, $OUT/shard-1.log)"
+  wait "$first"
+  wait "$second"
+else
+  for shard in 0 1; do
+    n="left$shard"
+    [ "${!n}" -gt 0 ] || continue
+    echo "study-full: shard $shard/2 alone with the default threads, ${!n} runs left (log: $OUT/shard-$shard.log)"
+    "${study[@]}" --shard "$shard/2" --skip-experiments overhead >> "$OUT/shard-$shard.log" 2>&1
+  done
+fi
 "${study[@]}" --merge "$OUT/results.shard-0-of-2.jsonl" "$OUT/results.shard-1-of-2.jsonl" --details

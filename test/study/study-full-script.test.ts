@@ -44,3 +44,46 @@ test('study-full.sh: overhead replicates one process each, two shards, a merged 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('study-full.sh resuming with one shard finished runs the other alone on every thread', {
+  timeout: 600_000,
+}, () => {
+  const out = mkdtempSync(join(tmpdir(), 'normlab-study-full-resume-'));
+  try {
+    const env = { ...process.env };
+    delete env.TF_NUM_INTRAOP_THREADS;
+    const study = ['--import', 'tsx', 'scripts/study.ts', '--profile', 'smoke', '--out', out];
+    for (const args of [
+      ['--only-experiments', 'overhead'],
+      ['--shard', '0/2', '--skip-experiments', 'overhead'],
+    ]) {
+      const step = spawnSync('node', [...study, ...args], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(step.status, 0, `${step.stdout}\n${step.stderr}`);
+    }
+    const left = spawnSync('node', ['--import', 'tsx', 'scripts/study-shards-left.ts', out, 'smoke', '2'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const [left0, left1] = left.stdout.trim().split(' ').map(Number);
+    assert.equal(left0, 0, 'shard 0 finished');
+    assert.ok(left1 > 0, left.stdout);
+    const run = spawnSync('bash', ['scripts/study-full.sh', out, 'smoke'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+    });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, new RegExp(`shard 1/2 alone with the default threads, ${left1} runs left`));
+    assert.doesNotMatch(run.stdout, /two shards running/);
+    const { header, runs } = loadResults(join(out, 'results.jsonl'));
+    assert.equal(runs.length, expandSpec(header.spec, runs).runs.length, 'every planned run is merged');
+    const second = runs.filter((r) => r.shard === '1/2');
+    assert.equal(second.length, left1);
+    assert.ok(
+      second.every((r) => r.env.threads?.TF_NUM_INTRAOP_THREADS === 'default'),
+      'default threads',
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
