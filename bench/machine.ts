@@ -137,3 +137,9 @@ export function runBench(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** CPU seconds this process (all its threads) has used since `start` (from `process.cpuUsage()`). */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}

@@ -45,6 +45,7 @@ import { sampleMedian as median } from '../lib/stats/basics';
 import { disposeOptimizer, makeOptimizer } from '../lib/train/optimizer';
 import { train, trainStep } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';
+import { cpuSecondsSince } from './machine';
 import { randomSplit } from './random-split';
 import { runReferenceScript } from './reference-python';
 
@@ -86,11 +87,6 @@ interface Timing {
   cpuMs: number[];
 }
 
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
 /** Our trainer: `train()` for the warm-up steps, then `train()` again for the timed steps. */
 async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options, t: Timing): Promise<void> {
   const config = {
@@ -104,7 +100,7 @@ async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options, t:
   await train(model, { train: split }, { ...config, maxSteps: o.warmup });
   const cpu = process.cpuUsage();
   const result = await train(model, { train: split }, { ...config, maxSteps: o.steps });
-  t.cpuMs.push(cpuMsSince(cpu) / result.steps);
+  t.cpuMs.push((1000 * cpuSecondsSince(cpu)) / result.steps);
   t.ms.push(...result.stepRecords.map((r) => r.ms));
 }
 
@@ -147,7 +143,7 @@ async function timeFit(
   const [xt, yt] = [xs.slice(n), ys.slice(n)];
   const cpu = process.cpuUsage();
   await model.fit(xt, yt, fitArgs);
-  t.cpuMs.push(cpuMsSince(cpu) / times.length);
+  t.cpuMs.push((1000 * cpuSecondsSince(cpu)) / times.length);
   tf.dispose([xt, yt]);
   disposeOptimizer(optimizer);
   t.ms.push(...times);

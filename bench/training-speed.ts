@@ -52,7 +52,7 @@ import { sampleMedian as median } from '../lib/stats/basics';
 import { disposeOptimizer } from '../lib/train/optimizer';
 import { train } from '../lib/train/trainer';
 import { someOf, wholeNumber } from '../scripts/cli-options';
-import { describeMachine, formatLoad, loadFooter, machineInfo, runBench } from './machine';
+import { cpuSecondsSince, describeMachine, formatLoad, loadFooter, machineInfo, runBench } from './machine';
 import { randomSplit } from './random-split';
 import { type Layout, type ReferenceOptions, withReferenceOptions } from './reference-options';
 import {
@@ -113,11 +113,6 @@ function options(): Options {
 interface Rates {
   wall: number[];
   cpu: number[];
-}
-
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
 }
 
 /** One pass over the samples: its wall and CPU seconds (the CPU time of this process, all threads). */
