@@ -10,13 +10,17 @@
  *     --out results/tuning-pilot --only-experiments tuning
  *   node --import tsx scripts/tuning-pilot.ts compare   # the table, from both results files
  *
+ * `--proxy <images>x<epochs>` (e.g. `12500x4`) tries another proxy budget instead of the full
+ * profile's: `spec --proxy 12500x4` writes results/tuning-pilot/proxy-12500x4/spec.json, the study
+ * runs with `--out results/tuning-pilot/proxy-12500x4`, and `compare --proxy 12500x4` reads it.
+ *
  * Only the MLP: tuning the VGG and the ResNet at their evaluation budgets costs hours of CPU per
  * kind on 2 cores, which is the reason the proxy exists.
  */
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command } from 'commander';
+import { join, relative } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
 import type { TunedProfile } from '../lib/study/spec/plan';
 import { tunedProfiles } from '../lib/study/spec/plan';
 import { FULL_PROFILE } from '../lib/study/spec/profiles';
@@ -28,14 +32,40 @@ const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'results', 'tuning-pilot');
 const FULL = join(ROOT, 'results', 'full', 'results.jsonl');
 
-/** The pilot's spec: the full profile's headline MLP experiment, tuned on the full profile's proxy. */
-export function pilotSpec(): StudySpecInput {
+/** A proxy budget other than the full profile's: training images and epochs. */
+export interface ProxyBudget {
+  trainSize: number;
+  epochs: number;
+}
+
+/** Parse `--proxy <images>x<epochs>`. */
+export function parseProxy(text: string): ProxyBudget {
+  const m = /^(\d+)x(\d+)$/.exec(text.trim());
+  const trainSize = Number(m?.[1]);
+  const epochs = Number(m?.[2]);
+  if (!m || trainSize < 1 || epochs < 1)
+    throw new InvalidArgumentError('It takes <images>x<epochs>, both whole numbers >= 1 (e.g. 12500x4).');
+  return { trainSize, epochs };
+}
+
+/** Where a pilot's spec and results go: results/tuning-pilot, or a folder per other proxy. */
+export function pilotDir(proxy?: ProxyBudget): string {
+  return proxy ? join(OUT, `proxy-${proxy.trainSize}x${proxy.epochs}`) : OUT;
+}
+
+/**
+ * The pilot's spec: the full profile's headline MLP experiment, tuned on the full profile's proxy,
+ * or on `proxy` when given.
+ */
+export function pilotSpec(proxy?: ProxyBudget): StudySpecInput {
   const headline = FULL_PROFILE.experiments.find((e) => e.name === 'headline-mlp');
   if (!headline) throw new Error("the full profile has no 'headline-mlp' experiment");
   const { tuneWith: _atEvaluation, ...onProxy } = headline;
+  const tuning = FULL_PROFILE.tuning && proxy ? { ...FULL_PROFILE.tuning, ...proxy } : FULL_PROFILE.tuning;
   return {
     ...FULL_PROFILE,
-    name: 'tuning-pilot-mlp',
+    ...(tuning ? { tuning } : {}),
+    name: proxy ? `tuning-pilot-mlp-${proxy.trainSize}x${proxy.epochs}` : 'tuning-pilot-mlp',
     description:
       "The full profile's headline MLP kinds tuned on the full profile's proxy (5000 images, 3 epochs), tuning seeds and grid, to compare with their tuning at the evaluation budget in the full study.",
     experiments: [onProxy],
@@ -65,15 +95,18 @@ export function compareRows(proxy: readonly TunedProfile[], pilot: readonly Tune
 }
 
 const program = new Command().name('tuning-pilot').showHelpAfterError();
+const PROXY_HELP = "another proxy budget than the full profile's, <images>x<epochs> (e.g. 12500x4)";
 program
   .command('spec')
-  .description('write results/tuning-pilot/spec.json')
-  .action(() => {
-    mkdirSync(OUT, { recursive: true });
-    const spec = pilotSpec();
+  .description("write results/tuning-pilot/spec.json (or the --proxy folder's)")
+  .option('--proxy <budget>', PROXY_HELP, parseProxy)
+  .action((options: { proxy?: ProxyBudget }) => {
+    const dir = pilotDir(options.proxy);
+    const spec = pilotSpec(options.proxy);
     validateSpec(spec, 'tuning pilot');
-    writeFileSync(join(OUT, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
-    console.log(`wrote ${join('results', 'tuning-pilot', 'spec.json')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    console.log(`wrote ${join(relative(ROOT, dir), 'spec.json')}`);
   });
 program
   .command('compare')
@@ -83,8 +116,9 @@ program
     "the full study's results: its results.jsonl, or its shard files while it runs",
     [FULL],
   )
-  .action((options: { full: string[] }) => {
-    const pilotFile = join(OUT, 'results.jsonl');
+  .option('--proxy <budget>', PROXY_HELP, parseProxy)
+  .action((options: { full: string[]; proxy?: ProxyBudget }) => {
+    const pilotFile = join(pilotDir(options.proxy), 'results.jsonl');
     for (const f of [...options.full, pilotFile]) if (!existsSync(f)) throw new Error(`${f} does not exist`);
     const { spec, runs } = loadStudyFiles(options.full, '--full');
     const pilot = loadResults(pilotFile);

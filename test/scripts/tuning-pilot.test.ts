@@ -9,7 +9,7 @@ import type { TunedProfile } from '../../lib/study/spec/plan';
 import { expandSpec } from '../../lib/study/spec/plan';
 import { FULL_PROFILE } from '../../lib/study/spec/profiles';
 import { validateSpec } from '../../lib/study/spec/schema';
-import { compareRows, pilotSpec } from '../../scripts/tuning-pilot';
+import { compareRows, parseProxy, pilotDir, pilotSpec } from '../../scripts/tuning-pilot';
 
 test("the pilot tunes the full profile's headline MLP kinds on its proxy budget", () => {
   const spec = validateSpec(pilotSpec());
@@ -62,4 +62,16 @@ test('the comparison says whether the picks agree and what the proxy pick is wor
   assert.equal(rows.length, 4);
   assert.equal(rows[2], '| none | 0.1 | 0.1 | yes | 88.0% | 88.0% |');
   assert.equal(rows[3], '| batch | 1 | 0.3 | no | 89.0% | 89.5% |');
+});
+
+test('--proxy tries another budget: only the tuning budget and the name change', () => {
+  assert.deepEqual(parseProxy('12500x4'), { trainSize: 12500, epochs: 4 });
+  for (const bad of ['12500x', 'x4', '0x4', '12500x0', '1.5x4', '12500*4'])
+    assert.throws(() => parseProxy(bad), /<images>x<epochs>/, bad);
+  const base = validateSpec(pilotSpec());
+  const other = validateSpec(pilotSpec({ trainSize: 12500, epochs: 4 }));
+  assert.equal(other.name, 'tuning-pilot-mlp-12500x4');
+  assert.deepEqual(other.tuning, { ...base.tuning, trainSize: 12500, epochs: 4 });
+  assert.deepEqual(other.experiments, base.experiments);
+  assert.match(pilotDir({ trainSize: 12500, epochs: 4 }), /results\/tuning-pilot\/proxy-12500x4$/);
 });
