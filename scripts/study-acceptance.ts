@@ -1,7 +1,8 @@
 /**
  * The checks a study's results must pass before they are published, read from the results (or,
  * while a sharded study runs, from its shard files): every planned run is there; one clean commit
- * made them, and `lib/` has not changed since; no tuned rate sits at its grid's edge; the
+ * made them, and the code that makes runs ({@link RUN_CODE}) has not changed since; no tuned rate
+ * sits at its grid's edge; the
  * no-norm control of the batch-size sweep moves less than a point; the mechanism runs train at
  * least 1,000 steps; the no-norm baselines of the headline runs reach a plateau; the best kind of
  * each architecture reaches its accuracy floor. One line per check, `ok` or `FAIL`, with the
@@ -48,26 +49,52 @@ function complete(spec: StudySpec, runs: readonly RunRecord[]): Check {
   };
 }
 
-/** One commit, clean, and (when `head` is given) `lib/` unchanged from it to `head`. */
+/**
+ * The code that makes a study's runs, as git pathspecs: the library and the compiled kernels, but
+ * not the rooms that only read finished runs (the claims' rules and sentences, the report, the
+ * figures). Verdicts are computed from the records by the current code, so those may change after
+ * a run without touching what it recorded; anything else that changes calls for a new run.
+ */
+export const RUN_CODE = [
+  'lib',
+  'native',
+  ':(exclude)lib/study/claims',
+  ':(exclude)lib/report',
+  ':(exclude)lib/plot',
+];
+
+/** The files of {@link RUN_CODE} that differ between two revisions of the repository at `cwd`. */
+export function runCodeChanges(from: string, to: string, cwd = ROOT): string[] {
+  const diff = execFileSync('git', ['diff', '--name-only', from, to, '--', ...RUN_CODE], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
+  return diff ? diff.split('\n') : [];
+}
+
+/** One commit, clean, and (when `head` is given) the code that makes runs unchanged from it to `head`. */
 function provenance(runs: readonly RunRecord[], head?: string): Check {
   const commits = [...new Set(runs.map((r) => r.env.commit ?? 'unknown'))];
   const dirty = runs.filter((r) => r.env.dirty !== false).length;
-  let libChanged = '';
+  let codeChanged = '';
   if (head && commits.length === 1 && commits[0] !== 'unknown') {
     try {
-      const diff = execFileSync('git', ['diff', '--name-only', commits[0], head, '--', 'lib'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      }).trim();
-      libChanged = diff ? `lib/ changed since: ${diff.split('\n').join(', ')}` : '';
+      const changed = runCodeChanges(commits[0], head);
+      codeChanged = changed.length ? `the code that makes runs changed since: ${changed.join(', ')}` : '';
     } catch {
-      libChanged = `git cannot compare ${commits[0].slice(0, 12)} with ${head}`;
+      codeChanged = `git cannot compare ${commits[0].slice(0, 12)} with ${head}`;
     }
   }
   return {
     name: 'provenance',
-    ok: commits.length === 1 && dirty === 0 && !libChanged,
-    detail: `commits ${commits.map((c) => c.slice(0, 12)).join(', ')}; ${dirty} runs from a dirty tree${libChanged ? `; ${libChanged}` : head ? '; lib/ unchanged since' : ''}`,
+    ok: commits.length === 1 && dirty === 0 && !codeChanged,
+    detail: `commits ${commits.map((c) => c.slice(0, 12)).join(', ')}; ${dirty} runs from a dirty tree${
+      codeChanged
+        ? `; ${codeChanged}`
+        : head
+          ? '; the code that makes runs (lib/ but its claims, report and plot rooms; native/) unchanged since'
+          : ''
+    }`,
   };
 }
 
@@ -167,7 +194,7 @@ if (require.main === module) {
     .argument('[files...]', 'a results file, or the shard files of one study', [
       join(ROOT, 'results', 'full', 'results.jsonl'),
     ])
-    .option('--head <rev>', 'the revision lib/ must be unchanged at', 'HEAD')
+    .option('--head <rev>', 'the revision at which the code that makes runs must be unchanged', 'HEAD')
     .showHelpAfterError()
     .parse();
   const { spec, runs } = loadStudyFiles(program.processedArgs[0] as string[], 'study-acceptance');

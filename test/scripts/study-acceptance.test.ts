@@ -3,13 +3,14 @@
  * meet it and fails, naming the numbers, where they do not.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { runStudy } from '../../lib/study/run/runner';
 import { profileSpec } from '../../lib/study/spec/profiles';
-import { acceptanceChecks } from '../../scripts/study-acceptance';
+import { acceptanceChecks, runCodeChanges } from '../../scripts/study-acceptance';
 import { fakeExecutor } from '../study/fake-executor';
 
 test('acceptance checks: complete, edges, the batch control and the mechanism budget', async () => {
@@ -42,4 +43,37 @@ test('acceptance checks: complete, edges, the batch control and the mechanism bu
   const partial = acceptanceChecks(spec, records.slice(1));
   assert.equal(byName(partial, 'complete').ok, false);
   assert.match(byName(partial, 'complete').detail, /; 1 planned run missing$/);
+});
+
+test('provenance: the code that makes runs is lib/ (but the read-only rooms) and native/', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'normlab-run-code-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    }).trim();
+  const commit = (path: string, text: string) => {
+    mkdirSync(join(repo, dirname(path)), { recursive: true });
+    writeFileSync(join(repo, path), text);
+    git('add', '-A');
+    git('commit', '-qm', path);
+    return git('rev-parse', 'HEAD');
+  };
+  try {
+    git('init', '-q');
+    const base = commit('lib/norm/layer.ts', 'a');
+    const readSide = [
+      commit('lib/study/claims/claims.ts', 'rule'),
+      commit('lib/report/html.ts', 'x'),
+      commit('lib/plot/bars.ts', 'x'),
+      commit('docs/index.md', 'x'),
+    ];
+    assert.deepEqual(runCodeChanges(base, readSide[readSide.length - 1], repo), []);
+    const kernel = commit('native/kernels/ops.cc', 'x');
+    assert.deepEqual(runCodeChanges(base, kernel, repo), ['native/kernels/ops.cc']);
+    const training = commit('lib/study/run/runner.ts', 'x');
+    assert.deepEqual(runCodeChanges(kernel, training, repo), ['lib/study/run/runner.ts']);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
 });

@@ -117,14 +117,15 @@ export const CLAIMS: Readonly<Record<ClaimId, ClaimDefinition>> = {
   8: {
     title: 'Depends on the batch size',
     statement: 'Limitation: BN depends on the mini-batch size (small batches give poor estimates).',
-    rule: 'per seed, the test-accuracy drop from the largest to the smallest batch (learning rate scaled linearly with the batch, same epochs), batch vs group norm: paired t-test, ±1 point margin (larger drop supports); batch norm with recomputed population statistics and the small-batch remedies are shown, not deciding',
+    rule: 'per seed and small batch, each kind’s small-batch penalty: its test accuracy at the batch its rate was tuned at minus at the small batch (learning rate scaled linearly with the batch, same epochs), batch vs group norm: paired t-test, ±1 point margin (a larger penalty supports, a smaller one is the opposite); no norm’s penalty is the control, batch norm with recomputed population statistics and the small-batch remedies are shown, not deciding',
   },
   9: {
     title: 'Works by reducing covariate shift',
     statement:
       "The explanation: BN works by reducing internal covariate shift (the change of each layer's input distribution as earlier layers train).",
     rule:
-      'gradient covariate shift batch vs none (lower supports) and steps to target noisy-batch vs batch (higher supports) → holds; ' +
-      'BN with more shift than none, or noisy BN with ≥ BN shift that keeps its speed over none while BN is smoother (β) → does not hold (lib/study/claims/mechanism.ts)',
+      'A: gradient covariate shift, batch vs none; B: the same, noisy-batch vs batch (did the noise add shift?); C: steps to target and C′: test accuracy, noisy-batch vs batch. ' +
+      'Holds when B shows added shift, C or C′ shows it cost batch norm’s advantage, and A shows batch norm with less shift than none; ' +
+      'does not hold when B shows added shift and C and C′ are both equivalent (±10% steps, ±1 point); inconclusive otherwise. Smoothness (β, gradient change, loss range) is shown, not deciding',
   },
 };
