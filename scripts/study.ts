@@ -210,7 +210,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option(
         '-p, --profile <name>',
-        'study profile (smoke: about a minute; quick: about 5 minutes of training, every claim decided at small budgets (indicative); full: about 2 h 20 min on a fast 2-core host as 2 shards, hours longer on a slow one (bash scripts/study-full.sh); paper: a cluster)',
+        'study profile (smoke: under a minute; quick: about 5 minutes of training, every claim decided at small budgets (indicative); full: about 2 h 20 min on a fast 2-core host as 2 shards, hours longer on a slow one (bash scripts/study-full.sh); paper: a cluster)',
       )
         .choices([...PROFILE_NAMES])
         .default(DEFAULT_PROFILE),
