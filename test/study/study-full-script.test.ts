@@ -1,7 +1,8 @@
 /**
  * scripts/study-full.sh, the way the committed full run is made, on the smoke profile: the
  * overhead replicates first (one process each), then two shards, then the merge; the merged file
- * holds every planned run once and the overhead replicates came from separate processes.
+ * holds every planned run once and the overhead replicates came from separate processes. When one
+ * shard finishes first, the other goes on alone with the default threads.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,44 +46,48 @@ test('study-full.sh: overhead replicates one process each, two shards, a merged 
   }
 });
 
-test('study-full.sh resuming with one shard finished runs the other alone on every thread', {
+test('study-full.sh: when one shard finishes first, the other goes on alone on every thread', {
   timeout: 600_000,
 }, () => {
-  const out = mkdtempSync(join(tmpdir(), 'normlab-study-full-resume-'));
+  const out = mkdtempSync(join(tmpdir(), 'normlab-study-full-handoff-'));
   try {
     const env = { ...process.env };
     delete env.TF_NUM_INTRAOP_THREADS;
     const study = ['--import', 'tsx', 'scripts/study.ts', '--profile', 'smoke', '--out', out];
-    for (const args of [
-      ['--only-experiments', 'overhead'],
-      ['--shard', '0/2', '--skip-experiments', 'overhead'],
-    ]) {
-      const step = spawnSync('node', [...study, ...args], { cwd: ROOT, encoding: 'utf8', env });
-      assert.equal(step.status, 0, `${step.stdout}\n${step.stderr}`);
-    }
-    const left = spawnSync('node', ['--import', 'tsx', 'scripts/study-shards-left.ts', out, 'smoke', '2'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    const [left0, left1] = left.stdout.trim().split(' ').map(Number);
-    assert.equal(left0, 0, 'shard 0 finished');
-    assert.ok(left1 > 0, left.stdout);
+    const step = (args: string[]) => {
+      const r = spawnSync('node', [...study, ...args], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    };
+    const shardsLeft = (): number[] => {
+      const r = spawnSync('node', ['--import', 'tsx', 'scripts/study-shards-left.ts', out, 'smoke', '2'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split(' ').map(Number);
+    };
+    step(['--only-experiments', 'overhead']);
+    // Shard 0 all but done: with the script it finishes long before shard 1 does.
+    step(['--shard', '0/2', '--skip-experiments', 'overhead', '--max-runs', String(shardsLeft()[0] - 1)]);
+    const [left0, left1] = shardsLeft();
+    assert.equal(left0, 1);
+    assert.ok(left1 > 2, `shard 1 has ${left1} runs`);
     const run = spawnSync('bash', ['scripts/study-full.sh', out, 'smoke'], {
       cwd: ROOT,
       encoding: 'utf8',
       env,
     });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, new RegExp(`shard 1/2 alone with the default threads, ${left1} runs left`));
-    assert.doesNotMatch(run.stdout, /two shards running/);
+    assert.match(run.stdout, /two shards running/);
+    assert.match(run.stdout, /shard 1\/2 alone with the default threads, \d+ runs left/);
+    assert.deepEqual(shardsLeft(), [0, 0]);
     const { header, runs } = loadResults(join(out, 'results.jsonl'));
     assert.equal(runs.length, expandSpec(header.spec, runs).runs.length, 'every planned run is merged');
+    assert.equal(new Set(runs.map((r) => r.id)).size, runs.length, 'each run once');
     const second = runs.filter((r) => r.shard === '1/2');
     assert.equal(second.length, left1);
-    assert.ok(
-      second.every((r) => r.env.threads?.TF_NUM_INTRAOP_THREADS === 'default'),
-      'default threads',
-    );
+    const threads = new Set(second.map((r) => r.env.threads?.TF_NUM_INTRAOP_THREADS));
+    assert.deepEqual([...threads].sort(), ['1', 'default'], 'one thread beside shard 0, then both cores');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
