@@ -119,6 +119,50 @@ test('the sentence joins the architectures of one measure and keeps each outcome
   );
 });
 
+test('a joined clause whose comparisons are all equivalent, or all unresolved, says so once', () => {
+  const ref = new Map([0, 1, 2, 3, 4].map((i) => [i, 0.85 + 0.002 * i]));
+  const at = (arch: string, shift: number, jitter: number[]) =>
+    pairedComparison(
+      {
+        label: `${arch}: test accuracy, batch vs none`,
+        facets: { architecture: arch },
+        metric: 'test accuracy',
+        supportsWhen: 'higher' as const,
+        deciding: true,
+        subjectName: 'batch',
+        referenceName: 'none',
+      },
+      new Map([...ref].map(([k, v]) => [k, v + shift + jitter[k]])),
+      ref,
+      'difference',
+      0.01,
+    );
+  const tight = [0, 0.0005, -0.0005, 0.0002, -0.0002];
+  const equivalent = decideComparisons([at('mlp', 0.001, tight), at('vgg', 0.002, tight)]);
+  assert.deepEqual(
+    equivalent.map((c) => c.outcome),
+    ['equivalent', 'equivalent'],
+  );
+  assert.equal(
+    verdictSentence('does not hold', undefined, equivalent),
+    'Does not hold: batch norm’s test accuracy is 0.1 points higher than no norm’s on the MLP, 0.2 points higher on the VGG (both the same within the margin).',
+  );
+  const wild = [0, 0.03, -0.03, 0.02, -0.02];
+  const unresolved = decideComparisons([
+    at('mlp', 0.005, wild),
+    at('vgg', 0.004, wild),
+    at('resnet', 0.006, wild),
+  ]);
+  assert.ok(
+    unresolved.every((c) => c.outcome === 'inconclusive'),
+    unresolved.map((c) => c.outcome).join(),
+  );
+  assert.match(
+    verdictSentence('inconclusive', undefined, unresolved),
+    /on the MLP, [\d.]+ points higher on the VGG, [\d.]+ points higher on the ResNet \(none resolved by these seeds\)\.$/,
+  );
+});
+
 test('loss jitter is absolute; roughness is relative to the loss level', () => {
   const losses = [2, 1.5, 1, 0.9, 1.1, 1.0];
   assert.ok(Math.abs((lossJitter(losses) ?? 0) - 0.15) < 1e-12);

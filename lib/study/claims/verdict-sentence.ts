@@ -114,13 +114,20 @@ function outcomeTail(c: ClaimComparison): string {
       : '';
 }
 
+/** One tail for a joined clause whose comparisons all came out the same undecided way. */
+function sharedTail(outcome: ClaimComparison['outcome'], count: number): string {
+  if (outcome === 'equivalent') return ` (${count === 2 ? 'both' : 'all'} the same within the margin)`;
+  return ` (${count === 2 ? 'neither' : 'none'} resolved by these seeds)`;
+}
+
 /**
  * The clauses of a sentence, with comparisons of the same measure between the same two kinds
  * joined into one ("batch norm’s loss AUC is 0.74× no norm’s on the MLP, 0.90× on the VGG"), in the
- * order each measure first appears.
+ * order each measure first appears. When every comparison of a joined clause is equivalent, or
+ * every one unresolved, the clause says so once at its end.
  */
 function joinedClauses(comparisons: readonly ClaimComparison[]): string[] {
-  const groups = new Map<string, { head: string; items: string[] }>();
+  const groups = new Map<string, { head: string; items: { text: string; c: ClaimComparison }[] }>();
   const order: string[] = [];
   comparisons.forEach((c, i) => {
     const p = clauseParts(c);
@@ -132,11 +139,17 @@ function joinedClauses(comparisons: readonly ClaimComparison[]): string[] {
       order.push(key);
     }
     const first = group.items.length === 0;
-    group.items.push(`${first ? p.value : p.short}${p.where}${outcomeTail(c)}`);
+    group.items.push({ text: `${first ? p.value : p.short}${p.where}`, c });
   });
   return order.map((key) => {
     const g = groups.get(key)!;
-    return `${g.head ? `${g.head} ` : ''}${g.items.join(', ')}`;
+    const outcomes = new Set(g.items.map((item) => item.c.outcome));
+    const [only] = outcomes;
+    const shared = g.items.length > 1 && outcomes.size === 1 && outcomeTail(g.items[0].c) !== '';
+    const items = shared
+      ? `${g.items.map((item) => item.text).join(', ')}${sharedTail(only, g.items.length)}`
+      : g.items.map((item) => `${item.text}${outcomeTail(item.c)}`).join(', ');
+    return `${g.head ? `${g.head} ` : ''}${items}`;
   });
 }
 
