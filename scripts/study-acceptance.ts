@@ -164,6 +164,14 @@ function mechanismSteps(spec: StudySpec, runs: readonly RunRecord[], min = 1000)
   ];
 }
 
+/**
+ * A plateau note of the scorecard as a check: only a note that ends in `: at a plateau` passes
+ * ('still rising, not at a plateau' contains those words too).
+ */
+export function plateauCheck(note: string): Check {
+  return { name: 'plateau', ok: note.endsWith(': at a plateau'), detail: note };
+}
+
 /** The headline no-norm baselines level off, and each architecture's best kind reaches its floor. */
 function plateauAndFloors(spec: StudySpec, runs: readonly RunRecord[]): Check[] {
   const headline = spec.experiments.filter((e) => e.claims.includes(1)).map((e) => e.name);
@@ -171,7 +179,7 @@ function plateauAndFloors(spec: StudySpec, runs: readonly RunRecord[]): Check[] 
   const plateau = plateauNotes(records).filter((n) => /\/none:/.test(n));
   const floors = floorNotes(records);
   return [
-    ...plateau.map((n) => ({ name: 'plateau', ok: /at a plateau/.test(n), detail: n })),
+    ...plateau.map(plateauCheck),
     ...floors.map((n) => ({ name: 'accuracy floor', ok: !/not met/.test(n), detail: n })),
   ];
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { runStudy } from '../../lib/study/run/runner';
 import { profileSpec } from '../../lib/study/spec/profiles';
-import { acceptanceChecks, runCodeChanges } from '../../scripts/study-acceptance';
+import { acceptanceChecks, plateauCheck, runCodeChanges } from '../../scripts/study-acceptance';
 import { fakeExecutor } from '../study/fake-executor';
 
 test('acceptance checks: complete, edges, the batch control and the mechanism budget', async () => {
@@ -76,4 +76,13 @@ test('provenance: the code that makes runs is lib/ (but the read-only rooms) and
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
+});
+
+test('plateau: a baseline still rising fails, one at a plateau passes', () => {
+  const rising =
+    'vgg/none: validation accuracy gained 0.52 points over the last two epochs (mean of 3 runs): still rising, not at a plateau (the design asks < 0.5)';
+  const flat =
+    'mlp/none: validation accuracy gained 0.07 points over the last two epochs (mean of 3 runs): at a plateau';
+  assert.equal(plateauCheck(rising).ok, false);
+  assert.equal(plateauCheck(flat).ok, true);
 });
