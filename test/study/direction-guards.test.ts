@@ -91,27 +91,30 @@ test('a significant effect whose interval reaches inside the margin does not sup
   );
 });
 
-test('the sentence joins the architectures of one measure and keeps each outcome', () => {
+/** Batch vs none test accuracy on `arch` over 5 seeds: none's accuracies, batch's shifted and jittered. */
+function testAccuracyAt(arch: string, shift: number, jitter: number[]) {
   const ref = new Map([0, 1, 2, 3, 4].map((i) => [i, 0.85 + 0.002 * i]));
-  const at = (arch: string, shift: number, jitter: number[]) =>
-    pairedComparison(
-      {
-        label: `${arch}: test accuracy, batch vs none`,
-        facets: { architecture: arch },
-        metric: 'test accuracy',
-        supportsWhen: 'higher' as const,
-        deciding: true,
-        subjectName: 'batch',
-        referenceName: 'none',
-      },
-      new Map([...ref].map(([k, v]) => [k, v + shift + jitter[k]])),
-      ref,
-      'difference',
-      0.01,
-    );
+  return pairedComparison(
+    {
+      label: `${arch}: test accuracy, batch vs none`,
+      facets: { architecture: arch },
+      metric: 'test accuracy',
+      supportsWhen: 'higher' as const,
+      deciding: true,
+      subjectName: 'batch',
+      referenceName: 'none',
+    },
+    new Map([...ref].map(([k, v]) => [k, v + shift + jitter[k]])),
+    ref,
+    'difference',
+    0.01,
+  );
+}
+
+test('the sentence joins the architectures of one measure and keeps each outcome', () => {
   const cs = decideComparisons([
-    at('mlp', 0.05, [0, 0.002, -0.002, 0.001, -0.001]),
-    at('vgg', 0.001, [0, 0.0005, -0.0005, 0.0002, -0.0002]),
+    testAccuracyAt('mlp', 0.05, [0, 0.002, -0.002, 0.001, -0.001]),
+    testAccuracyAt('vgg', 0.001, [0, 0.0005, -0.0005, 0.0002, -0.0002]),
   ]);
   assert.equal(
     verdictSentence('holds', undefined, cs),
@@ -120,25 +123,11 @@ test('the sentence joins the architectures of one measure and keeps each outcome
 });
 
 test('a joined clause whose comparisons are all equivalent, or all unresolved, says so once', () => {
-  const ref = new Map([0, 1, 2, 3, 4].map((i) => [i, 0.85 + 0.002 * i]));
-  const at = (arch: string, shift: number, jitter: number[]) =>
-    pairedComparison(
-      {
-        label: `${arch}: test accuracy, batch vs none`,
-        facets: { architecture: arch },
-        metric: 'test accuracy',
-        supportsWhen: 'higher' as const,
-        deciding: true,
-        subjectName: 'batch',
-        referenceName: 'none',
-      },
-      new Map([...ref].map(([k, v]) => [k, v + shift + jitter[k]])),
-      ref,
-      'difference',
-      0.01,
-    );
   const tight = [0, 0.0005, -0.0005, 0.0002, -0.0002];
-  const equivalent = decideComparisons([at('mlp', 0.001, tight), at('vgg', 0.002, tight)]);
+  const equivalent = decideComparisons([
+    testAccuracyAt('mlp', 0.001, tight),
+    testAccuracyAt('vgg', 0.002, tight),
+  ]);
   assert.deepEqual(
     equivalent.map((c) => c.outcome),
     ['equivalent', 'equivalent'],
@@ -149,9 +138,9 @@ test('a joined clause whose comparisons are all equivalent, or all unresolved, s
   );
   const wild = [0, 0.03, -0.03, 0.02, -0.02];
   const unresolved = decideComparisons([
-    at('mlp', 0.005, wild),
-    at('vgg', 0.004, wild),
-    at('resnet', 0.006, wild),
+    testAccuracyAt('mlp', 0.005, wild),
+    testAccuracyAt('vgg', 0.004, wild),
+    testAccuracyAt('resnet', 0.006, wild),
   ]);
   assert.ok(
     unresolved.every((c) => c.outcome === 'inconclusive'),
