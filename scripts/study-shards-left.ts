@@ -1,6 +1,6 @@
 /**
- * How many runs each shard of a study still has to train, for `scripts/study-full.sh`: when it
- * resumes a run in which one shard has finished, the other gets both cores instead of one.
+ * How many runs each shard of a study still has to train, for `scripts/study-full.sh`: once one
+ * shard has finished, the other goes on alone with both cores instead of one.
  *
  *   node --import tsx scripts/study-shards-left.ts <out-dir> <profile> <shard-count>
  *
@@ -11,14 +11,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resultsFileName } from '../lib/study/run/runner';
+import { resultsFileName, selectedByFilter } from '../lib/study/run/runner';
 import { expandSpec } from '../lib/study/spec/plan';
 import { profileSpec } from '../lib/study/spec/profiles';
 import type { RunRecord } from '../lib/study/spec/records';
 import { shardRuns } from '../lib/study/spec/shard';
 import { loadResults } from '../lib/study/store/results';
 
-const TIMED_APART = 'overhead';
+/** What study-full.sh passes its shards: the overhead experiment is timed before them, alone. */
+const SHARD_FILTER = { skip: ['overhead'] };
 
 /** Runs left per shard (index order) of `profile`'s study in `outDir`, split into `count` shards. */
 export function shardsLeft(outDir: string, profile: string, count: number): number[] {
@@ -31,12 +32,13 @@ export function shardsLeft(outDir: string, profile: string, count: number): numb
     existsSync(f) ? loadResults(f, { validate: false }).runs : [],
   );
   const plan = expandSpec(spec, records.flat());
-  const notTimedApart = <T extends { experiments: readonly string[] } | { experiment: string }>(r: T) =>
-    !('experiments' in r ? r.experiments : [r.experiment]).every((e) => e === TIMED_APART);
+  // The same selection the shards make (pending runs name their one experiment).
+  const inShards = (r: { experiments: readonly string[] } | { experiment: string }) =>
+    selectedByFilter('experiments' in r ? r : { experiments: [r.experiment] }, SHARD_FILTER);
   return shards.map((shard, i) => {
     const finished = new Set(records[i].map((r) => r.id));
-    const runs = shardRuns(plan.runs, shard).filter((r) => notTimedApart(r) && !finished.has(r.id));
-    return runs.length + shardRuns(plan.pending, shard).filter(notTimedApart).length;
+    const runs = shardRuns(plan.runs, shard).filter((r) => inShards(r) && !finished.has(r.id));
+    return runs.length + shardRuns(plan.pending, shard).filter(inShards).length;
   });
 }
 
