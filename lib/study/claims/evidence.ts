@@ -279,6 +279,25 @@ const byArchNorm = (records: readonly TrainRecord[]) => {
 const archesOf = (records: readonly TrainRecord[]) =>
   [...new Set(records.map((r) => r.config.arch))] as Architecture[];
 
+/**
+ * Test accuracy with population statistics recomputed over the training set (null when the run has
+ * none); a failed run counts at chance, as {@link accuracyOrChance} counts it with the running ones.
+ */
+const populationAccuracyOrChance = (r: TrainRecord): number | null =>
+  r.metrics.diverged || r.metrics.collapsed
+    ? r.metrics.chanceAccuracy
+    : r.metrics.testAccuracyPopulationStats;
+
+/** The kinds of `arch` outside the study's design (the small-batch remedies), with their runs. */
+function remediesOf(groups: ReadonlyMap<string, TrainRecord[]>, arch: string): [string, TrainRecord[]][] {
+  const out: [string, TrainRecord[]][] = [];
+  for (const [key, runs] of groups) {
+    const [a, norm] = key.split('|');
+    if (a === arch && !STANDARD_KINDS.includes(norm)) out.push([norm, runs]);
+  }
+  return out;
+}
+
 /** Claim 4: per seed worst (deciding) and mean (secondary) test accuracy over init scales, batch vs none. */
 export function initComparisons(records: readonly TrainRecord[]): ClaimComparison[] {
   const groups = byArchNorm(records);
@@ -429,10 +448,6 @@ export function batchSizeComparisons(records: readonly TrainRecord[]): ClaimComp
   const groups = byArchNorm(records);
   const out: ClaimComparison[] = [];
   const acc = (r: TrainRecord) => accuracyOrChance(r.metrics);
-  const popAcc = (r: TrainRecord) =>
-    r.metrics.diverged || r.metrics.collapsed
-      ? r.metrics.chanceAccuracy
-      : r.metrics.testAccuracyPopulationStats;
   for (const arch of archesOf(records)) {
     const bn = groups.get(`${arch}|batch`);
     if (!bn) continue;
@@ -472,16 +487,13 @@ export function batchSizeComparisons(records: readonly TrainRecord[]): ClaimComp
     if (bn.some((r) => r.metrics.testAccuracyPopulationStats !== null) && rivals.length)
       out.push(
         cmp(
-          drop('batch (population statistics)', bn, popAcc),
+          drop('batch (population statistics)', bn, populationAccuracyOrChance),
           drop(rivals[0], groups.get(`${arch}|${rivals[0]}`)!),
           false,
         ),
       );
-    for (const [key, runs] of groups) {
-      const [a, norm] = key.split('|');
-      if (a !== arch || STANDARD_KINDS.includes(norm)) continue;
+    for (const [norm, runs] of remediesOf(groups, arch))
       out.push(cmp(drop(norm, runs), bnDrop, false, 'lower'));
-    }
   }
   return out;
 }
@@ -572,10 +584,6 @@ export function smallBatchComparisons(
   const groups = byArchNorm(records);
   const out: ClaimComparison[] = [];
   const acc = (r: TrainRecord) => accuracyOrChance(r.metrics);
-  const popAcc = (r: TrainRecord) =>
-    r.metrics.diverged || r.metrics.collapsed
-      ? r.metrics.chanceAccuracy
-      : r.metrics.testAccuracyPopulationStats;
   for (const arch of archesOf(records)) {
     const bn = groups.get(`${arch}|batch`);
     if (!bn) continue;
@@ -618,16 +626,13 @@ export function smallBatchComparisons(
       if (group && bn.some((r) => r.metrics.testAccuracyPopulationStats !== null))
         out.push(
           cmp(
-            { name: 'batch (population statistics)', runs: bn, value: popAcc },
+            { name: 'batch (population statistics)', runs: bn, value: populationAccuracyOrChance },
             { name: 'group', runs: group },
             false,
           ),
         );
-      for (const [key, runs] of groups) {
-        const [a, norm] = key.split('|');
-        if (a !== arch || STANDARD_KINDS.includes(norm)) continue;
+      for (const [norm, runs] of remediesOf(groups, arch))
         out.push(cmp({ name: norm, runs }, { name: 'batch', runs: bn }, false, 'lower'));
-      }
     }
   }
   return out;
