@@ -10,7 +10,7 @@
 import { type BandSeries, curvesWithBands } from '../plot/curves';
 import { normKindLabel, PLOT_NORM_KINDS } from '../plot/theme';
 import type { Figure } from '../plot/types';
-import { meanCI } from '../stats/basics';
+import { type MeanCI, meanCI } from '../stats/basics';
 import { type TrainRecord, trainRecords } from '../study/claims/aggregate';
 import type { RunRecord } from '../study/spec/records';
 import type { StudySpec } from '../study/spec/schema';
@@ -39,6 +39,13 @@ export function probedRecords(records: readonly RunRecord[], spec?: StudySpec): 
 
 const kindsOf = (runs: readonly ProbedRecord[]): string[] =>
   [...new Set(runs.map((r) => r.config.norm))].sort(byNormOrder);
+
+/** The line and band of per-point CIs; a point with too few seeds for a CI gets a band of no width. */
+const ciBand = (cis: readonly MeanCI[]): Pick<BandSeries, 'mean' | 'lower' | 'upper'> => ({
+  mean: cis.map((c) => c.mean),
+  lower: cis.map((c) => (Number.isFinite(c.lo) ? c.lo : c.mean)),
+  upper: cis.map((c) => (Number.isFinite(c.hi) ? c.hi : c.mean)),
+});
 
 /** Options of {@link activationPercentilesFigure}. */
 export interface PercentileFigureOptions {
@@ -156,9 +163,7 @@ export function checkpointMeasureFigure(
       name: normKindLabel(kind),
       kind,
       x: steps,
-      mean: cis.map((c) => c.mean),
-      lower: cis.map((c) => (Number.isFinite(c.lo) ? c.lo : c.mean)),
-      upper: cis.map((c) => (Number.isFinite(c.hi) ? c.hi : c.mean)),
+      ...ciBand(cis),
       markers: true,
     });
   }
@@ -196,9 +201,7 @@ export function mechanismLossFigure(runs: readonly ProbedRecord[], options: { ti
       name: normKindLabel(kind),
       kind,
       x: steps,
-      mean: cis.map((c) => c.mean),
-      lower: cis.map((c) => (Number.isFinite(c.lo) ? c.lo : c.mean)),
-      upper: cis.map((c) => (Number.isFinite(c.hi) ? c.hi : c.mean)),
+      ...ciBand(cis),
     });
   }
   return curvesWithBands(series, {

@@ -71,28 +71,27 @@ export function studyFigures(records: readonly RunRecord[], spec?: StudySpec): S
         figure: validationCurvesFigure(records, arch, opts),
       });
   }
-  const init = experimentOf(4, 'init');
-  if (trainRecords(records, init).length)
-    out.push({
-      heading: 'Robustness to the init scale',
-      caption: 'Claim 4.',
-      figure: sweepFigure(records, 'initScale', { experiment: init }),
-    });
-  const lr = experimentOf(5, 'lr');
-  if (trainRecords(records, lr).length)
-    out.push({
-      heading: 'Sensitivity to the learning rate',
-      caption: 'Claim 5.',
-      figure: sweepFigure(records, 'learningRate', { experiment: lr }),
-    });
-  const batch = experimentOf(8, 'batch');
-  if (trainRecords(records, batch).length)
-    out.push({
-      heading: 'Dependence on the batch size',
-      caption:
-        'Test error against batch size (learning rate scaled linearly with the batch, same epochs), one line per kind as in Wu & He (2018), Figure 1; dashed: batch norm evaluated with population statistics recomputed over the training set. Claim 8.',
-      figure: batchSizeErrorFigure(records, { experiment: batch }),
-    });
+  // A section only when the claim's experiment ran: a spec may leave it out, and an empty figure says nothing.
+  const ifRan = (claim: number, fallback: string, section: (experiment: string[]) => StudyFigureSection) => {
+    const experiment = experimentOf(claim, fallback);
+    if (trainRecords(records, experiment).length) out.push(section(experiment));
+  };
+  ifRan(4, 'init', (experiment) => ({
+    heading: 'Robustness to the init scale',
+    caption: 'Claim 4.',
+    figure: sweepFigure(records, 'initScale', { experiment }),
+  }));
+  ifRan(5, 'lr', (experiment) => ({
+    heading: 'Sensitivity to the learning rate',
+    caption: 'Claim 5.',
+    figure: sweepFigure(records, 'learningRate', { experiment }),
+  }));
+  ifRan(8, 'batch', (experiment) => ({
+    heading: 'Dependence on the batch size',
+    caption:
+      'Test error against batch size (learning rate scaled linearly with the batch, same epochs), one line per kind as in Wu & He (2018), Figure 1; dashed: batch norm evaluated with population statistics recomputed over the training set. Claim 8.',
+    figure: batchSizeErrorFigure(records, { experiment }),
+  }));
   if (summarizeOverhead(records).length)
     out.push({
       heading: 'Compute overhead per step',
