@@ -15,6 +15,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { ScorecardData, ScorecardRow } from '../../docs/.vitepress/theme/scorecard-row';
 import type { ClaimComparison, ClaimResult, Verdict } from '../../lib/study/index';
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,20 +38,6 @@ export const SCORECARD_SUPPLEMENTS: readonly { path: string; what: string }[] = 
   },
 ];
 
-/** One row as the page shows it (see ScorecardRow in scorecard.data.mts). */
-export interface Row {
-  claim: string;
-  experiment: string;
-  /** The verdict's plain sentence. */
-  evidence: string;
-  /** The deciding comparison with its statistics (shown folded), or empty. */
-  detail: string;
-  /** The notebook page with the claim's figures. */
-  link: string;
-  verdict: string;
-  tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';
-}
-
 /** The notebook page that shows each claim's evidence (site paths). */
 export const EVIDENCE_PAGES: Readonly<Record<number, string>> = {
   1: '/notebooks/04-comparative-study',
@@ -65,7 +52,7 @@ export const EVIDENCE_PAGES: Readonly<Record<number, string>> = {
 };
 
 /** The page's tone (CSS class) of each verdict: one per verdict. */
-export const VERDICT_TONE: Readonly<Record<Verdict, Row['tone']>> = {
+export const VERDICT_TONE: Readonly<Record<Verdict, ScorecardRow['tone']>> = {
   holds: 'holds',
   'does not hold': 'fails',
   depends: 'depends',
@@ -81,7 +68,7 @@ export function verdictLabel(c: Pick<ClaimResult, 'verdict' | 'dependsOn'>): str
 }
 
 /** One claim as the home page shows it: verdict, tone and the evidence line (or why it is under revision). */
-export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) => string): Row {
+export function scorecardPageRow(c: ClaimResult, describe: (k: ClaimComparison) => string): ScorecardRow {
   const deciding = c.comparisons.filter((k) => k.deciding && k.outcome !== 'insufficient data');
   const supporting = deciding.filter((k) => k.outcome === 'supports');
   const shown = supporting[0] ?? deciding[0];
@@ -118,7 +105,7 @@ export function writeScorecard(): string {
   const claims = main
     ? study.scorecard(main.header.spec, main.runs)
     : study.CLAIM_IDS.map((id) => ({ id, experiments: [] as string[] }));
-  const rows: Row[] = main
+  const rows: ScorecardRow[] = main
     ? (claims as ReturnType<typeof study.scorecard>).map((c) => scorecardPageRow(c, study.describeComparison))
     : study.CLAIM_IDS.map((id) => ({
         claim: `${id}. ${study.CLAIMS[id].title}`,
@@ -148,7 +135,7 @@ export function writeScorecard(): string {
     source && main
       ? `${source.what} (${source.path}: spec '${main.header.specName}', ${main.runs.length} runs, created ${main.header.createdAt.slice(0, 10)})`
       : 'no full study yet: the other claims wait for its re-run';
-  const data = { source: `${from}${notes.length ? `; ${notes.join('; ')}` : ''}`, rows };
+  const data: ScorecardData = { source: `${from}${notes.length ? `; ${notes.join('; ')}` : ''}`, rows };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(data, null, 2)}\n`);
   return `scorecard of ${claims.length} claims from ${source ? relative(ROOT, join(ROOT, source.path)) : supplements.map((s) => s.path).join(', ')}`;

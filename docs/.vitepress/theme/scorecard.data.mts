@@ -5,27 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** One claim of the study, as the scorecard states it. */
-export interface ScorecardRow {
-  claim: string;
-  experiment: string;
-  /** The verdict's plain sentence. */
-  evidence: string;
-  /** The deciding comparison with its statistics, or empty. */
-  detail: string;
-  /** The notebook page with the claim's evidence. */
-  link: string;
-  verdict: string;
-  /** How to colour the verdict: one tone per verdict (`revision`: under revision). */
-  tone: 'holds' | 'fails' | 'depends' | 'open' | 'revision' | 'untested';
-}
-
-/** The scorecard and where its numbers come from. */
-export interface ScorecardData {
-  source: string;
-  rows: ScorecardRow[];
-}
+import type { ScorecardData } from './scorecard-row';
 
 const file = join(
   dirname(fileURLToPath(import.meta.url)),
