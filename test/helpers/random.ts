@@ -13,3 +13,17 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * `n` normal numbers of mean `shift` and standard deviation `scale`, by Box–Muller from pairs of
+ * `next()` draws.
+ */
+export function normals(next: () => number, n: number, scale = 1, shift = 0): number[] {
+  const out: number[] = [];
+  while (out.length < n) {
+    // Away from 0, where the logarithm is infinite.
+    const u = Math.max(next(), 1e-12);
+    out.push(shift + scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next()));
+  }
+  return out;
+}

@@ -21,21 +21,12 @@ import {
 } from '../../lib/norm/index';
 import { renormLimits } from '../../lib/norm/renorm-steps';
 import { useNativeBackend } from '../helpers/backend';
-import { rng } from '../helpers/random';
+import { normals, rng } from '../helpers/random';
 
 useNativeBackend();
 
 const STEP = 1e-2;
 const TOLERANCE = 2e-3;
-
-function normals(next: () => number, n: number, scale = 1, shift = 0): number[] {
-  const out: number[] = [];
-  while (out.length < n) {
-    const u = Math.max(next(), 1e-12);
-    out.push(shift + scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next()));
-  }
-  return out;
-}
 
 function shortName(w: tf.LayerVariable): string {
   return w.originalName.split('/').pop() ?? w.originalName;

@@ -25,13 +25,14 @@ import {
   WeightStandardizedConv2D,
 } from '../../lib/norm/index';
 import {
-  describeMismatch,
+  checkStages,
   type FixtureTensor,
   FORWARD_TOL,
   GRAD_TOL,
   type Mismatch,
   stage,
   toTensor,
+  versionsOf,
   worst,
 } from '../fixtures/norm/golden';
 import { useNativeBackend } from '../helpers/backend';
@@ -239,28 +240,19 @@ function runSteps(c: FamilyCase): Mismatch[] {
 }
 
 function checkCase(c: FamilyCase): string {
-  const before = tf.memory().numTensors;
-  const problems: string[] = [];
-  const results: Mismatch[] = [
-    ...stage('train', problems, () => compareMode('train', forwardAndGrads(c, true), c.train)),
-    ...stage('infer', problems, () => compareMode('infer', forwardAndGrads(c, false), c.infer ?? c.train)),
-  ];
-  if (c.steps) results.push(...stage('steps', problems, () => runSteps(c)));
-  const bad = results.filter((m) => !(m.ratio <= 1));
-  assert.ok(
-    bad.length === 0 && problems.length === 0,
-    `${c.id} (${c.layer}) differs from the fixture:\n  ${[...problems, ...results.map(describeMismatch)].join('\n  ')}`,
-  );
-  assert.equal(tf.memory().numTensors, before, `${c.id}: tensors leaked`);
-  const top = results.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  return `worst: ${top.name} at ${top.ratio.toFixed(3)}x its tolerance`;
+  return checkStages(c.id, `${c.id} (${c.layer}) differs from the fixture`, (problems) => {
+    const results: Mismatch[] = [
+      ...stage('train', problems, () => compareMode('train', forwardAndGrads(c, true), c.train)),
+      ...stage('infer', problems, () => compareMode('infer', forwardAndGrads(c, false), c.infer ?? c.train)),
+    ];
+    if (c.steps) results.push(...stage('steps', problems, () => runSteps(c)));
+    return results;
+  });
 }
 
 for (const name of ['rms', 'renorm', 'weight-standardization', 'masked-batch']) {
   const file = load(name);
-  describe(`golden ${name} fixtures (${Object.entries(file.versions)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ')})`, () => {
+  describe(`golden ${name} fixtures (${versionsOf(file)})`, () => {
     test('the file covers what it should', () => {
       assert.ok(file.cases.length >= 3, `${file.cases.length} cases`);
       if (name === 'rms') {

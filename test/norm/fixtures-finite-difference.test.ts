@@ -27,23 +27,12 @@ import {
 } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
 import { describeOnKernelPaths } from '../helpers/kernel-paths';
-import { rng } from '../helpers/random';
+import { normals, rng } from '../helpers/random';
 
 useNativeBackend();
 
 const STEP = 1e-2;
 const TOLERANCE = 2e-3;
-
-/** Standard normal numbers (Box–Muller). */
-function normals(next: () => number, n: number): number[] {
-  const out: number[] = [];
-  while (out.length < n) {
-    const u = Math.max(next(), 1e-12);
-    const v = next();
-    out.push(Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
-  }
-  return out;
-}
 
 interface FdCase {
   name: string;

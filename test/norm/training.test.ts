@@ -29,6 +29,13 @@ function assertClose(got: number[], want: number[], tol: number, what: string): 
   }
 }
 
+/** A batch-norm layer's running mean and variance against the expected ones; `what` names the variance. */
+function assertRunningStats(bn: BatchNormalization, mean: number[], variance: number[], what: string): void {
+  const [, , runMean, runVar] = bn.getWeights();
+  assertClose(values(runMean), mean, 1e-5, 'running mean');
+  assertClose(values(runVar), variance, 1e-5, what);
+}
+
 /** Per-channel mean and biased variance of NHWC or NC data, in float64 JS. */
 function channelStats(x: tf.Tensor): { mean: number[]; variance: number[]; n: number } {
   const c = x.shape[x.rank - 1];
@@ -78,17 +85,10 @@ describeOnKernelPaths('BatchNormalization: training vs inference', () => {
     const bn = new BatchNormalization({ momentum: 0.9 });
     const y = bn.apply(x, { training: true }) as tf.Tensor;
     const { mean, variance } = channelStats(x);
-    const [, , runMean, runVar] = bn.getWeights();
-    assertClose(
-      values(runMean),
+    assertRunningStats(
+      bn,
       mean.map((m) => 0.1 * m),
-      1e-5,
-      'running mean',
-    );
-    assertClose(
-      values(runVar),
       variance.map((v) => 0.9 + 0.1 * v),
-      1e-5,
       'running variance (biased)',
     );
     // Batch statistics: every channel of y has mean 0 and variance v/(v+eps).
@@ -110,17 +110,10 @@ describeOnKernelPaths('BatchNormalization: training vs inference', () => {
     assert.equal(bn.affine.epsilon, 1e-5);
     tf.dispose(bn.apply(x, { training: true }) as tf.Tensor);
     const { mean, variance, n } = channelStats(x);
-    const [, , runMean, runVar] = bn.getWeights();
-    assertClose(
-      values(runMean),
+    assertRunningStats(
+      bn,
       mean.map((m) => 0.1 * m),
-      1e-5,
-      'running mean',
-    );
-    assertClose(
-      values(runVar),
       variance.map((v) => 0.9 + (0.1 * v * n) / (n - 1)),
-      1e-5,
       'running variance (unbiased)',
     );
     x.dispose();
