@@ -48,6 +48,7 @@ import { someOf, wholeNumber } from '../scripts/cli-options';
 import { cpuSecondsSince } from './machine';
 import { randomSplit } from './random-split';
 import { runReferenceScript } from './reference-python';
+import { compileForFit, sgdTrainConfig } from './sgd-setting';
 
 interface Options {
   batch: number;
@@ -89,14 +90,7 @@ interface Timing {
 
 /** Our trainer: `train()` for the warm-up steps, then `train()` again for the timed steps. */
 async function timeOurs(model: tf.LayersModel, split: ImageSplit, o: Options, t: Timing): Promise<void> {
-  const config = {
-    optimizer: 'sgd' as const,
-    learningRate: 0.01,
-    momentum: 0.9,
-    batchSize: o.batch,
-    epochs: 1,
-    evalTrainAtEnd: false,
-  };
+  const config = sgdTrainConfig(o.batch);
   await train(model, { train: split }, { ...config, maxSteps: o.warmup });
   const cpu = process.cpuUsage();
   const result = await train(model, { train: split }, { ...config, maxSteps: o.steps });
@@ -112,12 +106,7 @@ async function timeFit(
   o: Options,
   t: Timing,
 ): Promise<void> {
-  const optimizer = tf.train.momentum(0.01, 0.9);
-  model.compile({
-    optimizer,
-    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-    metrics: ['accuracy'],
-  });
+  const optimizer = compileForFit(model);
   const times: number[] = [];
   let t0 = 0;
   const fitArgs = {

@@ -62,6 +62,7 @@ import {
   settingOrder,
   type WaitPolicy,
 } from './reference-python';
+import { compileForFit, sgdTrainConfig } from './sgd-setting';
 import { buildTwin, hasBuiltin, TWIN_MODELS, type TwinFlavour, type TwinModel } from './twin-models';
 
 const CONTENDERS = ['fit', 'plain', 'fastest', 'portable', 'torch'] as const;
@@ -166,15 +167,7 @@ async function timeNormlab(
   native: boolean,
 ): Promise<Map<TwinModel, Rates>> {
   setNativeKernels(native);
-  const config = {
-    optimizer: 'sgd' as const,
-    learningRate: 0.01,
-    momentum: 0.9,
-    batchSize: o.batch,
-    epochs: 1,
-    evalTrainAtEnd: false,
-    recordSteps: false,
-  };
+  const config = { ...sgdTrainConfig(o.batch), recordSteps: false };
   try {
     return await interleavedPasses(order, o, (name) => {
       const model = buildTwin(name, flavour);
@@ -201,12 +194,7 @@ async function timeFit(
 ): Promise<Map<TwinModel, Rates>> {
   return interleavedPasses(order.filter(hasBuiltin), o, (name) => {
     const model = buildTwin(name, 'builtin');
-    const optimizer = tf.train.momentum(0.01, 0.9);
-    model.compile({
-      optimizer,
-      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-      metrics: ['accuracy'],
-    });
+    const optimizer = compileForFit(model);
     return {
       pass: async () => {
         const t0 = performance.now();
