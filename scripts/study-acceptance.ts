@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { trainRecords } from '../lib/study/claims/aggregate';
-import { floorNotes, plateauNotes } from '../lib/study/claims/scorecard';
+import { floorNotes, plateauGains, plateauNotes, type PlateauGain } from '../lib/study/claims/scorecard';
 import { expandSpec, tunedProfiles, tuningGrid, tuningTargets } from '../lib/study/spec/plan';
 import type { RunRecord } from '../lib/study/spec/records';
 import type { StudySpec } from '../lib/study/spec/schema';
@@ -164,22 +164,21 @@ function mechanismSteps(spec: StudySpec, runs: readonly RunRecord[], min = 1000)
   ];
 }
 
-/**
- * A plateau note of the scorecard as a check: only a note that ends in `: at a plateau` passes
- * ('still rising, not at a plateau' contains those words too).
- */
-export function plateauCheck(note: string): Check {
-  return { name: 'plateau', ok: note.endsWith(': at a plateau'), detail: note };
+/** A no-norm baseline's plateau gain as a check, with the scorecard's sentence as its detail. */
+export function plateauCheck(gain: PlateauGain, note: string): Check {
+  return { name: 'plateau', ok: gain.atPlateau, detail: note };
 }
 
 /** The headline no-norm baselines level off, and each architecture's best kind reaches its floor. */
 function plateauAndFloors(spec: StudySpec, runs: readonly RunRecord[]): Check[] {
   const headline = spec.experiments.filter((e) => e.claims.includes(1)).map((e) => e.name);
   const records = trainRecords(runs, headline);
-  const plateau = plateauNotes(records).filter((n) => /\/none:/.test(n));
+  const gains = plateauGains(records);
+  const notes = plateauNotes(records);
+  const plateau = gains.flatMap((g, i) => (g.baseline ? [plateauCheck(g, notes[i])] : []));
   const floors = floorNotes(records);
   return [
-    ...plateau.map(plateauCheck),
+    ...plateau,
     ...floors.map((n) => ({ name: 'accuracy floor', ok: !/not met/.test(n), detail: n })),
   ];
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { runStudy } from '../../lib/study/run/runner';
 import { profileSpec } from '../../lib/study/spec/profiles';
+import { plateauGains, plateauNotes } from '../../lib/study/claims/scorecard';
 import { acceptanceChecks, plateauCheck, runCodeChanges } from '../../scripts/study-acceptance';
 import { fakeExecutor } from '../study/fake-executor';
 
@@ -78,11 +79,33 @@ test('provenance: the code that makes runs is lib/ (but the read-only rooms) and
   }
 });
 
-test('plateau: a baseline still rising fails, one at a plateau passes', () => {
-  const rising =
-    'vgg/none: validation accuracy gained 0.52 points over the last two epochs (mean of 3 runs): still rising, not at a plateau (the design asks < 0.5)';
-  const flat =
-    'mlp/none: validation accuracy gained 0.07 points over the last two epochs (mean of 3 runs): at a plateau';
-  assert.equal(plateauCheck(rising).ok, false);
-  assert.equal(plateauCheck(flat).ok, true);
+test('plateau: a baseline still rising fails, one at a plateau passes, other kinds are not held', () => {
+  const run = (arch: string, norm: string, acc: number[]) =>
+    ({
+      config: { arch, norm },
+      metrics: { diverged: false },
+      history: { epochs: acc.map((valAccuracy, i) => ({ epoch: i + 1, valAccuracy })) },
+    }) as never;
+  const records = [
+    run('vgg', 'none', [0.8, 0.9, 0.902, 0.905]), // +0.5 points: the bound itself is not a plateau
+    run('mlp', 'none', [0.8, 0.86, 0.8605, 0.8607]),
+    run('mlp', 'batch', [0.8, 0.83, 0.87, 0.89]),
+  ];
+  const gains = plateauGains(records);
+  const notes = plateauNotes(records);
+  assert.deepEqual(
+    gains.map((g) => [g.key, g.baseline, g.atPlateau]),
+    [
+      ['mlp/batch', false, true],
+      ['mlp/none', true, true],
+      ['vgg/none', true, false],
+    ],
+  );
+  const checks = gains.map((g, i) => plateauCheck(g, notes[i]));
+  assert.deepEqual(
+    checks.map((c) => c.ok),
+    [true, true, false],
+  );
+  assert.match(checks[2].detail, /^vgg\/none: .*0\.50 points.*still rising/);
+  assert.match(checks[1].detail, /: at a plateau$/);
 });

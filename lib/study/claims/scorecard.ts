@@ -125,11 +125,28 @@ export function resolutionNotes(records: ReturnType<typeof trainRecords>): strin
   return notes;
 }
 
+/** The design's plateau bound: a no-norm baseline's mean gain over its last two epochs. */
+export const PLATEAU_GAIN = 0.005;
+
+/** One architecture × kind's gain of validation accuracy over its last two epochs. */
+export interface PlateauGain {
+  /** `arch/kind`, e.g. `vgg/none`. */
+  key: string;
+  /** Mean gain over the runs, as a fraction (0.005 is half a point). */
+  gain: number;
+  /** How many runs the mean is over (diverged runs and runs shorter than three epochs are left out). */
+  runs: number;
+  /** Whether this is a no-norm baseline, the one the design holds to {@link PLATEAU_GAIN}. */
+  baseline: boolean;
+  /** For a baseline: whether its mean gain is under {@link PLATEAU_GAIN}; true for the other kinds. */
+  atPlateau: boolean;
+}
+
 /**
  * The plateau check, per architecture × kind: the mean gain of validation accuracy over the last
  * two epochs (the design asks the no-norm baseline for less than half a point).
  */
-export function plateauNotes(records: ReturnType<typeof trainRecords>): string[] {
+export function plateauGains(records: ReturnType<typeof trainRecords>): PlateauGain[] {
   const keys = [...new Set(records.map((r) => `${r.config.arch}/${r.config.norm}`))].sort();
   return keys.flatMap((key) => {
     const gains = records
@@ -138,17 +155,23 @@ export function plateauNotes(records: ReturnType<typeof trainRecords>): string[]
       .filter((v) => v.length >= 3 && v[v.length - 1] !== null && v[v.length - 3] !== null)
       .map((v) => (v[v.length - 1] as number) - (v[v.length - 3] as number));
     if (gains.length === 0) return [];
-    const mean = gains.reduce((a, b) => a + b, 0) / gains.length;
+    const gain = gains.reduce((a, b) => a + b, 0) / gains.length;
     const baseline = key.endsWith('/none');
-    return [
-      `${key}: validation accuracy gained ${(100 * mean).toFixed(2)} points over the last two epochs (mean of ${gains.length} runs)` +
-        (baseline
-          ? mean < 0.005
-            ? ': at a plateau'
-            : ': still rising, not at a plateau (the design asks < 0.5)'
-          : ''),
-    ];
+    return [{ key, gain, runs: gains.length, baseline, atPlateau: !baseline || gain < PLATEAU_GAIN }];
   });
+}
+
+/** {@link plateauGains} as the scorecard's sentences; a baseline's ends in its plateau finding. */
+export function plateauNotes(records: ReturnType<typeof trainRecords>): string[] {
+  return plateauGains(records).map(
+    (p) =>
+      `${p.key}: validation accuracy gained ${(100 * p.gain).toFixed(2)} points over the last two epochs (mean of ${p.runs} runs)` +
+      (p.baseline
+        ? p.atPlateau
+          ? ': at a plateau'
+          : `: still rising, not at a plateau (the design asks < ${100 * PLATEAU_GAIN})`
+        : ''),
+  );
 }
 
 /** Claim 3's accuracy floors of the `full` profile (best kind's mean test accuracy). */
