@@ -22,8 +22,10 @@ export interface ClaimRevision {
 const testing = (spec: StudySpec, id: ClaimId) => spec.experiments.filter((e) => e.claims.includes(id));
 
 /**
- * The claims under revision and why. Remove an entry when the claim's redesigned experiment has
- * been run and its verdict published.
+ * The claims whose verdict was withdrawn and why. An entry applies only to results made with the
+ * withdrawn design ({@link ClaimRevision.appliesTo}), so it stays after the redesigned experiment's
+ * results are published: a results file of the old design, from the repository's history or a
+ * user's own run, still shows the claim as under revision rather than the withdrawn verdict.
  *
  * @example
  * ```ts
@@ -33,14 +35,14 @@ const testing = (spec: StudySpec, id: ClaimId) => spec.experiments.filter((e) =>
 export const CLAIMS_UNDER_REVISION: Readonly<Partial<Record<ClaimId, ClaimRevision>>> = {
   8: {
     reason:
-      'the batch-size sweep under-trained the large batches, so no normalization moved as much as batch norm; the claim is being re-run as Wu & He designed it',
+      'the batch-size sweep under-trained the large batches, so no normalization moved as much as batch norm; the redesigned sweep follows Wu & He',
     // Wu & He's design tunes each kind's rate at a base batch (tuneWith.batchSize).
     appliesTo: (spec) =>
       testing(spec, 8).some((e) => !(typeof e.tuneWith === 'object' && e.tuneWith.batchSize !== undefined)),
   },
   9: {
     reason:
-      '45 steps at one untuned rate cannot separate the explanations; the claim is being re-run at the full budget with tuned rates and more seeds',
+      '45 steps at one untuned rate cannot separate the explanations; the redesigned experiment runs the full budget with tuned rates and more seeds',
     // The redesigned experiment trains each kind at its own tuned rate.
     appliesTo: (spec) =>
       testing(spec, 9).some((e) => (e.learningRate ?? spec.defaults.learningRate) !== 'tuned'),
