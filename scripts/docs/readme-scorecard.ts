@@ -50,7 +50,8 @@ export function readmeScorecardBlock(card: readonly ClaimResult[], runs: number)
     return `| ${c.id} | ${cell(c.title)} | ${VERDICT_BADGE[c.verdict]} **${verdict}** | ${cell(c.sentence)} | ${notebookLink(c.id)} |`;
   });
   const legend = (Object.keys(VERDICT_BADGE) as Verdict[])
-    .filter((v) => v !== 'not tested')
+    // "under revision" only while some claim carries it: a legend entry no row uses reads as a flag.
+    .filter((v) => v !== 'not tested' && (v !== 'under revision' || card.some((c) => c.verdict === v)))
     .map((v) => `${VERDICT_BADGE[v]} ${v}`)
     .join(', ');
   return [

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decideComparisons, describeComparison, pairedComparison } from '../../lib/study/claims/decision';
 import { type ClaimResult, scorecard } from '../../lib/study/claims/scorecard';
-import { verdictSentence } from '../../lib/study/claims/verdict-sentence';
+import { accuracyChange, verdictSentence } from '../../lib/study/claims/verdict-sentence';
 import { lossJitter, lossRoughness } from '../../lib/study/run/metrics';
 import { runStudy } from '../../lib/study/run/runner';
 import { profileSpec } from '../../lib/study/spec/profiles';
@@ -150,6 +150,23 @@ test('a joined clause whose comparisons are all equivalent, or all unresolved, s
     verdictSentence('inconclusive', undefined, unresolved),
     /on the MLP, [\d.]+ points higher on the VGG, [\d.]+ points higher on the ResNet \(none resolved by these seeds\)\.$/,
   );
+});
+
+test('a small-batch change names the direction its number shows, and no direction for 0.0', () => {
+  assert.equal(
+    accuracyChange('batch', 0.008, 'batch 32', 'batch 2'),
+    'batch norm’s test accuracy fell 0.8 points from batch 32 to batch 2',
+  );
+  assert.equal(
+    accuracyChange('group', -0.009, 'batch 32', 'batch 2'),
+    'group norm’s test accuracy rose 0.9 points from batch 32 to batch 2',
+  );
+  for (const tiny of [0.0004, -0.0004, 0]) {
+    assert.equal(
+      accuracyChange('batch', tiny, 'batch 32', 'batch 2'),
+      'batch norm’s test accuracy did not change (under 0.05 points) from batch 32 to batch 2',
+    );
+  }
 });
 
 test('loss jitter is absolute; roughness is relative to the loss level', () => {

@@ -40,6 +40,24 @@ function where(c: ClaimComparison): string {
 const points = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 
 /**
+ * A kind's small-batch penalty in words: its test accuracy fell or rose by `penalty` (a fraction;
+ * positive means it fell) from batch `from` to `to`, or did not change when the change rounds to
+ * 0.0 points, so that the sentence never names a direction its own number does not show.
+ *
+ * @example
+ * ```ts
+ * accuracyChange('batch', -0.009, 'batch 32', 'batch 2'); // "batch norm’s test accuracy rose 0.9 points from batch 32 to batch 2"
+ * ```
+ */
+export function accuracyChange(name: string, penalty: number, from: string, to: string): string {
+  const moved = Math.abs(100 * penalty) >= 0.05;
+  const how = moved
+    ? `${penalty > 0 ? 'fell' : 'rose'} ${points(penalty)}`
+    : 'did not change (under 0.05 points)';
+  return `${possessive(name)} test accuracy ${how} from ${from} to ${to}`;
+}
+
+/**
  * One comparison as the parts of a clause: `head` says whose measure (shared by clauses that can be
  * joined), `value` how it stood against the reference, `short` the same without the reference's
  * name (for a clause joined to the one before), `where` the architecture.
@@ -58,10 +76,8 @@ function clauseParts(c: ClaimComparison): ClauseParts {
   if (c.metric === 'small-batch penalty') {
     // Per kind: its own change from the base batch to the small one (Wu & He's measure).
     const [from, to] = [c.facets.from ?? 'the base batch', c.facets.to ?? 'the small batch'];
-    const change = (name: string, mean: number) =>
-      `${possessive(name)} test accuracy ${mean > 0 ? 'fell' : 'rose'} ${points(mean)} from ${from} to ${to}`;
     return whole(
-      `${change(c.subject.name, c.subject.ci.mean)}; ${change(c.reference.name, c.reference.ci.mean)}${at}`,
+      `${accuracyChange(c.subject.name, c.subject.ci.mean, from, to)}; ${accuracyChange(c.reference.name, c.reference.ci.mean, from, to)}${at}`,
     );
   }
   if (!Number.isFinite(e)) return whole(`${c.metric}${at}: ${c.effectText}`);
