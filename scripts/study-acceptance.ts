@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { trainRecords } from '../lib/study/claims/aggregate';
-import { floorNotes, plateauGains, plateauNotes, type PlateauGain } from '../lib/study/claims/scorecard';
+import { floorNotes, type PlateauGain, plateauGains, plateauNote } from '../lib/study/claims/scorecard';
 import { expandSpec, tunedProfiles, tuningGrid, tuningTargets } from '../lib/study/spec/plan';
 import type { RunRecord } from '../lib/study/spec/records';
 import type { StudySpec } from '../lib/study/spec/schema';
@@ -165,20 +165,19 @@ function mechanismSteps(spec: StudySpec, runs: readonly RunRecord[], min = 1000)
 }
 
 /** A no-norm baseline's plateau gain as a check, with the scorecard's sentence as its detail. */
-export function plateauCheck(gain: PlateauGain, note: string): Check {
-  return { name: 'plateau', ok: gain.atPlateau, detail: note };
+export function plateauCheck(gain: PlateauGain): Check {
+  return { name: 'plateau', ok: gain.atPlateau, detail: plateauNote(gain) };
 }
 
 /** The headline no-norm baselines level off, and each architecture's best kind reaches its floor. */
 function plateauAndFloors(spec: StudySpec, runs: readonly RunRecord[]): Check[] {
   const headline = spec.experiments.filter((e) => e.claims.includes(1)).map((e) => e.name);
   const records = trainRecords(runs, headline);
-  const gains = plateauGains(records);
-  const notes = plateauNotes(records);
-  const plateau = gains.flatMap((g, i) => (g.baseline ? [plateauCheck(g, notes[i])] : []));
   const floors = floorNotes(records);
   return [
-    ...plateau,
+    ...plateauGains(records)
+      .filter((g) => g.baseline)
+      .map(plateauCheck),
     ...floors.map((n) => ({ name: 'accuracy floor', ok: !/not met/.test(n), detail: n })),
   ];
 }

@@ -161,17 +161,21 @@ export function plateauGains(records: ReturnType<typeof trainRecords>): PlateauG
   });
 }
 
-/** {@link plateauGains} as the scorecard's sentences; a baseline's ends in its plateau finding. */
-export function plateauNotes(records: ReturnType<typeof trainRecords>): string[] {
-  return plateauGains(records).map(
-    (p) =>
-      `${p.key}: validation accuracy gained ${(100 * p.gain).toFixed(2)} points over the last two epochs (mean of ${p.runs} runs)` +
-      (p.baseline
-        ? p.atPlateau
-          ? ': at a plateau'
-          : `: still rising, not at a plateau (the design asks < ${100 * PLATEAU_GAIN})`
-        : ''),
+/** One {@link PlateauGain} as the scorecard's sentence; a baseline's ends in its plateau finding. */
+export function plateauNote(p: PlateauGain): string {
+  return (
+    `${p.key}: validation accuracy gained ${(100 * p.gain).toFixed(2)} points over the last two epochs (mean of ${p.runs} runs)` +
+    (p.baseline
+      ? p.atPlateau
+        ? ': at a plateau'
+        : `: still rising, not at a plateau (the design asks < ${100 * PLATEAU_GAIN})`
+      : '')
   );
+}
+
+/** {@link plateauGains} as the scorecard's sentences. */
+export function plateauNotes(records: ReturnType<typeof trainRecords>): string[] {
+  return plateauGains(records).map(plateauNote);
 }
 
 /** Claim 3's accuracy floors of the `full` profile (best kind's mean test accuracy). */

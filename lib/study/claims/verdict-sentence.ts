@@ -50,10 +50,11 @@ const points = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
  * ```
  */
 export function accuracyChange(name: string, penalty: number, from: string, to: string): string {
-  const moved = Math.abs(100 * penalty) >= 0.05;
-  const how = moved
-    ? `${penalty > 0 ? 'fell' : 'rose'} ${points(penalty)}`
-    : 'did not change (under 0.05 points)';
+  // The printed figure decides, so the words and the number can never disagree at the rounding edge.
+  const how =
+    points(penalty) !== points(0)
+      ? `${penalty > 0 ? 'fell' : 'rose'} ${points(penalty)}`
+      : 'did not change (under 0.05 points)';
   return `${possessive(name)} test accuracy ${how} from ${from} to ${to}`;
 }
 
