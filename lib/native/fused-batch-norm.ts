@@ -23,6 +23,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import type { NormActivation } from './norm-activations';
 import { runReluGrad } from './relu-grad';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
@@ -214,6 +215,7 @@ export function nativeBatchNormTraining(
     (save as tf.GradSaveFunc)(relu ? [...saved, y] : saved);
     stats = [tf.keep(runMean), tf.keep(runVar), tf.keep(savedVar)];
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      refuseHigherOrder('batch norm');
       if (!relu) return fusedGrad(ops, bwdAttrs, dy, saved);
       // ReLU's gradient from its output (positive exactly where the normalized value is), then
       // batch norm's.
@@ -260,7 +262,13 @@ export function nativeBatchNormInference(
     const inputs = [xs, g, b, running.mean, running.variance] as tf.Tensor[];
     const [y, ...rest] = ops.run('FusedBatchNormV3', fwdAttrs, inputs, 6);
     (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor, running.mean, running.variance, rest[4]]);
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedGrad(ops, bwdAttrs, dy, saved) };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder('batch norm (inference)');
+        return fusedGrad(ops, bwdAttrs, dy, saved);
+      },
+    };
   });
   return tf.tidy(() => {
     const channels = [x.shape[x.rank - 1]];

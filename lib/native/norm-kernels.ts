@@ -21,6 +21,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** What the compiled module exports. */
@@ -137,7 +138,10 @@ function runPair(
     (save as tf.GradSaveFunc)([...inputs, ...statistics]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => ops.run(pair.backward, pair.attrs, [dy, ...saved], 3),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder(pair.backward);
+        return ops.run(pair.backward, pair.attrs, [dy, ...saved], 3);
+      },
     };
   });
   // Reshapes only where the shapes differ: each is an op of its own on tfjs-node.

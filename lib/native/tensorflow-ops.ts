@@ -16,6 +16,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { gradientMayBeDifferentiated } from './gradient-order';
 
 /** An op attribute as tfjs-node's binding takes it. */
 export interface OpAttr {
@@ -111,10 +112,12 @@ function isTensorflowBackend(backend: unknown): backend is TensorflowBackend {
 
 /**
  * The native op runner when native kernels are on and the active backend is tfjs-node's
- * `tensorflow` backend; `null` otherwise (take the portable path).
+ * `tensorflow` backend; `null` otherwise (take the portable path). Also `null` inside a gradient
+ * that is itself being differentiated ({@link gradientMayBeDifferentiated}): a native op's gradient
+ * is invisible to the enclosing tape, the portable one's is not.
  */
 export function tensorflowOps(): TensorflowOps | null {
-  if (!nativeKernelsOn || tf.getBackend() !== 'tensorflow') return null;
+  if (!nativeKernelsOn || tf.getBackend() !== 'tensorflow' || gradientMayBeDifferentiated()) return null;
   const backend = tf.backend();
   if (cached?.backend === backend) return cached.ops;
   if (!isTensorflowBackend(backend)) return null;
