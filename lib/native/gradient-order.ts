@@ -2,10 +2,11 @@
  * Whether a gradient is being differentiated again, for the ops whose gradient is written by hand.
  *
  * tfjs differentiates a gradient by recording the ops of the backward pass on the tape of an
- * enclosing gradient (`tf.grad(x => … tf.grad(f)(x) …)`). A `tf.customGrad` op's hand-written
- * gradient reads values its forward pass saved, which that tape never saw, so recording it gives a
- * second derivative that is silently wrong; and a gradient run as a TensorFlow op by name is
- * invisible to the tape altogether. The normalization ops therefore ask, in their gradient, whether
+ * enclosing gradient (`tf.grad(x => … tf.grad(f)(x) …)`). A `tf.customGrad` op's forward runs
+ * untaped: the tape sees the values it saved, but not how they were computed from its inputs, so a
+ * hand-written gradient that reads saved statistics gives a second derivative that is silently
+ * wrong (the saved inputs themselves stay linked to the enclosing computation, which the portable
+ * ops rely on); and a gradient run as a TensorFlow op by name is invisible to the tape altogether. The normalization ops therefore ask, in their gradient, whether
  * an enclosing tape records: the portable ones then differentiate their plain formula instead.
  * The native paths step aside when their op runs inside nested tapes (the portable ops run), and
  * their gradients refuse to be differentiated with an error, should one be asked anyway.
@@ -38,7 +39,9 @@ export function gradientMayBeDifferentiated(): boolean {
 
 /**
  * Throw when a native op's gradient is asked for a further gradient, which its TensorFlow kernel
- * cannot give.
+ * cannot give. This happens only when a gradient is taken, inside a gradient's function, of a value
+ * computed outside that inner function (the native path did not know to step aside). tfjs frees
+ * nothing the failed gradient had saved: the tensors stay allocated.
  *
  * @param op how the error names the op.
  */

@@ -2,11 +2,13 @@
  * Typed `tf.customGrad` for the normalization ops with a closed-form gradient, that stays right
  * when the gradient is differentiated again.
  *
- * A closed-form gradient reads values its forward pass saved (the moments, `x̂`), which an
- * enclosing gradient's tape never saw: recorded as it is, it would give a wrong second derivative.
- * So each op also gives its plain formula, and when an enclosing tape records
- * ({@link higherOrderRequested}) the gradient is that formula's, taken by tfjs' own autodiff,
- * which can be differentiated as often as wanted. First-order gradients keep the closed form.
+ * A closed-form gradient reads values its forward pass saved (the moments, `x̂`); the forward ran
+ * untaped, so an enclosing gradient's tape cannot see how they depend on the inputs, and recorded
+ * as it is the gradient would give a wrong second derivative. So each op also gives its plain
+ * formula, and when an enclosing tape records ({@link higherOrderRequested}) the gradient is that
+ * formula's, taken by tfjs' own autodiff from the saved inputs (which stay linked to the enclosing
+ * computation: they must be the op's own inputs, saved first), and it can be differentiated as
+ * often as wanted. First-order gradients keep the closed form.
  *
  * @module
  */

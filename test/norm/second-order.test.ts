@@ -108,4 +108,37 @@ describe('gradients of gradients through the normalization layers', () => {
       for (const w of layer.weights) w.dispose();
     });
   }
+  it("reads tfjs' count of open gradient tapes, which the rule above depends on", () => {
+    // If a tfjs upgrade dropped or renamed it, the checks would silently stop stepping aside.
+    const depth = () => (tf.engine() as unknown as { state: { gradientDepth: unknown } }).state.gradientDepth;
+    assert.equal(depth(), 0);
+    const seen: unknown[] = [];
+    tf.dispose(
+      tf.grad((x: tf.Tensor) => {
+        seen.push(depth());
+        return tf.sum(tf.square(x));
+      })(tf.ones([2])),
+    );
+    assert.deepEqual(seen, [1]);
+  });
+
+  it('a native gradient asked for a further gradient anyway throws, naming the way out', () => {
+    // A gradient taken inside a gradient's function, of a value computed before that inner
+    // function ran: the native op ran at one tape, not knowing its gradient would be recorded.
+    // (tfjs keeps what the failed gradient saved; no tensor count is checked here.)
+    setNativeKernels(true);
+    const layer = layerFor('layer');
+    const x = tf.randomNormal(SHAPE, 0, 1, 'float32', 31);
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+    assert.throws(
+      () =>
+        tf.grad((xi: tf.Tensor) => {
+          const y = layer.apply(xi, { training: true }) as tf.Tensor;
+          return tf.sum(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(z, y)))(xi));
+        })(x),
+      /cannot be differentiated again; call setNativeKernels\(false\)/,
+    );
+    x.dispose();
+    for (const w of layer.weights) w.dispose();
+  });
 });
