@@ -47,6 +47,17 @@ export function useNormKernels(module: NormKernelsModule): void {
 }
 
 /**
+ * Whether the loaded compiled module registered TensorFlow op `name` (`false` when no module is
+ * loaded). A module built from older sources lacks the ops added since; those paths then keep
+ * TensorFlow's kernels or the portable ops.
+ *
+ * @param name the op's TensorFlow name, e.g. `'NormlabBatchNorm'`.
+ */
+export function normKernelsRegistered(name: string): boolean {
+  return kernels?.ops.includes(name) ?? false;
+}
+
+/**
  * How an input maps onto the kernels' `[rows, spatial, channels]` view: statistics per row and
  * group of `channels / groups` consecutive channels, over `spatial` positions. γ and β hold
  * `channels` values, or `spatial·channels` with `perElementAffine` (layer and RMS norm over
