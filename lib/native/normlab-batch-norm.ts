@@ -16,8 +16,9 @@
  * Which kernel batch norm trains on (lib/native/fused-batch-norm.ts asks {@link batchNormKernel}):
  * normlab's where the compiled module is loaded, has these ops and passes a one-time probe, else
  * TensorFlow's. `NORMLAB_BATCH_NORM_KERNEL=tensorflow` (or `=normlab`) in the environment, read
- * once when this module loads, and {@link overrideBatchNormKernel} choose one for a measurement; a
- * choice of normlab's where it cannot run falls back to TensorFlow's. Which one is faster is to be
+ * once when this module loads (any other value throws then), and {@link overrideBatchNormKernel}
+ * choose one for a measurement; a choice of normlab's where it cannot run falls back to
+ * TensorFlow's. Which one is faster is to be
  * measured on a quiet machine (bench/batch-norm-kernels.ts); inference always runs
  * `FusedBatchNormV3`.
  *

@@ -384,7 +384,7 @@ void ComputeBatch(void* kernel, TF_OpKernelContext* ctx) {
     if (running_mean == nullptr) return;
     TF_Tensor* running_var = VectorInput(ctx, 4, C, "running_variance", owned);
     if (running_var == nullptr) return;
-    TF_Tensor* out[7];
+    TF_Tensor* out[7] = {};
     out[0] = Output(ctx, 0, x_dims, owned);
     for (int i = 1; i < 7 && out[i - 1] != nullptr; ++i) out[i] = Output(ctx, i, c_dims, owned);
     if (out[0] == nullptr || out[6] == nullptr) return;

@@ -362,6 +362,10 @@ describe('normlab batch norm in child processes', () => {
       tensorflow.includes('FusedBatchNormGradV3') && !tensorflow.some((n) => n.startsWith('Normlab')),
     );
     assert.ok(!portable.some((n) => n.startsWith('Normlab') || /FusedBatchNormV3|GradV3|_Mkl/.test(n)));
+    assert.throws(
+      () => child({ ...threads, NORMLAB_BATCH_NORM_KERNEL: 'onednn' }),
+      /NORMLAB_BATCH_NORM_KERNEL is 'onednn'; it takes 'normlab' or 'tensorflow'/,
+    );
   });
 });
 
