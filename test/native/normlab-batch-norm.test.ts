@@ -6,7 +6,8 @@
  * ranks 2 to 4, channel counts that do not fill a vector (17, 5), one row; which ops run (counted)
  * under each choice, the environment variable and NORMLAB_NATIVE_KERNELS=0 (child processes);
  * the same bits at 1 and 2 threads on a tensor split into several tasks, and close numbers on every
- * instruction set (child processes); the op's input checks; no tensor left behind; the
+ * instruction set (child processes); the op's input checks; a NaN through the fused ReLU (kept, as
+ * TensorFlow's kernels keep it); no tensor left behind; the
  * second-order rules (portable ops inside nested tapes, an error when a native gradient is asked
  * for a further one).
  *
@@ -400,6 +401,51 @@ describe('normlab batch norm: checks, memory, second order', () => {
         /running_variance/,
       );
     });
+  });
+
+  it("a NaN goes through the fused ReLU as through TensorFlow's kernels, not as 0", (t) => {
+    const why = unavailable();
+    if (why) return t.skip(why);
+    // Channel 0 holds a NaN (its statistics and outputs are NaN), channel 1 is finite.
+    const x = tf.tensor2d([1, 2, Number.NaN, 3, 5, -1, 2, 0], [4, 2]);
+    const running = { mean: tf.zeros([2]), variance: tf.ones([2]) };
+    const gamma = tf.ones([2]);
+    const beta = tf.zeros([2]);
+    const run = (kernel: BatchNormKernel) => {
+      overrideBatchNormKernel(kernel);
+      return tf.tidy(() => {
+        const f = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const r = nativeBatchNormTraining(xs, g, b, 1e-3, -1, running, 0.9, 'relu');
+          if (!r) throw new Error('the native path did not apply');
+          return r.output;
+        };
+        const y = Array.from(f(x, gamma, beta).dataSync());
+        const grads = tf.grads((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(f(xs, g, b)))([
+          x,
+          gamma,
+          beta,
+        ]);
+        return [y, ...grads.map((g) => Array.from(g.dataSync()))];
+      });
+    };
+    const normlab = run('normlab');
+    const tensorflow = run('tensorflow');
+    assert.ok(Number.isNaN(normlab[0][0]) && normlab[0][1] > 0, `y ${normlab[0]}`);
+    ['y', '∂x', '∂γ', '∂β'].forEach((name, i) => {
+      assert.deepEqual(
+        normlab[i].map(Number.isNaN),
+        tensorflow[i].map(Number.isNaN),
+        `${name}: NaN where TensorFlow's has NaN (normlab ${normlab[i]}, TensorFlow ${tensorflow[i]})`,
+      );
+      const finite = (v: number[]) => v.map((a) => (Number.isNaN(a) ? 0 : a));
+      assertClose(
+        Float32Array.from(finite(normlab[i])),
+        Float32Array.from(finite(tensorflow[i])),
+        1e-4,
+        name,
+      );
+    });
+    tf.dispose([x, gamma, beta, running.mean, running.variance]);
   });
 
   it('a hundred training steps of a model leave no tensor behind', (t) => {
