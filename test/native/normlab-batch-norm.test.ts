@@ -41,8 +41,11 @@ function unavailable(): string | undefined {
   if (!module) return `normlab's kernels are not built here: ${reason}`;
   if (!normKernelsRegistered('NormlabBatchNorm')) return 'the loaded module predates the batch-norm ops';
   const ops = tensorflowOps();
+  // Asked by name, so that NORMLAB_BATCH_NORM_KERNEL=tensorflow in the environment skips nothing.
+  overrideBatchNormKernel('normlab');
+  const runs = ops !== null && batchNormKernel(ops) === 'normlab';
   overrideBatchNormKernel(null);
-  return ops && batchNormKernel(ops) === 'normlab' ? undefined : 'the batch-norm kernels failed their probe';
+  return runs ? undefined : 'the batch-norm kernels failed their probe';
 }
 
 /** `n` deterministic values, uniform with unit variance, times `scale` plus `shift`. */
@@ -309,8 +312,13 @@ interface ChildResult {
 }
 
 function child(env: Record<string, string>): ChildResult {
+  // The choices under test come from `env` alone, not from the environment the tests run in.
+  const inherited = { ...process.env };
+  for (const name of ['NORMLAB_BATCH_NORM_KERNEL', 'NORMLAB_NATIVE_KERNELS']) {
+    delete inherited[name];
+  }
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', CHILD], {
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', ...env },
+    env: { ...inherited, TF_CPP_MIN_LOG_LEVEL: '3', ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
