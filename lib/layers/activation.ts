@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { higherOrderRequested } from '../native/gradient-order';
 import { NORM_ACTIVATIONS, type NormActivation } from '../native/norm-activations';
 import { nativeReluGrad } from '../native/relu-grad';
 
@@ -47,8 +48,10 @@ export const reluFastGrad: (x: tf.Tensor) => tf.Tensor = tf.customGrad(
     save([y]);
     return {
       value: y,
+      // A gradient that is differentiated again takes the formula: ReluGrad by name is invisible
+      // to the enclosing tape.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        nativeReluGrad(dy, saved[0]) ?? tf.mul(dy, tf.sign(saved[0])),
+        (higherOrderRequested() ? null : nativeReluGrad(dy, saved[0])) ?? tf.mul(dy, tf.sign(saved[0])),
     };
   },
 );

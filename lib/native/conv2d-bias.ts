@@ -53,7 +53,8 @@ function register(): void {
     kernelName: KERNEL,
     backendName: 'tensorflow',
     kernelFunc: ({ inputs, attrs }) => {
-      const ops = tensorflowOps();
+      // nativeConv2dWithBias chose this kernel already.
+      const ops = tensorflowOps({ differentiated: false });
       if (!ops) throw new Error(`${KERNEL} runs on tfjs-node's tensorflow backend only`);
       const { x, filter, bias } = inputs as Record<string, tf.Tensor>;
       return ops.run(

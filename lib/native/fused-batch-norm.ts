@@ -1,7 +1,16 @@
 /**
- * Batch norm on TensorFlow's fused kernels (tfjs-node's `tensorflow` backend only): the forward
- * pass is one `FusedBatchNormV3` op, the gradient one `FusedBatchNormGradV3` op, where the
- * portable path (`batchNormTraining` in lib/norm/batch-norm-op.ts) runs about a dozen tfjs ops each way.
+ * Batch norm on compiled kernels (tfjs-node's `tensorflow` backend only), where the portable path
+ * (`batchNormTraining` in lib/norm/batch-norm-op.ts) runs about a dozen tfjs ops each way.
+ *
+ * Training runs on normlab's own kernels (`NormlabBatchNorm`, `NormlabBatchNormGrad`,
+ * lib/native/normlab-batch-norm.ts) where setup built them and they load, else on TensorFlow's
+ * fused ones described below; `NORMLAB_BATCH_NORM_KERNEL=tensorflow|normlab` or
+ * `overrideBatchNormKernel` (normlab-batch-norm.ts) choose one, so the two can be timed against
+ * each other (bench/batch-norm-kernels.ts). Both give the same numbers to float32 round-off and
+ * honour this file's contract. Inference always runs TensorFlow's `FusedBatchNormV3`.
+ *
+ * On TensorFlow's kernels the forward pass is one `FusedBatchNormV3` op, the gradient one
+ * `FusedBatchNormGradV3` op.
  * The training-mode forward also returns the updated running statistics (TensorFlow's
  * `exponential_avg_factor`), so the update costs no further op under the unbiased running
  * variance (PyTorch's convention).
@@ -15,15 +24,17 @@
  * `FusedBatchNormGradV3`. A one-time probe checks that the kernel exists; builds without oneDNN
  * run `FusedBatchNormV3` then `Relu`.
  *
- * The fused kernels take 4-D channels-last input. Channels-last input of another rank is reshaped
- * to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the
+ * TensorFlow's fused kernels take 4-D channels-last input (normlab's take any rank ≥ 2 as it is).
+ * For them, channels-last input of another rank is reshaped to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the
  * statistics are per channel over every other axis either way. Channels-first input, other dtypes
  * and other backends get `null` back and take the portable path.
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import type { NormActivation } from './norm-activations';
+import { batchNormKernel, normlabBatchNormTraining } from './normlab-batch-norm';
 import { runReluGrad } from './relu-grad';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
@@ -49,6 +60,11 @@ export interface NativeBatchNormTrainingResult {
   unbiasedRunningVariance: tf.Tensor;
   /** `σ²_B`, the batch's biased variance. */
   batchVariance: tf.Tensor;
+  /**
+   * `decay·running variance + (1 − decay)·σ²_B`, when the kernel blended the biased variance too
+   * (normlab's does; for TensorFlow's the caller blends `batchVariance`).
+   */
+  biasedRunningVariance?: tf.Tensor;
 }
 
 /** The 4-D shape the fused kernels see for channels-last `shape`, or null when it is 4-D already. */
@@ -163,9 +179,11 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
 }
 
 /**
- * Batch norm in training mode on TensorFlow's fused kernels: `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`
- * (statistics over every axis but the last), gradient by `FusedBatchNormGradV3`, and the kernel's
- * own blend of the running mean and unbiased variance, `running ← decay·running + (1 − decay)·batch`.
+ * Batch norm in training mode on compiled kernels, normlab's (`NormlabBatchNorm`) or TensorFlow's
+ * fused ones (`FusedBatchNormV3`), see the module's description:
+ * `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β` (statistics over every axis but the last), its gradient
+ * in one op, and the kernel's own blend of the running mean and unbiased variance,
+ * `running ← decay·running + (1 − decay)·batch`.
  * The same numbers as `batchNormTraining` and the running-average update of lib/norm, to float32
  * round-off. Layers call it through lib/norm/batch-norm-dispatch.ts, which also makes the biased
  * blend.
@@ -177,8 +195,8 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
  * @param axis the channel axis; only the last one (`-1` or `rank − 1`) runs natively.
  * @param running the current running statistics, shape `[C]` each.
  * @param decay the weight of the old value in the blend (Keras' momentum, or 1 − PyTorch's).
- * @param activation `'relu'` returns `relu(y)` (fused into the kernel where oneDNN has it), with
- *   its gradient; default `'linear'`, `y` itself.
+ * @param activation `'relu'` returns `relu(y)` (fused into normlab's kernel, or into TensorFlow's
+ *   where oneDNN has it), with its gradient; default `'linear'`, `y` itself.
  * @returns the output, the kernel's blended statistics and the batch variance (owned by the
  *   caller), or `null` when the native path does not apply (another backend, native kernels off,
  *   channels not last).
@@ -195,8 +213,11 @@ export function nativeBatchNormTraining(
 ): NativeBatchNormTrainingResult | null {
   const ops = opsFor(x, axis);
   if (!ops) return null;
-  const factor = 1 - decay;
   const relu = activation === 'relu';
+  if (batchNormKernel(ops) === 'normlab') {
+    return normlabBatchNormTraining(ops, x, gamma, beta, epsilon, running, decay, relu);
+  }
+  const factor = 1 - decay;
   const bwdAttrs = gradAttrs(ops, epsilon, true);
   // [running mean, running variance (unbiased blend), batch's biased variance], kept out of
   // customGrad's inner scope.
@@ -214,6 +235,7 @@ export function nativeBatchNormTraining(
     (save as tf.GradSaveFunc)(relu ? [...saved, y] : saved);
     stats = [tf.keep(runMean), tf.keep(runVar), tf.keep(savedVar)];
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      refuseHigherOrder('batch norm');
       if (!relu) return fusedGrad(ops, bwdAttrs, dy, saved);
       // ReLU's gradient from its output (positive exactly where the normalized value is), then
       // batch norm's.
@@ -260,7 +282,13 @@ export function nativeBatchNormInference(
     const inputs = [xs, g, b, running.mean, running.variance] as tf.Tensor[];
     const [y, ...rest] = ops.run('FusedBatchNormV3', fwdAttrs, inputs, 6);
     (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor, running.mean, running.variance, rest[4]]);
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedGrad(ops, bwdAttrs, dy, saved) };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder('batch norm (inference)');
+        return fusedGrad(ops, bwdAttrs, dy, saved);
+      },
+    };
   });
   return tf.tidy(() => {
     const channels = [x.shape[x.rank - 1]];

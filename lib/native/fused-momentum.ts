@@ -13,8 +13,9 @@
  * The numbers are tfjs' momentum update to float32 round-off: `v ← m·v + g; w ← w − lr·v`, with
  * the learning rate and momentum read at every step (a schedule may change the learning rate
  * before each one; unlike tfjs 4.22's own optimizer, whose momentum scalar is made once, a
- * `setMomentum` takes effect here on both paths). The path (native or portable) is chosen at the first update and kept: the
- * accumulators live on one side only.
+ * `setMomentum` takes effect here on both paths). The path (native or portable) is chosen at the
+ * first update and kept (an update is never differentiated, so nested gradient tapes do not enter
+ * into it): the accumulators live on one side only.
  *
  * @module
  */
@@ -72,7 +73,8 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
   }
 
   override applyGradients(variableGradients: VariableGradients): void {
-    if (this.native === undefined) this.native = tensorflowOps();
+    // An update is never differentiated: the nested-tape rule must not decide this for good.
+    if (this.native === undefined) this.native = tensorflowOps({ differentiated: false });
     const ops = this.native;
     if (!ops) {
       super.applyGradients(variableGradients);

@@ -18,6 +18,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** Window, strides and padding of a 2-D max pooling (channels last). */
@@ -79,8 +80,10 @@ export function nativeMaxPool(x: tf.Tensor, spec: MaxPoolSpec): tf.Tensor4D | nu
     workspace.dispose();
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        ops.run('_MklNativeMaxPoolGrad', opAttrs, [saved[0], saved[1], dy, saved[2]], 1)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder('max pooling');
+        return ops.run('_MklNativeMaxPoolGrad', opAttrs, [saved[0], saved[1], dy, saved[2]], 1)[0];
+      },
     };
   });
   return op(x) as tf.Tensor4D;

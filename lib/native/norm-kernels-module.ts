@@ -2,8 +2,9 @@
  * Finding and loading normlab's own compiled normalization kernels (native/kernels, built by
  * scripts/setup/normlab-kernels.sh into `node_modules/.normlab/kernels/normlab_kernels.node`).
  * Requiring that Node.js module registers the ops `NormlabGroupNorm`, `NormlabGroupNormGrad`,
- * `NormlabRmsNorm` and `NormlabRmsNormGrad` with the TensorFlow library tfjs-node has loaded;
- * lib/native/norm-kernels.ts then runs them by name.
+ * `NormlabRmsNorm`, `NormlabRmsNormGrad`, `NormlabBatchNorm` and `NormlabBatchNormGrad` with the
+ * TensorFlow library tfjs-node has loaded; lib/native/norm-kernels.ts and normlab-batch-norm.ts
+ * then run them by name.
  *
  * Node only: `initBackend` (lib/backend.ts) calls {@link loadNormKernels} once tfjs-node's
  * `tensorflow` backend is active, and hands the result to lib/native/norm-kernels.ts, which the

@@ -21,6 +21,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** What the compiled module exports. */
@@ -43,6 +44,17 @@ let kernels: NormKernelsModule | null = null;
  */
 export function useNormKernels(module: NormKernelsModule): void {
   kernels = module;
+}
+
+/**
+ * Whether the loaded compiled module registered TensorFlow op `name` (`false` when no module is
+ * loaded). A module built from older sources lacks the ops added since; those paths then keep
+ * TensorFlow's kernels or the portable ops.
+ *
+ * @param name the op's TensorFlow name, e.g. `'NormlabBatchNorm'`.
+ */
+export function normKernelsRegistered(name: string): boolean {
+  return kernels?.ops.includes(name) ?? false;
 }
 
 /**
@@ -137,7 +149,10 @@ function runPair(
     (save as tf.GradSaveFunc)([...inputs, ...statistics]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => ops.run(pair.backward, pair.attrs, [dy, ...saved], 3),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder(pair.backward);
+        return ops.run(pair.backward, pair.attrs, [dy, ...saved], 3);
+      },
     };
   });
   // Reshapes only where the shapes differ: each is an op of its own on tfjs-node.

@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import { tensorflowOps } from './tensorflow-ops';
 
 /**
@@ -35,7 +36,10 @@ export function softmaxCrossEntropyLoss(labels: tf.Tensor, logits: tf.Tensor): t
     (save as tf.GradSaveFunc)([backprop]);
     return {
       value: tf.mean(losses) as tf.Scalar,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0], tf.div(dy, count)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        refuseHigherOrder('softmax cross-entropy');
+        return tf.mul(saved[0], tf.div(dy, count));
+      },
     };
   });
   return op(logits) as tf.Scalar;

@@ -10,12 +10,14 @@
  *
  * Detection is at run time: {@link tensorflowOps} returns `null` unless the active backend is
  * `tensorflow` and has that method (and native kernels are not switched off with
- * {@link setNativeKernels}); callers then take their portable path, which is what runs in a
- * browser and on the `cpu` backend.
+ * {@link setNativeKernels}), and inside nested gradient tapes, where a gradient may itself be
+ * differentiated (lib/native/gradient-order.ts); callers then take their portable path, which is
+ * what runs in a browser and on the `cpu` backend.
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { gradientMayBeDifferentiated } from './gradient-order';
 
 /** An op attribute as tfjs-node's binding takes it. */
 export interface OpAttr {
@@ -89,8 +91,9 @@ export function setNativeKernels(enabled: boolean): void {
 }
 
 /**
- * Whether normlab's native kernels run now: switched on ({@link setNativeKernels}) and the active
- * backend is tfjs-node's `tensorflow` backend.
+ * Whether normlab's native kernels run now: switched on ({@link setNativeKernels}), the active
+ * backend is tfjs-node's `tensorflow` backend, and no gradient being recorded may be differentiated
+ * (outside nested gradient tapes).
  *
  * @example
  * ```ts
@@ -111,10 +114,17 @@ function isTensorflowBackend(backend: unknown): backend is TensorflowBackend {
 
 /**
  * The native op runner when native kernels are on and the active backend is tfjs-node's
- * `tensorflow` backend; `null` otherwise (take the portable path).
+ * `tensorflow` backend; `null` otherwise (take the portable path). Also `null` inside nested
+ * gradient tapes ({@link gradientMayBeDifferentiated}), where the op's gradient may be
+ * differentiated: a native op's gradient is invisible to the enclosing tape, the portable one's is
+ * not.
+ *
+ * @param use `{ differentiated: false }` for code whose result is never differentiated (an
+ *   optimizer's update, a kernel the caller already chose): the nested-tape rule does not apply.
  */
-export function tensorflowOps(): TensorflowOps | null {
+export function tensorflowOps(use: { differentiated?: boolean } = {}): TensorflowOps | null {
   if (!nativeKernelsOn || tf.getBackend() !== 'tensorflow') return null;
+  if (use.differentiated !== false && gradientMayBeDifferentiated()) return null;
   const backend = tf.backend();
   if (cached?.backend === backend) return cached.ops;
   if (!isTensorflowBackend(backend)) return null;

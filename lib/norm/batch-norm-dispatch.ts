@@ -1,7 +1,8 @@
 /**
  * Batch norm's functional entry, the one place that chooses its compute path (as PyTorch's
- * `F.batch_norm` does for its layers): TensorFlow's fused kernels on tfjs-node with channels last
- * and native kernels on (lib/native/fused-batch-norm.ts), the portable tfjs code everywhere else.
+ * `F.batch_norm` does for its layers): compiled kernels on tfjs-node with channels last and native
+ * kernels on (lib/native/fused-batch-norm.ts: normlab's own in training where setup built them,
+ * else TensorFlow's fused ones), the portable tfjs code everywhere else.
  * Every layer that runs batch norm (batch norm, its noisy variant, batch renorm's inference) calls
  * these two functions; none chooses a path itself.
  *
@@ -65,8 +66,9 @@ export function batchNormInference(
 
 /**
  * One training step of batch norm: the output with the batch's statistics (and the activation),
- * and the running statistics blended with them. Native: one fused kernel (with the ReLU where
- * oneDNN fuses it), the kernel's own blend of the mean and the unbiased variance. Portable:
+ * and the running statistics blended with them. Native: one fused kernel (with the ReLU fused
+ * into normlab's, or into TensorFlow's where oneDNN has it), the kernel's own blend of the mean and
+ * the unbiased variance (normlab's blends the biased one too). Portable:
  * `batchNormTraining`'s closed-form gradient, then the blend of `running-average.ts`.
  *
  * @param x the input, more than one value per channel.
@@ -101,7 +103,8 @@ export function batchNormTrainingStep(
       const variance =
         update.runningVariance === 'unbiased'
           ? native.unbiasedRunningVariance
-          : movingAverage(running.variance, native.batchVariance, update.decay);
+          : (native.biasedRunningVariance ??
+            movingAverage(running.variance, native.batchVariance, update.decay));
       return { output: native.output, running: { mean: native.runningMean, variance } };
     }
     const { output, mean, variance } = batchNormTraining(x, gamma, beta, epsilon, axis);

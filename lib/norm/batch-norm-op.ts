@@ -57,6 +57,12 @@ export function batchNormTraining(
   const shape = fused ? [x.shape[channelAxis]] : broadcastShape(rank, [channelAxis], x.shape);
   const channels = [x.shape[channelAxis]];
   let stats: Moments | null = null;
+  // The formula itself, for gradients of the gradient (no statistics kept).
+  const plain = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+    const { mean, variance } = tf.moments(xs, axes, true);
+    const xhat = tf.mul(tf.sub(xs, mean), tf.rsqrt(tf.add(variance, epsilon)));
+    return tf.add(tf.mul(xhat, tf.reshape(g, shape)), tf.reshape(b, shape));
+  };
   const op = affineCustomGrad((xs, g, b, save) => {
     const gammaB = tf.reshape(g, shape);
     const betaB = tf.reshape(b, shape);
@@ -93,7 +99,7 @@ export function batchNormTraining(
         return [dx, tf.reshape(dGamma, channels), tf.reshape(dBeta, channels)];
       },
     };
-  });
+  }, plain);
   const output = op(x, gamma, beta);
   const kept = stats as Moments | null;
   if (!kept) throw new Error('batchNormTraining: internal error, the batch statistics were not computed');

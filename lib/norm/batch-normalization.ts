@@ -60,14 +60,16 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * A batch whose channels have a single value each (a batch of one dense example) cannot give
  * batch statistics: training on it throws an Error instead of returning NaN or β.
  *
- * On tfjs-node (channels last) training and inference run on TensorFlow's fused kernels,
- * `FusedBatchNormV3` and `FusedBatchNormGradV3` (lib/native/fused-batch-norm.ts); elsewhere, and
- * with `setNativeKernels(false)`, the portable path runs: a closed-form gradient (see
- * `batchNormTraining` in `batch-norm-op.ts`), the same numbers to float32 round-off.
+ * On tfjs-node (channels last) training runs on normlab's own compiled kernels, `NormlabBatchNorm`
+ * and `NormlabBatchNormGrad`, where setup built them, else on TensorFlow's fused kernels,
+ * `FusedBatchNormV3` and `FusedBatchNormGradV3`; inference on `FusedBatchNormV3`
+ * (lib/native/fused-batch-norm.ts). Elsewhere, and with `setNativeKernels(false)`, the portable
+ * path runs: a closed-form gradient (see `batchNormTraining` in `batch-norm-op.ts`), the same
+ * numbers to float32 round-off.
  *
  * With `activation: 'relu'` the layer returns `relu(y)` in training and inference, as if a ReLU
  * layer followed it (conv → batch norm → ReLU, the usual block, in one layer); on tfjs-node the
- * training-mode ReLU is fused into oneDNN's batch-norm kernel.
+ * training-mode ReLU is fused into the batch-norm kernel (normlab's, or oneDNN's).
  *
  * Arguments and defaults: `axis` −1 (channels last); `momentum` 0.99 (`keras`) / 0.1 (`pytorch`);
  * `runningVariance` `'biased'` (`keras`) / `'unbiased'` (`pytorch`); `epsilon` 1e-3 / 1e-5;

@@ -93,6 +93,9 @@ function groupNormPortable(
   };
   const sumNS = (t: tf.Tensor, count: number): tf.Tensor => tf.mul(tf.sum(t, 0), count);
   const spatialCount = spatial.reduce((p, a) => p * shape[a], 1);
+  // The formula itself, for gradients of the gradient.
+  const plain = (xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+    scaleShift(groupStandardize(xs, groups, epsilon), g, b);
   const op = affineCustomGrad((xs, g, b, save) => {
     const mean = groupAvg(meanS(xs));
     const centered = tf.sub(xs, mean);
@@ -118,6 +121,6 @@ function groupNormPortable(
         return [dx, dGamma, dBeta];
       },
     };
-  });
+  }, plain);
   return op(x, gamma, beta);
 }

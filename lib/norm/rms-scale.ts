@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './affine-custom-grad';
 
 /**
  * Scale `x` by the inverse of its root mean square over `axes` (no centering):
@@ -22,19 +23,21 @@ import * as tf from '@tensorflow/tfjs';
  * ```
  */
 export function rmsScale(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
-  const op = tf.customGrad((input: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
-    const xs = input as tf.Tensor;
-    const inv = tf.rsqrt(tf.add(tf.mean(tf.square(xs), axes, true), epsilon));
-    const xhat = tf.mul(xs, inv);
-    (save as tf.GradSaveFunc)([xhat, inv]);
-    return {
-      value: xhat,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedXhat, savedInv] = saved;
-        const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), axes, true);
-        return tf.mul(tf.sub(dy, tf.mul(savedXhat, meanDyXhat)), savedInv);
-      },
-    };
-  });
+  const inverseRms = (xs: tf.Tensor) => tf.rsqrt(tf.add(tf.mean(tf.square(xs), axes, true), epsilon));
+  const op = unaryCustomGrad(
+    (xs, save) => {
+      const inv = inverseRms(xs);
+      const xhat = tf.mul(xs, inv);
+      save([xhat, inv]);
+      return {
+        value: xhat,
+        gradFunc: (dy, [savedXhat, savedInv]) => {
+          const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), axes, true);
+          return tf.mul(tf.sub(dy, tf.mul(savedXhat, meanDyXhat)), savedInv);
+        },
+      };
+    },
+    (xs) => tf.mul(xs, inverseRms(xs)),
+  );
   return op(x);
 }

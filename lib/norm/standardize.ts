@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { unaryCustomGrad } from './affine-custom-grad';
 
 /**
  * THE core of all four normalizations: standardize `x` over `axes`,
@@ -28,22 +29,26 @@ import * as tf from '@tensorflow/tfjs';
  * ```
  */
 export function standardize(x: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
-  const op = tf.customGrad((input: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
-    const xs = input as tf.Tensor;
-    const { mean, variance } = tf.moments(xs, axes, true);
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    const xhat = tf.mul(tf.sub(xs, mean), invStd);
-    (save as tf.GradSaveFunc)([xhat, invStd]);
-    return {
-      value: xhat,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedXhat, savedInvStd] = saved;
-        const meanDy = tf.mean(dy, axes, true);
-        const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), axes, true);
-        return tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(savedXhat, meanDyXhat)), savedInvStd);
-      },
-    };
-  });
+  const op = unaryCustomGrad(
+    (xs, save) => {
+      const { mean, variance } = tf.moments(xs, axes, true);
+      const invStd = tf.rsqrt(tf.add(variance, epsilon));
+      const xhat = tf.mul(tf.sub(xs, mean), invStd);
+      save([xhat, invStd]);
+      return {
+        value: xhat,
+        gradFunc: (dy, [savedXhat, savedInvStd]) => {
+          const meanDy = tf.mean(dy, axes, true);
+          const meanDyXhat = tf.mean(tf.mul(dy, savedXhat), axes, true);
+          return tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(savedXhat, meanDyXhat)), savedInvStd);
+        },
+      };
+    },
+    (xs) => {
+      const { mean, variance } = tf.moments(xs, axes, true);
+      return tf.mul(tf.sub(xs, mean), tf.rsqrt(tf.add(variance, epsilon)));
+    },
+  );
   return op(x);
 }
 

@@ -25,9 +25,11 @@ napi_value Init(napi_env env, napi_value exports) {
   const char* isa_name = normlab::SelectedKernels().isa;
   napi_create_string_utf8(env, isa_name, NAPI_AUTO_LENGTH, &isa);
   napi_create_int32(env, normlab::KernelThreads(), &threads);
-  const char* names[] = {"NormlabGroupNorm", "NormlabGroupNormGrad", "NormlabRmsNorm", "NormlabRmsNormGrad"};
-  napi_create_array_with_length(env, 4, &ops);
-  for (uint32_t i = 0; i < 4; ++i) {
+  const char* names[] = {"NormlabGroupNorm", "NormlabGroupNormGrad", "NormlabRmsNorm",
+                         "NormlabRmsNormGrad", "NormlabBatchNorm", "NormlabBatchNormGrad"};
+  const uint32_t count = sizeof(names) / sizeof(names[0]);
+  napi_create_array_with_length(env, count, &ops);
+  for (uint32_t i = 0; i < count; ++i) {
     napi_value name;
     napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &name);
     napi_set_element(env, ops, i, name);

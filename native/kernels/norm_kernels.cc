@@ -151,6 +151,13 @@ int KernelThreads() {
   return threads;
 }
 
+int64_t BatchRowsPerTask(int64_t channels) {
+  constexpr int64_t kTaskValues = 1 << 15;
+  constexpr int64_t kRowBlock = 64;  // norm_rows.inc's kBlock: tasks start on a block boundary
+  const int64_t rows = (kTaskValues + std::max<int64_t>(channels, 1) - 1) / std::max<int64_t>(channels, 1);
+  return (rows + kRowBlock - 1) / kRowBlock * kRowBlock;
+}
+
 void RunTasks(int tasks, void (*task)(int, void*), void* context) {
   if (tasks <= 1) {
     for (int i = 0; i < tasks; ++i) task(i, context);

@@ -63,11 +63,51 @@ struct BackwardArgs {
   float* dx;
 };
 
+// Batch norm sees its float32 input as [rows, channels] (rows: every axis but the last, the
+// channels last and contiguous) with statistics per channel over all rows. Each kernel below
+// handles rows [r0, r1); what it needs of these fields is said at the kernel.
+struct BatchNormArgs {
+  int64_t channels = 0;
+  bool relu = false;            // y = max(0, gamma*xhat + beta); the backward masks dy
+  const float* x = nullptr;     // [rows, channels]
+  const float* dy = nullptr;    // [rows, channels] (backward)
+  const float* gamma = nullptr;
+  const float* beta = nullptr;
+  const float* mean = nullptr;     // [channels], the float mean the normalization subtracts
+  const float* inv_std = nullptr;  // [channels], 1/sqrt(var + eps)
+  const float* scale = nullptr;    // [channels], inv_std * gamma (backward)
+  const float* m1 = nullptr;       // [channels], mean of the (masked) dy (backward)
+  const float* m2 = nullptr;       // [channels], mean of the (masked) dy * xhat (backward)
+  float* out = nullptr;            // y (forward) or dx (backward), [rows, channels]
+};
+
+// Batch norm's per-ISA kernels. The reducing ones add their rows' per-channel sums to `sums`
+// (double), summing in float over blocks of 64 rows in `block` (scratch of 2 * channels floats)
+// and in double across blocks.
+struct BatchKernels {
+  // sums[c] += sum of x[r][c].
+  void (*sum)(const BatchNormArgs&, int64_t r0, int64_t r1, float* block, double* sums);
+  // sums[c] += sum of (x[r][c] - mean[c])^2.
+  void (*squares)(const BatchNormArgs&, int64_t r0, int64_t r1, float* block, double* sums);
+  // out = gamma*xhat + beta (then the ReLU), xhat = (x - mean) * inv_std.
+  void (*normalize)(const BatchNormArgs&, int64_t r0, int64_t r1);
+  // sums[c] += sum of d, sums[channels + c] += sum of d*xhat, d = dy masked by the ReLU.
+  void (*grad_sums)(const BatchNormArgs&, int64_t r0, int64_t r1, float* block, double* sums);
+  // out = dx = scale * (d - m1 - xhat*m2).
+  void (*grad_input)(const BatchNormArgs&, int64_t r0, int64_t r1);
+};
+
+// Rows per batch-norm task: a multiple of the 64-row float blocks, about 32k values per task,
+// a function of the channel count only. The tasks' partial sums are added in task order, so the
+// results do not depend on the thread count.
+int64_t BatchRowsPerTask(int64_t channels);
+
 // One instruction set's compiled row kernels (rows [r0, r1)).
 struct RowKernels {
   const char* isa;
   void (*forward)(const NormShape&, const ForwardArgs&, int64_t r0, int64_t r1, Workspace&);
   void (*backward)(const NormShape&, const BackwardArgs&, int64_t r0, int64_t r1, Workspace&);
+  BatchKernels batch;
 };
 
 // Defined in one translation unit per instruction set (isa_*.cc), each compiled with its flags.

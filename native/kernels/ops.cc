@@ -5,13 +5,20 @@
 //   NormlabGroupNormGrad(dy, x, gamma, beta, mean, inv_std) -> (dx, dgamma, dbeta)
 //   NormlabRmsNorm(x, gamma, beta) -> (y, inv_rms)                 RMS norm
 //   NormlabRmsNormGrad(dy, x, gamma, beta, inv_rms) -> (dx, dgamma, dbeta)
+//   NormlabBatchNorm(x, gamma, beta, running_mean, running_variance)
+//     -> (y, mean, inv_std, variance, new_running_mean, new_running_variance,
+//         new_running_variance_biased)                                   batch norm, training
+//   NormlabBatchNormGrad(dy, x, gamma, beta, mean, inv_std) -> (dx, dgamma, dbeta)
 //
-// x is float32 [rows, spatial, channels] (see NormShape in norm_kernels.h for how each kind maps
-// onto it); gamma and beta hold `channels` values, or spatial*channels with
-// per_element_affine. Attributes: groups (group ops only), epsilon, relu, per_element_affine.
+// For the group and RMS ops, x is float32 [rows, spatial, channels] (see NormShape in
+// norm_kernels.h for how each kind maps onto it); gamma and beta hold `channels` values, or
+// spatial*channels with per_element_affine. Attributes: groups (group ops only), epsilon, relu,
+// per_element_affine. For the batch-norm ops, x is float32 of any rank >= 2 with the channels
+// last, seen as [rows, channels]; statistics per channel over all rows (see RegisterOps).
 #include "ops.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -240,19 +247,241 @@ void Compute(void* kernel, TF_OpKernelContext* ctx) {
   }
 }
 
+// ---- Batch norm (training): statistics per channel over all rows of [rows, channels] ----
+
+struct BatchAttrs {
+  bool backward = false;
+  float epsilon = 1e-3f;
+  float factor = 1.0f;  // exponential_avg_factor: the weight of the batch in the running blend
+  bool relu = false;
+};
+
+template <bool kBackward>
+void* CreateBatch(TF_OpKernelConstruction* ctx) {
+  auto* attrs = new BatchAttrs();
+  attrs->backward = kBackward;
+  Status status;
+  if (!kBackward) {
+    TF_OpKernelConstruction_GetAttrFloat(ctx, "epsilon", &attrs->epsilon, status.get());
+    if (status.ok()) {
+      TF_OpKernelConstruction_GetAttrFloat(ctx, "exponential_avg_factor", &attrs->factor, status.get());
+    }
+  }
+  TF_Bool flag = 0;
+  if (status.ok()) TF_OpKernelConstruction_GetAttrBool(ctx, "relu", &flag, status.get());
+  attrs->relu = flag != 0;
+  if (!status.ok()) TF_OpKernelConstruction_Failure(ctx, status.get());
+  return attrs;
+}
+
+void DeleteBatch(void* kernel) { delete static_cast<BatchAttrs*>(kernel); }
+
+// The passes of a batch-norm call, each one RunTasks over all rows.
+enum class BatchPhase { kSum, kSquares, kNormalize, kGradSums, kGradInput };
+
+// Rows [i*rows_per_task, (i+1)*rows_per_task) are task i: the split depends on the shape only,
+// never on the thread count, and the tasks' partial sums are added in task order, so the results
+// are the same bit for bit whatever the number of threads.
+struct BatchJob {
+  BatchNormArgs args;
+  BatchPhase phase = BatchPhase::kSum;
+  int64_t rows = 0;
+  int64_t rows_per_task = 1;
+  int tasks = 0;
+  std::vector<double> partial;  // per task: 2 * channels sums
+  std::vector<float> block;     // per task: 2 * channels floats of scratch
+};
+
+void RunBatchTask(int i, void* context) {
+  BatchJob& job = *static_cast<BatchJob*>(context);
+  const int64_t C = job.args.channels;
+  const int64_t r0 = i * job.rows_per_task;
+  const int64_t r1 = std::min(job.rows, r0 + job.rows_per_task);
+  double* sums = job.partial.data() + 2 * C * i;
+  float* block = job.block.data() + 2 * C * i;
+  const BatchKernels& k = SelectedKernels().batch;
+  switch (job.phase) {
+    case BatchPhase::kSum:
+      k.sum(job.args, r0, r1, block, sums);
+      break;
+    case BatchPhase::kSquares:
+      k.squares(job.args, r0, r1, block, sums);
+      break;
+    case BatchPhase::kNormalize:
+      k.normalize(job.args, r0, r1);
+      break;
+    case BatchPhase::kGradSums:
+      k.grad_sums(job.args, r0, r1, block, sums);
+      break;
+    case BatchPhase::kGradInput:
+      k.grad_input(job.args, r0, r1);
+      break;
+  }
+}
+
+// Runs `phase` over all rows and returns its per-channel sums (`width` * channels of them, 0 for
+// the phases that only write), the tasks' partial sums added in task order.
+std::vector<double> RunBatchPhase(BatchJob& job, BatchPhase phase, int width) {
+  job.phase = phase;
+  std::fill(job.partial.begin(), job.partial.end(), 0.0);
+  RunTasks(job.tasks, RunBatchTask, &job);
+  const int64_t C = job.args.channels;
+  std::vector<double> total(width * C, 0.0);
+  for (int i = 0; i < job.tasks; ++i) {
+    const double* part = job.partial.data() + 2 * C * i;
+    for (int64_t k = 0; k < width * C; ++k) total[k] += part[k];
+  }
+  return total;
+}
+
+// Input i as float32 with `count` values, or null after reporting the failure.
+TF_Tensor* VectorInput(TF_OpKernelContext* ctx, int i, int64_t count, const char* what, Tensors& owned) {
+  TF_Tensor* t = Input(ctx, i, owned);
+  if (t != nullptr && TF_TensorElementCount(t) != count) {
+    Fail(ctx, std::string(what) + " must hold one value per channel (" + std::to_string(count) + ")");
+    return nullptr;
+  }
+  return t;
+}
+
+void ComputeBatch(void* kernel, TF_OpKernelContext* ctx) {
+  const BatchAttrs& attrs = *static_cast<BatchAttrs*>(kernel);
+  Tensors owned;
+  const int first = attrs.backward ? 1 : 0;  // the backward's inputs start with dy
+  TF_Tensor* x = Input(ctx, first, owned);
+  if (x == nullptr) return;
+  const int rank = TF_NumDims(x);
+  if (rank < 2) {
+    Fail(ctx, "batch norm takes x of rank >= 2, channels last; got rank " + std::to_string(rank));
+    return;
+  }
+  std::vector<int64_t> x_dims(rank);
+  for (int d = 0; d < rank; ++d) x_dims[d] = TF_Dim(x, d);
+  const int64_t C = x_dims[rank - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < rank - 1; ++d) rows *= x_dims[d];
+  TF_Tensor* gamma = VectorInput(ctx, first + 1, C, "gamma", owned);
+  if (gamma == nullptr) return;
+  TF_Tensor* beta = VectorInput(ctx, first + 2, C, "beta", owned);
+  if (beta == nullptr) return;
+
+  BatchJob job;
+  job.args.channels = C;
+  job.args.relu = attrs.relu;
+  job.args.x = Data(x);
+  job.args.gamma = Data(gamma);
+  job.args.beta = Data(beta);
+  job.rows = rows;
+  job.rows_per_task = BatchRowsPerTask(C);
+  job.tasks = C == 0 ? 0 : static_cast<int>((rows + job.rows_per_task - 1) / job.rows_per_task);
+  job.partial.resize(2 * C * job.tasks);
+  job.block.resize(2 * C * job.tasks);
+  const double n = static_cast<double>(rows);
+  const std::vector<int64_t> c_dims = {C};
+
+  if (!attrs.backward) {
+    TF_Tensor* running_mean = VectorInput(ctx, 3, C, "running_mean", owned);
+    if (running_mean == nullptr) return;
+    TF_Tensor* running_var = VectorInput(ctx, 4, C, "running_variance", owned);
+    if (running_var == nullptr) return;
+    TF_Tensor* out[7] = {};
+    out[0] = Output(ctx, 0, x_dims, owned);
+    for (int i = 1; i < 7 && out[i - 1] != nullptr; ++i) out[i] = Output(ctx, i, c_dims, owned);
+    if (out[0] == nullptr || out[6] == nullptr) return;
+    float* mean = Data(out[1]);
+    float* inv_std = Data(out[2]);
+    float* variance = Data(out[3]);
+    // Two passes: the mean, then the biased variance about the float mean the output subtracts.
+    std::vector<double> mean_d = RunBatchPhase(job, BatchPhase::kSum, 1);
+    for (int64_t c = 0; c < C; ++c) {
+      mean_d[c] /= n;
+      mean[c] = static_cast<float>(mean_d[c]);
+    }
+    job.args.mean = mean;
+    std::vector<double> var_d = RunBatchPhase(job, BatchPhase::kSquares, 1);
+    for (int64_t c = 0; c < C; ++c) {
+      var_d[c] /= n;
+      variance[c] = static_cast<float>(var_d[c]);
+      inv_std[c] = static_cast<float>(1.0 / std::sqrt(var_d[c] + double(attrs.epsilon)));
+    }
+    job.args.inv_std = inv_std;
+    job.args.out = Data(out[0]);
+    RunBatchPhase(job, BatchPhase::kNormalize, 0);
+    // The running blend, running <- (1 - f)*running + f*batch, with the unbiased batch variance
+    // (times n/(n - 1); one row leaves it as is) and with the biased one. f = 1: the batch's.
+    const double f = attrs.factor;
+    const double unbias = rows > 1 ? n / (n - 1) : 1.0;
+    const float* old_mean = Data(running_mean);
+    const float* old_var = Data(running_var);
+    float* new_mean = Data(out[4]);
+    float* new_var = Data(out[5]);
+    float* new_var_biased = Data(out[6]);
+    for (int64_t c = 0; c < C; ++c) {
+      const double keep = 1.0 - f;
+      const bool replace = f == 1.0;
+      new_mean[c] = static_cast<float>(replace ? mean_d[c] : keep * old_mean[c] + f * mean_d[c]);
+      new_var[c] = static_cast<float>(replace ? var_d[c] * unbias : keep * old_var[c] + f * var_d[c] * unbias);
+      new_var_biased[c] = static_cast<float>(replace ? var_d[c] : keep * old_var[c] + f * var_d[c]);
+    }
+    return;
+  }
+
+  TF_Tensor* dy = Input(ctx, 0, owned);
+  if (dy == nullptr) return;
+  if (TF_TensorElementCount(dy) != rows * C) {
+    Fail(ctx, "dy must have x's shape");
+    return;
+  }
+  TF_Tensor* mean = VectorInput(ctx, 4, C, "mean", owned);
+  if (mean == nullptr) return;
+  TF_Tensor* inv_std = VectorInput(ctx, 5, C, "inv_std", owned);
+  if (inv_std == nullptr) return;
+  TF_Tensor* dx = Output(ctx, 0, x_dims, owned);
+  TF_Tensor* dgamma = dx ? Output(ctx, 1, c_dims, owned) : nullptr;
+  TF_Tensor* dbeta = dgamma ? Output(ctx, 2, c_dims, owned) : nullptr;
+  if (dbeta == nullptr) return;
+  std::vector<float> scale(C), m1(C), m2(C);
+  const float* g = Data(gamma);
+  const float* r = Data(inv_std);
+  for (int64_t c = 0; c < C; ++c) scale[c] = r[c] * g[c];
+  job.args.dy = Data(dy);
+  job.args.mean = Data(mean);
+  job.args.inv_std = r;
+  job.args.scale = scale.data();
+  // Pass 1: per channel, the sums of d (= dbeta) and d*xhat (= dgamma), d the masked dy.
+  const std::vector<double> sums = RunBatchPhase(job, BatchPhase::kGradSums, 2);
+  float* db = Data(dbeta);
+  float* dg = Data(dgamma);
+  for (int64_t c = 0; c < C; ++c) {
+    db[c] = static_cast<float>(sums[c]);
+    dg[c] = static_cast<float>(sums[C + c]);
+    m1[c] = static_cast<float>(sums[c] / n);
+    m2[c] = static_cast<float>(sums[C + c] / n);
+  }
+  // Pass 2: dx = inv_std*gamma*(d - mean(d) - xhat*mean(d*xhat)).
+  job.args.m1 = m1.data();
+  job.args.m2 = m2.data();
+  job.args.out = Data(dx);
+  RunBatchPhase(job, BatchPhase::kGradInput, 0);
+}
+
 void UnknownShapes(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeInferenceContextSetUnknownShape(ctx, status);
 }
 
+// The attributes of the group and RMS ops.
+std::vector<const char*> NormAttrs(bool groups) {
+  std::vector<const char*> attrs = {"epsilon: float", "relu: bool = false", "per_element_affine: bool = false"};
+  if (groups) attrs.insert(attrs.begin(), "groups: int >= 1");
+  return attrs;
+}
+
 std::string Define(const char* name, const std::vector<const char*>& inputs,
-                   const std::vector<const char*>& outputs, bool groups) {
+                   const std::vector<const char*>& outputs, const std::vector<const char*>& attrs) {
   TF_OpDefinitionBuilder* b = TF_NewOpDefinitionBuilder(name);
   for (const char* spec : inputs) TF_OpDefinitionBuilderAddInput(b, spec);
   for (const char* spec : outputs) TF_OpDefinitionBuilderAddOutput(b, spec);
-  if (groups) TF_OpDefinitionBuilderAddAttr(b, "groups: int >= 1");
-  TF_OpDefinitionBuilderAddAttr(b, "epsilon: float");
-  TF_OpDefinitionBuilderAddAttr(b, "relu: bool = false");
-  TF_OpDefinitionBuilderAddAttr(b, "per_element_affine: bool = false");
+  for (const char* spec : attrs) TF_OpDefinitionBuilderAddAttr(b, spec);
   TF_OpDefinitionBuilderSetShapeInferenceFunction(b, UnknownShapes);
   Status status;
   TF_RegisterOpDefinition(b, status.get());
@@ -260,12 +489,34 @@ std::string Define(const char* name, const std::vector<const char*>& inputs,
   return "";
 }
 
-std::string Kernel(const char* name, void* (*create)(TF_OpKernelConstruction*)) {
-  TF_KernelBuilder* b = TF_NewKernelBuilder(name, "CPU", create, Compute, Delete);
+std::string Kernel(const char* name, void* (*create)(TF_OpKernelConstruction*),
+                   void (*compute)(void*, TF_OpKernelContext*) = Compute, void (*destroy)(void*) = Delete) {
+  TF_KernelBuilder* b = TF_NewKernelBuilder(name, "CPU", create, compute, destroy);
   Status status;
   TF_RegisterKernelBuilder(name, b, status.get());
   if (!status.ok()) return std::string(name) + " kernel: " + TF_Message(status.get());
   return "";
+}
+
+// Batch norm in training mode. NormlabBatchNorm: y = gamma*(x - mean)/sqrt(variance + epsilon)
+// + beta (then max(0, y) with relu), the mean and biased variance per channel over all rows;
+// outputs y (x's shape) and, per channel, the mean, inv_std = 1/sqrt(variance + epsilon) (what
+// the gradient reads), the variance, and the running statistics blended with the batch's,
+// running <- (1 - exponential_avg_factor)*running + exponential_avg_factor*batch: the mean, the
+// variance unbiased by n/(n - 1) (n the rows; 1 row: as is), and the biased variance.
+// NormlabBatchNormGrad: dx, dgamma, dbeta from dy and the forward's x, gamma, beta (for the ReLU
+// mask), mean and inv_std.
+std::string DefineBatchNorm() {
+  std::string errors;
+  errors += Define("NormlabBatchNorm",
+                   {"x: float", "gamma: float", "beta: float", "running_mean: float", "running_variance: float"},
+                   {"y: float", "mean: float", "inv_std: float", "variance: float", "new_running_mean: float",
+                    "new_running_variance: float", "new_running_variance_biased: float"},
+                   {"epsilon: float", "exponential_avg_factor: float = 1.0", "relu: bool = false"});
+  errors += Define("NormlabBatchNormGrad",
+                   {"dy: float", "x: float", "gamma: float", "beta: float", "mean: float", "inv_std: float"},
+                   {"dx: float", "dgamma: float", "dbeta: float"}, {"relu: bool = false"});
+  return errors;
 }
 
 }  // namespace
@@ -273,18 +524,21 @@ std::string Kernel(const char* name, void* (*create)(TF_OpKernelConstruction*)) 
 std::string RegisterOps() {
   const std::vector<const char*> fwd_in = {"x: float", "gamma: float", "beta: float"};
   std::string errors;
-  errors += Define("NormlabGroupNorm", fwd_in, {"y: float", "mean: float", "inv_std: float"}, true);
+  errors += Define("NormlabGroupNorm", fwd_in, {"y: float", "mean: float", "inv_std: float"}, NormAttrs(true));
   errors += Define("NormlabGroupNormGrad",
                    {"dy: float", "x: float", "gamma: float", "beta: float", "mean: float", "inv_std: float"},
-                   {"dx: float", "dgamma: float", "dbeta: float"}, true);
-  errors += Define("NormlabRmsNorm", fwd_in, {"y: float", "inv_rms: float"}, false);
+                   {"dx: float", "dgamma: float", "dbeta: float"}, NormAttrs(true));
+  errors += Define("NormlabRmsNorm", fwd_in, {"y: float", "inv_rms: float"}, NormAttrs(false));
   errors += Define("NormlabRmsNormGrad", {"dy: float", "x: float", "gamma: float", "beta: float", "inv_rms: float"},
-                   {"dx: float", "dgamma: float", "dbeta: float"}, false);
+                   {"dx: float", "dgamma: float", "dbeta: float"}, NormAttrs(false));
+  errors += DefineBatchNorm();
   if (!errors.empty()) return errors;
   errors += Kernel("NormlabGroupNorm", Create<true, false>);
   errors += Kernel("NormlabGroupNormGrad", Create<true, true>);
   errors += Kernel("NormlabRmsNorm", Create<false, false>);
   errors += Kernel("NormlabRmsNormGrad", Create<false, true>);
+  errors += Kernel("NormlabBatchNorm", CreateBatch<false>, ComputeBatch, DeleteBatch);
+  errors += Kernel("NormlabBatchNormGrad", CreateBatch<true>, ComputeBatch, DeleteBatch);
   return errors;
 }
 

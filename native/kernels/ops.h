@@ -6,7 +6,7 @@
 
 namespace normlab {
 
-// Registers the four ops and their CPU kernels; returns "" on success, else what failed.
+// Registers the six ops and their CPU kernels; returns "" on success, else what failed.
 std::string RegisterOps();
 
 }  // namespace normlab

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles normlab's own TensorFlow kernels (native/kernels: layer, instance, group and RMS norm)
+# Compiles normlab's own TensorFlow kernels (native/kernels: layer, instance, group, RMS norm and
+# batch norm's training)
 # into a Node.js module that registers them with the TensorFlow library tfjs-node loads.
 #
 # The module is cached in $NORMLAB_CACHE/kernels/<key>/, the key a hash of the sources, the
@@ -19,7 +20,7 @@ LOG="$NORMLAB_CACHE/kernels-build.log"
 
 skip() {
   rm -f "$OUT"
-  info "normlab kernels: not built ($1); layer, instance, group and RMS norm run the portable path"
+  info "normlab kernels: not built ($1); layer, instance, group and RMS norm run the portable path, batch norm TensorFlow's kernels"
   exit 0
 }
 
@@ -77,7 +78,7 @@ KEY="$(printf '%s\n' "$(hash_of "${sources[@]}")" "$TF_VERSION" "$(g++ --version
 CACHED="$NORMLAB_CACHE/kernels/$KEY/normlab_kernels.node"
 
 if [ ! -f "$CACHED" ]; then
-  step "normlab kernels: compiling layer/instance/group/RMS norm for TensorFlow $TF_VERSION (baseline, AVX2, AVX-512)"
+  step "normlab kernels: compiling layer/instance/group/RMS/batch norm for TensorFlow $TF_VERSION (baseline, AVX2, AVX-512)"
   build="$(mktemp -d)"
   common=(-std=c++17 -O3 -fPIC -fvisibility=hidden -Wall -I"$SRC" -I"$TF_INC" -I"$nodedir/include/node" -DNODE_GYP_MODULE_NAME=normlab_kernels)
   {

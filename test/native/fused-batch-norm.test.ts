@@ -1,18 +1,22 @@
 /**
- * The native batch norm (TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, lib/native) and
- * the portable path give the same numbers: training output and gradients, the running statistics
- * after two steps under both momentum conventions and both running-variance kinds, inference
- * output and gradients; for 4-D, dense and rank-3 input; with the fused ReLU (`activation: 'relu'`)
- * on oneDNN's kernel and without it. No tensor is left behind.
+ * The native batch norm (lib/native: in training normlab's NormlabBatchNorm / NormlabBatchNormGrad
+ * or TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, both tested; in inference
+ * FusedBatchNormV3) and the portable path give the same numbers: training output and gradients,
+ * the running statistics after two steps under both momentum conventions and both running-variance
+ * kinds, inference output and gradients; for 4-D, dense and rank-3 input; with the fused ReLU
+ * (`activation: 'relu'`) on normlab's kernel, on oneDNN's and without it. The training kernel the
+ * suite names is the one that ran. No tensor is left behind.
  *
  * Tolerance: |a − b| ≤ 2e-5·(1 + |b|) on values and running statistics, 1e-4·(1 + |b|) on
  * gradients (the fixtures' tolerances, doubled for values: both paths are float32 with different
  * summation orders, and neither is the reference).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { overrideFusedRelu } from '../../lib/native/fused-batch-norm';
+import { normKernelsRegistered } from '../../lib/native/norm-kernels';
+import { type BatchNormKernel, overrideBatchNormKernel } from '../../lib/native/normlab-batch-norm';
 import { nativeKernelsActive, setNativeKernels } from '../../lib/native/tensorflow-ops';
 import { BatchNormalization, type BatchNormalizationArgs } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -115,33 +119,79 @@ const CONFIGS: { label: string; args: BatchNormalizationArgs }[] = [
   { label: 'pytorch, activation relu', args: { convention: 'pytorch', momentum: 0.3, activation: 'relu' } },
 ];
 
-describe('native batch norm = portable batch norm', () => {
-  after(() => setNativeKernels(true));
-  for (const [i, { label: shapeLabel, shape }] of SHAPES.entries()) {
-    for (const [j, { label, args }] of CONFIGS.entries()) {
-      const caseSeed = 100 + 10 * (i * CONFIGS.length + j);
-      it(`${shapeLabel}, ${label}: outputs, gradients and running statistics agree`, () => {
-        const before = tf.memory().numTensors;
-        const native = runPath(true, args, shape, caseSeed);
-        const portable = runPath(false, args, shape, caseSeed);
-        assert.equal(tf.memory().numTensors, before, 'tensors left behind');
-        const names = [
-          'x',
-          ...(args.scale === false ? [] : ['gamma']),
-          ...(args.center === false ? [] : ['beta']),
-        ];
-        assert.equal(native.trainGrads.length, names.length);
-        assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
-        names.forEach((n, i) => {
-          assertClose(native.trainGrads[i], portable.trainGrads[i], 1e-4, `training ∂${n}`);
-          assertClose(native.inferGrads[i], portable.inferGrads[i], 1e-4, `inference ∂${n}`);
+/** The training ops of one forward + backward step of a batch-norm layer, native kernels on. */
+function trainingOps(args: BatchNormalizationArgs, shape: number[]): string[] {
+  setNativeKernels(true);
+  const layer = new BatchNormalization(args);
+  const x = tf.randomNormal(shape);
+  const names = opsRun(() =>
+    tf.dispose(tf.grad((xs: tf.Tensor) => tf.sum(layer.apply(xs, { training: true }) as tf.Tensor))(x)),
+  );
+  x.dispose();
+  for (const w of layer.weights) w.dispose();
+  return names;
+}
+
+const KERNELS: { kernel: BatchNormKernel; forward: RegExp; gradient: string }[] = [
+  { kernel: 'normlab', forward: /^NormlabBatchNorm$/, gradient: 'NormlabBatchNormGrad' },
+  {
+    kernel: 'tensorflow',
+    forward: /^(FusedBatchNormV3|_MklNativeFusedBatchNormEx)$/,
+    gradient: 'FusedBatchNormGradV3',
+  },
+];
+
+for (const { kernel, forward, gradient } of KERNELS) {
+  describe(`native batch norm on ${kernel}'s training kernels = portable batch norm`, () => {
+    before(() => overrideBatchNormKernel(kernel));
+    after(() => {
+      overrideBatchNormKernel(null);
+      setNativeKernels(true);
+    });
+    it(`trains on ${kernel}'s kernels`, (t) => {
+      if (kernel === 'normlab' && !normKernelsRegistered('NormlabBatchNorm'))
+        return t.skip("normlab's kernels are not built here");
+      for (const args of [{}, { activation: 'relu' as const }]) {
+        const ran = trainingOps(args, [4, 3, 2, 5]);
+        assert.ok(ran.some((n) => forward.test(n)) && ran.includes(gradient), `ops run: ${ran.join(', ')}`);
+        const other = kernel === 'normlab' ? /FusedBatchNorm/ : /^Normlab/;
+        assert.ok(!ran.some((n) => other.test(n)), `ops run: ${ran.join(', ')}`);
+      }
+    });
+    for (const [i, { label: shapeLabel, shape }] of SHAPES.entries()) {
+      for (const [j, { label, args }] of CONFIGS.entries()) {
+        const caseSeed = 100 + 10 * (i * CONFIGS.length + j);
+        it(`${shapeLabel}, ${label}: outputs, gradients and running statistics agree`, () => {
+          const before = tf.memory().numTensors;
+          const native = runPath(true, args, shape, caseSeed);
+          const portable = runPath(false, args, shape, caseSeed);
+          assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+          const names = [
+            'x',
+            ...(args.scale === false ? [] : ['gamma']),
+            ...(args.center === false ? [] : ['beta']),
+          ];
+          assert.equal(native.trainGrads.length, names.length);
+          assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
+          names.forEach((n, i) => {
+            assertClose(native.trainGrads[i], portable.trainGrads[i], 1e-4, `training ∂${n}`);
+            assertClose(native.inferGrads[i], portable.inferGrads[i], 1e-4, `inference ∂${n}`);
+          });
+          assertClose(native.running[0], portable.running[0], 2e-5, 'running mean');
+          assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
+          assertClose(native.inferOutput, portable.inferOutput, 2e-5, 'inference output');
         });
-        assertClose(native.running[0], portable.running[0], 2e-5, 'running mean');
-        assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
-        assertClose(native.inferOutput, portable.inferOutput, 2e-5, 'inference output');
-      });
+      }
     }
-  }
+  });
+}
+
+describe("TensorFlow's batch-norm kernels with a ReLU", () => {
+  before(() => overrideBatchNormKernel('tensorflow'));
+  after(() => {
+    overrideBatchNormKernel(null);
+    setNativeKernels(true);
+  });
   for (const fused of [true, false]) {
     const how = fused ? "oneDNN's batch norm + ReLU kernel" : 'FusedBatchNormV3 then Relu (no oneDNN)';
     it(`activation relu on ${how}: the outputs and gradients of relu(batch norm), and the kernel it says`, () => {
@@ -172,9 +222,20 @@ describe('native batch norm = portable batch norm', () => {
       }
     });
   }
+});
 
-  it('activation relu gives relu of the linear layer, on both paths, in training and inference', () => {
-    for (const native of [true, false]) {
+describe('native batch norm, either kernel', () => {
+  after(() => {
+    overrideBatchNormKernel(null);
+    setNativeKernels(true);
+  });
+  it('activation relu gives relu of the linear layer, on every path, in training and inference', () => {
+    for (const [native, kernel] of [
+      [true, 'normlab'],
+      [true, 'tensorflow'],
+      [false, null],
+    ] as const) {
+      overrideBatchNormKernel(kernel);
       const withRelu = runPath(native, { activation: 'relu' }, [6, 4], 950);
       const linear = runPath(native, {}, [6, 4], 950);
       const relu = (v: Float32Array): Float32Array => v.map((a) => Math.max(a, 0));

@@ -167,6 +167,39 @@ describe('normlab kernels against the portable path', () => {
     }
   }
 
+  it("a NaN goes through the fused ReLU as through the portable path's, not as 0", (t) => {
+    const why = unavailable();
+    if (why) return t.skip(why);
+    // Sample 0 holds a NaN, so its statistics and outputs are NaN; sample 1 stays finite.
+    const c: Case = { kind: 'group', shape: [2, 3, 3, 4], groups: 2 };
+    const values = seededNormal(72, 11);
+    values[5] = Number.NaN;
+    const x = tf.tensor(values, c.shape);
+    const layer = makeLayer(c, 'relu', 12);
+    const forward = () =>
+      tf.tidy(() => (layer.apply(x, { training: true }) as tf.Tensor).dataSync() as Float32Array);
+    try {
+      setNativeKernels(true);
+      let native: Float32Array | null = null;
+      const names = opsRun(() => {
+        native = forward();
+      });
+      assert.ok(names.includes('NormlabGroupNorm'), `ran ${[...new Set(names)]}`);
+      setNativeKernels(false);
+      const portable = forward();
+      const y = native as unknown as Float32Array;
+      assert.deepEqual(Array.from(y, Number.isNaN), Array.from(portable, Number.isNaN));
+      assert.ok(Number.isNaN(y[0]), 'the NaN sample stays NaN');
+      assert.ok(
+        y.slice(36).every((v) => v >= 0),
+        'the finite sample is a ReLU output',
+      );
+    } finally {
+      setNativeKernels(true);
+      tf.dispose(x);
+    }
+  });
+
   it('inference equals training (no running statistics) and leaves no tensor behind', (t) => {
     const why = unavailable();
     if (why) return t.skip(why);

@@ -124,56 +124,60 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, wha
   }
 }
 
-describeOnKernelPaths('closed-form gradients', () => {
-  for (const c of cases) {
-    it(`${c.label}: matches autodiff of the formula and finite differences`, () => {
-      const layer = normLayer(c.kind, c.options);
-      const x = tf.variable(tf.randomNormal(c.shape, 1, 2, 'float32', 31));
-      const w = tf.randomNormal(c.shape, 0, 1, 'float32', 32);
-      tf.dispose(layer.apply(x, { training: true }) as tf.Tensor); // build
-      const gamma0 = tf.randomNormal(c.param, 1, 0.3, 'float32', 33);
-      const beta0 = tf.randomNormal(c.param, 0, 0.3, 'float32', 34);
-      const rest = layer.getWeights().slice(2); // the running statistics themselves (not copies)
-      layer.setWeights([gamma0, beta0, ...rest]);
-      const [gammaVar, betaVar] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
-      const eps = (layer.getConfig().epsilon as number) ?? 1e-3;
+describeOnKernelPaths(
+  'closed-form gradients',
+  () => {
+    for (const c of cases) {
+      it(`${c.label}: matches autodiff of the formula and finite differences`, () => {
+        const layer = normLayer(c.kind, c.options);
+        const x = tf.variable(tf.randomNormal(c.shape, 1, 2, 'float32', 31));
+        const w = tf.randomNormal(c.shape, 0, 1, 'float32', 32);
+        tf.dispose(layer.apply(x, { training: true }) as tf.Tensor); // build
+        const gamma0 = tf.randomNormal(c.param, 1, 0.3, 'float32', 33);
+        const beta0 = tf.randomNormal(c.param, 0, 0.3, 'float32', 34);
+        const rest = layer.getWeights().slice(2); // the running statistics themselves (not copies)
+        layer.setWeights([gamma0, beta0, ...rest]);
+        const [gammaVar, betaVar] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+        const eps = (layer.getConfig().epsilon as number) ?? 1e-3;
 
-      const ours = (): tf.Scalar => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w));
-      const got = tf.variableGrads(ours, [x, gammaVar, betaVar]);
-      const theirs = tf.variableGrads(
-        () => tf.sum(tf.mul(c.reference(x, gammaVar, betaVar, eps), w)),
-        [x, gammaVar, betaVar],
-      );
-      close(got.value.dataSync(), theirs.value.dataSync(), 1e-4, 'loss');
-      for (const v of [x, gammaVar, betaVar]) {
-        close(got.grads[v.name].dataSync(), theirs.grads[v.name].dataSync(), 1e-4, `d/d${v.name}`);
-      }
+        const ours = (): tf.Scalar => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w));
+        const got = tf.variableGrads(ours, [x, gammaVar, betaVar]);
+        const theirs = tf.variableGrads(
+          () => tf.sum(tf.mul(c.reference(x, gammaVar, betaVar, eps), w)),
+          [x, gammaVar, betaVar],
+        );
+        close(got.value.dataSync(), theirs.value.dataSync(), 1e-4, 'loss');
+        for (const v of [x, gammaVar, betaVar]) {
+          close(got.grads[v.name].dataSync(), theirs.grads[v.name].dataSync(), 1e-4, `d/d${v.name}`);
+        }
 
-      // Directional central differences, along a random direction in (x, γ, β) space.
-      const h = 1e-2;
-      const dirs = [x, gammaVar, betaVar].map((v, i) => tf.randomNormal(v.shape, 0, 1, 'float32', 40 + i));
-      const originals = [x, gammaVar, betaVar].map((v) => v.clone());
-      const lossAt = (t: number): number => {
-        [x, gammaVar, betaVar].forEach((v, i) => {
-          v.assign(tf.tidy(() => tf.add(originals[i], tf.mul(dirs[i], t))));
-        });
-        return tf.tidy(() => ours().dataSync()[0]);
-      };
-      const numeric = (lossAt(h) - lossAt(-h)) / (2 * h);
-      lossAt(0);
-      const analytic = tf.tidy(
-        () =>
-          tf
-            .addN([x, gammaVar, betaVar].map((v, i) => tf.sum(tf.mul(got.grads[v.name], dirs[i]))))
-            .dataSync()[0],
-      );
-      assert.ok(
-        Math.abs(numeric - analytic) <= 5e-3 * (1 + Math.abs(analytic)),
-        `${c.label}: finite difference ${numeric} vs gradient ${analytic}`,
-      );
-      tf.dispose([got.value, theirs.value, ...Object.values(got.grads), ...Object.values(theirs.grads)]);
-      tf.dispose([x, w, gamma0, beta0, ...dirs, ...originals]);
-      layer.dispose();
-    });
-  }
-});
+        // Directional central differences, along a random direction in (x, γ, β) space.
+        const h = 1e-2;
+        const dirs = [x, gammaVar, betaVar].map((v, i) => tf.randomNormal(v.shape, 0, 1, 'float32', 40 + i));
+        const originals = [x, gammaVar, betaVar].map((v) => v.clone());
+        const lossAt = (t: number): number => {
+          [x, gammaVar, betaVar].forEach((v, i) => {
+            v.assign(tf.tidy(() => tf.add(originals[i], tf.mul(dirs[i], t))));
+          });
+          return tf.tidy(() => ours().dataSync()[0]);
+        };
+        const numeric = (lossAt(h) - lossAt(-h)) / (2 * h);
+        lossAt(0);
+        const analytic = tf.tidy(
+          () =>
+            tf
+              .addN([x, gammaVar, betaVar].map((v, i) => tf.sum(tf.mul(got.grads[v.name], dirs[i]))))
+              .dataSync()[0],
+        );
+        assert.ok(
+          Math.abs(numeric - analytic) <= 5e-3 * (1 + Math.abs(analytic)),
+          `${c.label}: finite difference ${numeric} vs gradient ${analytic}`,
+        );
+        tf.dispose([got.value, theirs.value, ...Object.values(got.grads), ...Object.values(theirs.grads)]);
+        tf.dispose([x, w, gamma0, beta0, ...dirs, ...originals]);
+        layer.dispose();
+      });
+    }
+  },
+  { batchNormKernels: true },
+);

@@ -79,102 +79,106 @@ function data(seed: number): { xs: tf.Tensor; ys: tf.Tensor } {
   }));
 }
 
-describeOnKernelPaths('BatchNormalization: training vs inference', () => {
-  it('training uses batch statistics and updates the running ones (keras convention)', () => {
-    const x = tf.randomNormal([8, 3, 3, 4], 5, 3, 'float32', 7);
-    const bn = new BatchNormalization({ momentum: 0.9 });
-    const y = bn.apply(x, { training: true }) as tf.Tensor;
-    const { mean, variance } = channelStats(x);
-    assertRunningStats(
-      bn,
-      mean.map((m) => 0.1 * m),
-      variance.map((v) => 0.9 + 0.1 * v),
-      'running variance (biased)',
-    );
-    // Batch statistics: every channel of y has mean 0 and variance v/(v+eps).
-    const ys = channelStats(y);
-    assertClose(ys.mean, [0, 0, 0, 0], 1e-5, 'output mean');
-    assertClose(
-      ys.variance,
-      variance.map((v) => v / (v + 1e-3)),
-      1e-4,
-      'output variance',
-    );
-    tf.dispose([x, y]);
-    bn.dispose();
-  });
-
-  it('pytorch convention: momentum weighs the new value, running variance unbiased', () => {
-    const x = tf.randomNormal([6, 5], -2, 4, 'float32', 8);
-    const bn = new BatchNormalization({ convention: 'pytorch', momentum: 0.1 });
-    assert.equal(bn.affine.epsilon, 1e-5);
-    tf.dispose(bn.apply(x, { training: true }) as tf.Tensor);
-    const { mean, variance, n } = channelStats(x);
-    assertRunningStats(
-      bn,
-      mean.map((m) => 0.1 * m),
-      variance.map((v) => 0.9 + (0.1 * v * n) / (n - 1)),
-      'running variance (unbiased)',
-    );
-    x.dispose();
-    bn.dispose();
-  });
-
-  it('inference uses the running statistics and updates nothing', () => {
-    const x = tf.randomNormal([4, 3], 2, 1, 'float32', 9);
-    const bn = new BatchNormalization({ epsilon: 1e-3 });
-    tf.dispose(bn.apply(x) as tf.Tensor); // builds the layer
-    bn.setWeights([
-      tf.tensor1d([1, 2, 3]),
-      tf.tensor1d([0.5, 0, -0.5]),
-      tf.tensor1d([1, 2, 3]),
-      tf.tensor1d([4, 1, 0.25]),
-    ]);
-    const before = bn.getWeights().map(values);
-    const y = bn.apply(x) as tf.Tensor;
-    const g = [1, 2, 3];
-    const b = [0.5, 0, -0.5];
-    const m = [1, 2, 3];
-    const v = [4, 1, 0.25];
-    const want = values(x).map((xi, i) => {
-      const c = i % 3;
-      return (g[c] * (xi - m[c])) / Math.sqrt(v[c] + 1e-3) + b[c];
-    });
-    assertClose(values(y), want, 1e-5, 'inference output');
-    assert.deepEqual(bn.getWeights().map(values), before, 'weights unchanged');
-    tf.dispose([x, y]);
-    bn.dispose();
-  });
-
-  it('inference without gamma/beta works under a gradient tape', () => {
-    for (const options of [{ center: false }, { scale: false }, { center: false, scale: false }]) {
-      const x = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 14);
-      const bn = new BatchNormalization(options);
-      const dx = tf.grad((v: tf.Tensor) => tf.sum(bn.apply(v) as tf.Tensor))(x);
-      // Inference is affine in x: dy/dx = γ/sqrt(1 + ε) with the initial running variance 1.
-      assertClose(
-        Array.from(new Set(values(dx).map((v) => Math.round(v * 1e5) / 1e5))),
-        [Math.round(1e5 / Math.sqrt(1.001)) / 1e5],
-        1e-5,
-        `${JSON.stringify(options)}`,
+describeOnKernelPaths(
+  'BatchNormalization: training vs inference',
+  () => {
+    it('training uses batch statistics and updates the running ones (keras convention)', () => {
+      const x = tf.randomNormal([8, 3, 3, 4], 5, 3, 'float32', 7);
+      const bn = new BatchNormalization({ momentum: 0.9 });
+      const y = bn.apply(x, { training: true }) as tf.Tensor;
+      const { mean, variance } = channelStats(x);
+      assertRunningStats(
+        bn,
+        mean.map((m) => 0.1 * m),
+        variance.map((v) => 0.9 + 0.1 * v),
+        'running variance (biased)',
       );
-      tf.dispose([x, dx]);
+      // Batch statistics: every channel of y has mean 0 and variance v/(v+eps).
+      const ys = channelStats(y);
+      assertClose(ys.mean, [0, 0, 0, 0], 1e-5, 'output mean');
+      assertClose(
+        ys.variance,
+        variance.map((v) => v / (v + 1e-3)),
+        1e-4,
+        'output variance',
+      );
+      tf.dispose([x, y]);
       bn.dispose();
-    }
-  });
+    });
 
-  it('a frozen layer (trainable = false) runs in inference mode even when training', () => {
-    const x = tf.randomNormal([4, 3], 2, 1, 'float32', 10);
-    const bn = new BatchNormalization();
-    const a = bn.apply(x) as tf.Tensor;
-    bn.trainable = false;
-    const b = bn.apply(x, { training: true }) as tf.Tensor;
-    assertClose(values(b), values(a), 1e-6, 'frozen');
-    assertClose(values(bn.getWeights()[2]), [0, 0, 0], 0, 'running mean untouched');
-    tf.dispose([x, a, b]);
-    bn.dispose();
-  });
-});
+    it('pytorch convention: momentum weighs the new value, running variance unbiased', () => {
+      const x = tf.randomNormal([6, 5], -2, 4, 'float32', 8);
+      const bn = new BatchNormalization({ convention: 'pytorch', momentum: 0.1 });
+      assert.equal(bn.affine.epsilon, 1e-5);
+      tf.dispose(bn.apply(x, { training: true }) as tf.Tensor);
+      const { mean, variance, n } = channelStats(x);
+      assertRunningStats(
+        bn,
+        mean.map((m) => 0.1 * m),
+        variance.map((v) => 0.9 + (0.1 * v * n) / (n - 1)),
+        'running variance (unbiased)',
+      );
+      x.dispose();
+      bn.dispose();
+    });
+
+    it('inference uses the running statistics and updates nothing', () => {
+      const x = tf.randomNormal([4, 3], 2, 1, 'float32', 9);
+      const bn = new BatchNormalization({ epsilon: 1e-3 });
+      tf.dispose(bn.apply(x) as tf.Tensor); // builds the layer
+      bn.setWeights([
+        tf.tensor1d([1, 2, 3]),
+        tf.tensor1d([0.5, 0, -0.5]),
+        tf.tensor1d([1, 2, 3]),
+        tf.tensor1d([4, 1, 0.25]),
+      ]);
+      const before = bn.getWeights().map(values);
+      const y = bn.apply(x) as tf.Tensor;
+      const g = [1, 2, 3];
+      const b = [0.5, 0, -0.5];
+      const m = [1, 2, 3];
+      const v = [4, 1, 0.25];
+      const want = values(x).map((xi, i) => {
+        const c = i % 3;
+        return (g[c] * (xi - m[c])) / Math.sqrt(v[c] + 1e-3) + b[c];
+      });
+      assertClose(values(y), want, 1e-5, 'inference output');
+      assert.deepEqual(bn.getWeights().map(values), before, 'weights unchanged');
+      tf.dispose([x, y]);
+      bn.dispose();
+    });
+
+    it('inference without gamma/beta works under a gradient tape', () => {
+      for (const options of [{ center: false }, { scale: false }, { center: false, scale: false }]) {
+        const x = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 14);
+        const bn = new BatchNormalization(options);
+        const dx = tf.grad((v: tf.Tensor) => tf.sum(bn.apply(v) as tf.Tensor))(x);
+        // Inference is affine in x: dy/dx = γ/sqrt(1 + ε) with the initial running variance 1.
+        assertClose(
+          Array.from(new Set(values(dx).map((v) => Math.round(v * 1e5) / 1e5))),
+          [Math.round(1e5 / Math.sqrt(1.001)) / 1e5],
+          1e-5,
+          `${JSON.stringify(options)}`,
+        );
+        tf.dispose([x, dx]);
+        bn.dispose();
+      }
+    });
+
+    it('a frozen layer (trainable = false) runs in inference mode even when training', () => {
+      const x = tf.randomNormal([4, 3], 2, 1, 'float32', 10);
+      const bn = new BatchNormalization();
+      const a = bn.apply(x) as tf.Tensor;
+      bn.trainable = false;
+      const b = bn.apply(x, { training: true }) as tf.Tensor;
+      assertClose(values(b), values(a), 1e-6, 'frozen');
+      assertClose(values(bn.getWeights()[2]), [0, 0, 0], 0, 'running mean untouched');
+      tf.dispose([x, a, b]);
+      bn.dispose();
+    });
+  },
+  { batchNormKernels: true },
+);
 
 describe('models with every kind', () => {
   for (const functional of [false, true]) {
