@@ -115,7 +115,16 @@ function commonAttrs(ops: TensorflowOps, layout: NormKernelLayout, epsilon: numb
   ];
 }
 
-/** The op pair of a kind: its names, attributes and how many statistics its forward returns. */
+/**
+ * The op pairs: the centred statistics (group, instance and layer norm) and RMS norm's. The
+ * forward returns the output and `statistics` tensors the backward takes after x, γ and β.
+ */
+const PAIRS = {
+  group: { forward: 'NormlabGroupNorm', backward: 'NormlabGroupNormGrad', statistics: 2, attrs: groupAttrs },
+  rms: { forward: 'NormlabRmsNorm', backward: 'NormlabRmsNormGrad', statistics: 1, attrs: commonAttrs },
+} as const;
+
+/** An op pair with its attributes for one call. */
 interface KernelPair {
   forward: string;
   backward: string;
@@ -149,6 +158,22 @@ function runPair(
   return tf.tidy(() => op(x, gamma, beta) as tf.Tensor);
 }
 
+/** The op pair of `kind` on `x`, or `null` when the compiled kernels do not run here. */
+function runKind(
+  kind: keyof typeof PAIRS,
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  layout: NormKernelLayout,
+  epsilon: number,
+  relu: boolean,
+): tf.Tensor | null {
+  const ops = kernelOps(x);
+  if (!ops) return null;
+  const pair = PAIRS[kind];
+  return runPair(ops, { ...pair, attrs: pair.attrs(ops, layout, epsilon, relu) }, x, gamma, beta);
+}
+
 /**
  * Group norm of `x` seen through `layout` (also instance norm, `groups = channels`, and layer norm,
  * `groups = 1`): `y = γ·(x − μ)/sqrt(σ² + ε) + β`, μ and σ² the mean and biased variance per row
@@ -171,11 +196,7 @@ export function nativeGroupNorm(
   epsilon: number,
   relu: boolean,
 ): tf.Tensor | null {
-  const ops = kernelOps(x);
-  if (!ops) return null;
-  const attrs = groupAttrs(ops, layout, epsilon, relu);
-  const pair = { forward: 'NormlabGroupNorm', backward: 'NormlabGroupNormGrad', statistics: 2, attrs };
-  return runPair(ops, pair, x, gamma, beta);
+  return runKind('group', x, gamma, beta, layout, epsilon, relu);
 }
 
 /**
@@ -199,9 +220,5 @@ export function nativeRmsNorm(
   epsilon: number,
   relu: boolean,
 ): tf.Tensor | null {
-  const ops = kernelOps(x);
-  if (!ops) return null;
-  const attrs = commonAttrs(ops, layout, epsilon, relu);
-  const pair = { forward: 'NormlabRmsNorm', backward: 'NormlabRmsNormGrad', statistics: 1, attrs };
-  return runPair(ops, pair, x, gamma, beta);
+  return runKind('rms', x, gamma, beta, layout, epsilon, relu);
 }
