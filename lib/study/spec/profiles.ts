@@ -47,13 +47,13 @@ export const DEFAULT_PROFILE: ProfileName = 'quick';
 /**
  * `smoke`: synthetic 8×8 images (4 classes; 256 train / 64 val / 64 test), MLP and VGG, cosine
  * schedule, tuning over 2 rates on 1 seed, 2 evaluation seeds, 1–2 epochs. Exercises every
- * experiment (tuning, censoring, population statistics, the batch-size scaling) in about a minute;
+ * experiment (tuning, censoring, population statistics, the batch-size scaling) in under a minute;
  * too few seeds to decide any verdict. For tests, not for conclusions.
  */
 export const SMOKE_PROFILE: StudySpecInput = {
   name: 'smoke',
   description:
-    'Synthetic 8x8 data (256 train, 64 val, 64 test), MLP + VGG, tuning over 2 rates, 2 seeds, 1-2 epochs: exercises every experiment in about a minute. Not for conclusions.',
+    'Synthetic 8x8 data (256 train, 64 val, 64 test), MLP + VGG, tuning over 2 rates, 2 seeds, 1-2 epochs: exercises every experiment in under a minute. Not for conclusions.',
   dataset: { source: 'synthetic', trainSize: 256, valSize: 64, testSize: 64 },
   defaults: {
     optimizer: 'sgd',
