@@ -120,13 +120,23 @@ function groupAttrs(ops: TensorflowOps, layout: NormKernelLayout, epsilon: numbe
 
 function commonAttrs(ops: TensorflowOps, layout: NormKernelLayout, epsilon: number, relu: boolean): OpAttr[] {
   return [
+    ops.ints('spatial', layout.spatial),
     ops.float('epsilon', epsilon),
     ops.bool('relu', relu),
     ops.bool('per_element_affine', layout.perElementAffine),
   ];
 }
 
-/** The op pair of a kind: its names, attributes and how many statistics its forward returns. */
+/**
+ * The op pairs: the centred statistics (group, instance and layer norm) and RMS norm's. The
+ * forward returns the output and `statistics` tensors the backward takes after x, γ and β.
+ */
+const PAIRS = {
+  group: { forward: 'NormlabGroupNorm', backward: 'NormlabGroupNormGrad', statistics: 2, attrs: groupAttrs },
+  rms: { forward: 'NormlabRmsNorm', backward: 'NormlabRmsNormGrad', statistics: 1, attrs: commonAttrs },
+} as const;
+
+/** An op pair with its attributes for one call. */
 interface KernelPair {
   forward: string;
   backward: string;
@@ -134,14 +144,17 @@ interface KernelPair {
   attrs: OpAttr[];
 }
 
-/** Run `pair` on x as `[rows, spatial, channels]`, differentiable w.r.t. x, γ and β. */
+/**
+ * Run `pair` on x, differentiable w.r.t. x, γ and β. The ops read x as `[rows, spatial, channels]`
+ * from its last axis and the `spatial` attribute, and shape each output like the input it belongs
+ * to, so nothing is reshaped on the way in or out (each reshape is an op call on tfjs-node).
+ */
 function runPair(
   ops: TensorflowOps,
   pair: KernelPair,
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,
-  layout: NormKernelLayout,
 ): tf.Tensor {
   const op = tf.customGrad((xs, g, b, save) => {
     const inputs = [xs, g, b] as tf.Tensor[];
@@ -155,14 +168,25 @@ function runPair(
       },
     };
   });
-  // Reshapes only where the shapes differ: each is an op of its own on tfjs-node.
-  const view = (t: tf.Tensor, shape: number[]): tf.Tensor =>
-    t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.reshape(t, shape);
-  return tf.tidy(() => {
-    const x3 = view(x, [layout.rows, layout.spatial, layout.channels]);
-    const y = op(x3, view(gamma, [gamma.size]), view(beta, [beta.size])) as tf.Tensor;
-    return view(y, x.shape);
-  });
+  // The statistics the forward saves for the backward are released with the scope when no
+  // gradient is being recorded.
+  return tf.tidy(() => op(x, gamma, beta) as tf.Tensor);
+}
+
+/** The op pair of `kind` on `x`, or `null` when the compiled kernels do not run here. */
+function runKind(
+  kind: keyof typeof PAIRS,
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  layout: NormKernelLayout,
+  epsilon: number,
+  relu: boolean,
+): tf.Tensor | null {
+  const ops = kernelOps(x);
+  if (!ops) return null;
+  const pair = PAIRS[kind];
+  return runPair(ops, { ...pair, attrs: pair.attrs(ops, layout, epsilon, relu) }, x, gamma, beta);
 }
 
 /**
@@ -170,7 +194,8 @@ function runPair(
  * `groups = 1`): `y = γ·(x − μ)/sqrt(σ² + ε) + β`, μ and σ² the mean and biased variance per row
  * and group, then `relu(y)` when `relu`. Differentiable w.r.t. `x`, γ and β.
  *
- * @param x float32 input whose size is `rows·spatial·channels`, laid out row-major as that view.
+ * @param x float32 input whose last axis holds the `channels` and whose size is
+ *   `rows·spatial·channels`, laid out row-major as that view.
  * @param gamma γ (`channels` values, or `spatial·channels` with `layout.perElementAffine`).
  * @param beta β, as γ.
  * @param layout how `x` maps onto the kernels' view.
@@ -186,18 +211,15 @@ export function nativeGroupNorm(
   epsilon: number,
   relu: boolean,
 ): tf.Tensor | null {
-  const ops = kernelOps(x);
-  if (!ops) return null;
-  const attrs = groupAttrs(ops, layout, epsilon, relu);
-  const pair = { forward: 'NormlabGroupNorm', backward: 'NormlabGroupNormGrad', statistics: 2, attrs };
-  return runPair(ops, pair, x, gamma, beta, layout);
+  return runKind('group', x, gamma, beta, layout, epsilon, relu);
 }
 
 /**
  * RMS norm of `x` seen through `layout` (`groups` must be 1): `y = γ·x/sqrt(mean(x²) + ε) + β`, the
  * mean per row, then `relu(y)` when `relu`. Differentiable w.r.t. `x`, γ and β.
  *
- * @param x float32 input whose size is `rows·spatial·channels`.
+ * @param x float32 input whose last axis holds the `channels` and whose size is
+ *   `rows·spatial·channels`.
  * @param gamma γ (`channels` values, or `spatial·channels` with `layout.perElementAffine`).
  * @param beta β, as γ (zeros for RMS norm without β).
  * @param layout how `x` maps onto the kernels' view.
@@ -213,9 +235,5 @@ export function nativeRmsNorm(
   epsilon: number,
   relu: boolean,
 ): tf.Tensor | null {
-  const ops = kernelOps(x);
-  if (!ops) return null;
-  const attrs = commonAttrs(ops, layout, epsilon, relu);
-  const pair = { forward: 'NormlabRmsNorm', backward: 'NormlabRmsNormGrad', statistics: 1, attrs };
-  return runPair(ops, pair, x, gamma, beta, layout);
+  return runKind('rms', x, gamma, beta, layout, epsilon, relu);
 }

@@ -59,6 +59,38 @@ function portable(
 }
 
 /**
+ * Layer norm (`center`) or RMS norm with the affine map and activation: the compiled kernel pair
+ * when `axes` are the input's last axes and the kernels run here, tfjs ops otherwise.
+ */
+function featureNormAffine(
+  center: boolean,
+  x: tf.Tensor,
+  axes: readonly number[],
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+  epsilon: number,
+  activation: NormActivation,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const layout = trailingAxesLayout(x.shape, axes);
+    if (layout) {
+      const [g, b] = affineOrIdentity(gamma, beta, layout);
+      const native = (center ? nativeGroupNorm : nativeRmsNorm)(
+        x,
+        g,
+        b,
+        layout,
+        epsilon,
+        activation === 'relu',
+      );
+      if (native) return native;
+    }
+    const core = center ? standardize(x, [...axes], epsilon) : rmsScale(x, [...axes], epsilon);
+    return applyActivation(portable(core, axes, gamma, beta), activation);
+  });
+}
+
+/**
  * Layer norm with its elementwise affine map: `y = γ·(x − μ)/sqrt(σ² + ε) + β`, μ and σ² the mean
  * and biased variance over `axes` (per position of the other axes), γ and β of the normalized
  * axes' shape; then the activation. One compiled kernel each way on tfjs-node when `axes` are the
@@ -84,15 +116,7 @@ export function layerNormAffine(
   epsilon: number,
   activation: NormActivation = 'linear',
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const layout = trailingAxesLayout(x.shape, axes);
-    if (layout) {
-      const [g, b] = affineOrIdentity(gamma, beta, layout);
-      const native = nativeGroupNorm(x, g, b, layout, epsilon, activation === 'relu');
-      if (native) return native;
-    }
-    return applyActivation(portable(standardize(x, [...axes], epsilon), axes, gamma, beta), activation);
-  });
+  return featureNormAffine(true, x, axes, gamma, beta, epsilon, activation);
 }
 
 /**
@@ -120,13 +144,5 @@ export function rmsNormAffine(
   epsilon: number,
   activation: NormActivation = 'linear',
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const layout = trailingAxesLayout(x.shape, axes);
-    if (layout) {
-      const [g, b] = affineOrIdentity(gamma, beta, layout);
-      const native = nativeRmsNorm(x, g, b, layout, epsilon, activation === 'relu');
-      if (native) return native;
-    }
-    return applyActivation(portable(rmsScale(x, [...axes], epsilon), axes, gamma, beta), activation);
-  });
+  return featureNormAffine(false, x, axes, gamma, beta, epsilon, activation);
 }

@@ -10,11 +10,15 @@
 //         new_running_variance_biased)                                   batch norm, training
 //   NormlabBatchNormGrad(dy, x, gamma, beta, mean, inv_std) -> (dx, dgamma, dbeta)
 //
-// For the group and RMS ops, x is float32 [rows, spatial, channels] (see NormShape in
-// norm_kernels.h for how each kind maps onto it); gamma and beta hold `channels` values, or
-// spatial*channels with per_element_affine. Attributes: groups (group ops only), epsilon, relu,
-// per_element_affine. For the batch-norm ops, x is float32 of any rank >= 2 with the channels
-// last, seen as [rows, channels]; statistics per channel over all rows (see RegisterOps).
+// For the group and RMS ops, x is float32 of any shape whose last axis holds the channels, seen
+// as [rows, spatial, channels] with `spatial` an attribute (see NormShape in norm_kernels.h for
+// how each kind maps onto it); gamma and beta, of any shape, hold `channels` values, or
+// spatial*channels with per_element_affine. Every output with an input's role has that input's
+// shape (y and dx are shaped like x, dgamma and dbeta like gamma and beta), so a caller never
+// reshapes around the op: on tfjs-node each reshape is an op call of its own. Attributes: groups
+// (group ops only), spatial, epsilon, relu, per_element_affine. For the batch-norm ops, x is
+// float32 of any rank >= 2 with the channels last, seen as [rows, channels]; statistics per
+// channel over all rows (see RegisterOps).
 #include "ops.h"
 
 #include <algorithm>
@@ -76,6 +80,9 @@ void* Create(TF_OpKernelConstruction* ctx) {
     TF_OpKernelConstruction_GetAttrInt32(ctx, "groups", &groups, status.get());
     attrs->shape.groups = groups;
   }
+  int64_t spatial = 1;
+  if (status.ok()) TF_OpKernelConstruction_GetAttrInt64(ctx, "spatial", &spatial, status.get());
+  attrs->shape.spatial = spatial;
   if (status.ok()) TF_OpKernelConstruction_GetAttrFloat(ctx, "epsilon", &attrs->shape.epsilon, status.get());
   TF_Bool flag = 0;
   if (status.ok()) TF_OpKernelConstruction_GetAttrBool(ctx, "relu", &flag, status.get());
@@ -127,15 +134,29 @@ TF_Tensor* Output(TF_OpKernelContext* ctx, int i, const std::vector<int64_t>& di
 
 float* Data(TF_Tensor* t) { return static_cast<float*>(TF_TensorData(t)); }
 
-// Fills the sizes of `shape` from x, checking x and gamma/beta; false after reporting.
+// The dimensions of t.
+std::vector<int64_t> Dims(TF_Tensor* t) {
+  std::vector<int64_t> dims(TF_NumDims(t));
+  for (int i = 0; i < static_cast<int>(dims.size()); ++i) dims[i] = TF_Dim(t, i);
+  return dims;
+}
+
+// Fills rows and channels of `shape` from x (spatial is an attribute), checking x and
+// gamma/beta; false after reporting.
 bool Sizes(TF_OpKernelContext* ctx, TF_Tensor* x, TF_Tensor* gamma, TF_Tensor* beta, NormShape& shape) {
-  if (TF_NumDims(x) != 3) {
-    Fail(ctx, "normlab kernels take x as [rows, spatial, channels]; got rank " + std::to_string(TF_NumDims(x)));
+  if (TF_NumDims(x) < 1) {
+    Fail(ctx, "normlab kernels take x with its channels on the last axis; got a scalar");
     return false;
   }
-  shape.rows = TF_Dim(x, 0);
-  shape.spatial = TF_Dim(x, 1);
-  shape.channels = TF_Dim(x, 2);
+  shape.channels = TF_Dim(x, TF_NumDims(x) - 1);
+  const int64_t count = TF_TensorElementCount(x);
+  const int64_t per_row = shape.spatial * shape.channels;
+  if (shape.spatial < 1 || (per_row > 0 && count % per_row != 0)) {
+    Fail(ctx, "x's " + std::to_string(count) + " values are not rows of spatial (" + std::to_string(shape.spatial) +
+                  ") x channels (" + std::to_string(shape.channels) + ")");
+    return false;
+  }
+  shape.rows = per_row > 0 ? count / per_row : 0;
   if (shape.groups < 1 || shape.channels % shape.groups != 0) {
     Fail(ctx, "groups (" + std::to_string(shape.groups) + ") must divide the channels (" +
                   std::to_string(shape.channels) + ")");
@@ -190,9 +211,8 @@ void Compute(void* kernel, TF_OpKernelContext* ctx) {
   TF_Tensor* beta = Input(ctx, first + 2, owned);
   if (beta == nullptr || !Sizes(ctx, x, gamma, beta, job.shape)) return;
   const NormShape& p = job.shape;
-  const std::vector<int64_t> x_dims = {p.rows, p.spatial, p.channels};
+  const std::vector<int64_t> x_dims = Dims(x);
   const std::vector<int64_t> stat_dims = {p.rows, p.groups};
-  const std::vector<int64_t> affine_dims = {p.affine_size()};
   job.tasks = TaskCount(p);
   job.workspaces.resize(job.tasks);
   for (Workspace& w : job.workspaces) w.prepare(p, attrs.backward);
@@ -226,8 +246,8 @@ void Compute(void* kernel, TF_OpKernelContext* ctx) {
     return;
   }
   TF_Tensor* dx = Output(ctx, 0, x_dims, owned);
-  TF_Tensor* dgamma = dx ? Output(ctx, 1, affine_dims, owned) : nullptr;
-  TF_Tensor* dbeta = dgamma ? Output(ctx, 2, affine_dims, owned) : nullptr;
+  TF_Tensor* dgamma = dx ? Output(ctx, 1, Dims(gamma), owned) : nullptr;
+  TF_Tensor* dbeta = dgamma ? Output(ctx, 2, Dims(beta), owned) : nullptr;
   if (dbeta == nullptr) return;
   std::vector<float> zero_mean(p.center ? 0 : p.rows * p.groups);
   job.backward = {Data(dy), Data(x), Data(gamma), Data(beta),
@@ -471,7 +491,8 @@ void UnknownShapes(TF_ShapeInferenceContext* ctx, TF_Status* status) {
 
 // The attributes of the group and RMS ops.
 std::vector<const char*> NormAttrs(bool groups) {
-  std::vector<const char*> attrs = {"epsilon: float", "relu: bool = false", "per_element_affine: bool = false"};
+  std::vector<const char*> attrs = {"spatial: int >= 1", "epsilon: float", "relu: bool = false",
+                                    "per_element_affine: bool = false"};
   if (groups) attrs.insert(attrs.begin(), "groups: int >= 1");
   return attrs;
 }
