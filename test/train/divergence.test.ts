@@ -1,7 +1,7 @@
 /**
  * `train()` and non-finite or exploding numbers: images with NaN or ±Infinity pixels are an error
  * naming the split and the first bad value (before any step, nothing left on the backend); a loss
- * that explodes (lr 1e30) stops the run as diverged with the reason `exploding` instead of
+ * that explodes (lr 1e15) stops the run as diverged with the reason `exploding` instead of
  * "completing" with losses near 1e29.
  */
 import assert from 'node:assert/strict';
@@ -42,12 +42,14 @@ test('all-NaN images, or one Infinity pixel, are an error naming the split and t
   }
 });
 
-test('an exploding loss (lr 1e30, batch norm: finite losses near 1e29) stops the run as diverged', async () => {
-  // Default widths: batch norm keeps the loss finite but enormous instead of NaN.
+test('an exploding loss (lr 1e15, batch norm: finite losses near 1e29) stops the run as diverged', async () => {
+  // Default widths: batch norm keeps the loss finite but enormous instead of NaN. A larger rate
+  // (1e20, 1e30) overflows the second dense layer to ±Infinity, and the loss is NaN on every
+  // batch-norm kernel that keeps a NaN through its ReLU; that is the reason `nan`, not this test.
   const model = buildModel({ arch: 'mlp', norm: 'batch', inputShape: [8, 8, 1], numClasses: 4 });
   const baseline = tf.memory().numTensors;
   try {
-    const result = await train(model, data, { ...config, learningRate: 1e30, readbackEvery: 1 });
+    const result = await train(model, data, { ...config, learningRate: 1e15, readbackEvery: 1 });
     assert.equal(result.stopReason, 'diverged');
     assert.ok(result.diverged, 'flagged as diverged');
     assert.equal(result.diverged.reason, 'exploding');
