@@ -33,6 +33,10 @@ import { opsRun } from '../helpers/ops-run';
 import { rng } from '../helpers/random';
 
 useNativeBackend();
+// These tests are about the compiled kernels, so they switch them on whatever
+// NORMLAB_NATIVE_KERNELS says; its effect is checked in the child processes below, which take the
+// kernel choices from the test alone.
+setNativeKernels(true);
 
 /** Why normlab's batch-norm kernels cannot run here, or undefined when they can. */
 function unavailable(): string | undefined {
