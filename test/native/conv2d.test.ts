@@ -21,6 +21,8 @@ const CASES = [
   { shape: [3, 9, 8, 4], kernel: [3, 3, 4, 6], strides: [1, 1], padding: 'same' },
   { shape: [2, 9, 8, 3], kernel: [3, 2, 3, 5], strides: [2, 2], padding: 'valid' },
   { shape: [2, 7, 7, 2], kernel: [1, 1, 2, 4], strides: [2, 1], padding: 'same' },
+  // The ResNet's downsampling: 'same' with stride 2 on an even size pads one side only.
+  { shape: [2, 8, 8, 3], kernel: [3, 3, 3, 4], strides: [2, 2], padding: 'same' },
   { shape: [64, 14, 14, 32], kernel: [3, 3, 32, 64], strides: [1, 1], padding: 'same' },
 ] as const;
 
