@@ -11,8 +11,8 @@ export type FastConv2DArgs = ConvolutionArgs;
 
 /**
  * A 2-D convolution, `y = conv2d(x, W) + b`, channels last: the outputs and gradients of
- * `tf.layers.conv2d` with the same options (to float32 rounding on tfjs-node, bit for bit
- * elsewhere), and the same in training and inference.
+ * `tf.layers.conv2d` with the same options (to float32 rounding where it runs on oneDNN, bit for
+ * bit elsewhere), and the same in training and inference.
  *
  * Why it exists: tfjs-layers' convolution runs tfjs' fused conv2d, whose gradient is one custom
  * function that always computes the gradient w.r.t. its input too. For a network's first layer

@@ -19,20 +19,27 @@
  * width, as tfjs' `add` gives it. oneDNN sums in its own blocked order, so outputs and gradients
  * agree with `tf.conv2d` (+ `tf.add`) to float32 rounding, not bit for bit.
  *
+ * The two backward kernels are registered too, each with the other convolutions as its gradient,
+ * so gradients of gradients work as they do with `tf.conv2d`. A gradient taken after native kernels
+ * were switched off runs on tfjs' own kernels.
+ *
  * A one-time probe runs all four kernels on one pixel and checks their values. Builds without
  * oneDNN, other backends, other dtypes, and native kernels switched off get `null` back and run
- * `tf.conv2d` and `tf.add`.
+ * `tf.conv2d` and `tf.add`; so do empty tensors, and 1×1 kernels with a stride, whose filter
+ * gradient oneDNN computes wrongly on inputs of few channels (it writes past a scratch buffer).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
-/** tfjs' names of the convolution kernels (for the `tensorflow` backend only). */
+/** tfjs' names of normlab's convolution kernels (for the `tensorflow` backend only). */
 const KERNEL = 'NormlabConv2D';
 const KERNEL_WITH_BIAS = 'NormlabConv2DWithBias';
+const KERNEL_DX = 'NormlabConv2DBackpropInput';
+const KERNEL_DW = 'NormlabConv2DBackpropFilter';
 
-/** Strides and padding of the convolution, as the kernel's attributes. */
+/** Strides and padding of the convolution, as the kernels' attributes. */
 interface ConvAttrs {
   strides: [number, number];
   pad: 'valid' | 'same';
@@ -53,90 +60,137 @@ function opAttrs(ops: TensorflowOps, { strides, pad }: ConvAttrs, forward: boole
   ];
 }
 
-/** One op's output for the given inputs; `sizes` is an int32 shape input it builds and frees. */
-function runWithSizes(
+/** Runs a backward op whose second-named input is an int32 shape, which it builds and frees. */
+function runWithShape(
   ops: TensorflowOps,
   name: string,
-  attrs: OpAttr[],
-  sizes: readonly number[],
-  inputs: (sizes: tf.Tensor) => tf.Tensor[],
+  attrs: ConvAttrs,
+  shape: readonly number[],
+  inputs: (shape: tf.Tensor) => tf.Tensor[],
 ): tf.Tensor {
-  const shape = tf.tensor1d([...sizes], 'int32');
+  const sizes = tf.tensor1d([...shape], 'int32');
   try {
-    return ops.run(name, attrs, inputs(shape), 1)[0];
+    return ops.run(name, opAttrs(ops, attrs, false), inputs(sizes), 1)[0];
   } finally {
-    shape.dispose();
+    sizes.dispose();
   }
 }
 
-/** `dx` of the convolution: oneDNN's backward-data kernel. */
-function inputGradient(
-  ops: TensorflowOps,
-  dy: tf.Tensor,
-  filter: tf.Tensor,
-  x: tf.Tensor,
-  attrs: ConvAttrs,
-): tf.Tensor {
-  return runWithSizes(ops, '_MklNativeConv2DBackpropInput', opAttrs(ops, attrs, false), x.shape, (s) => [
-    s,
-    filter,
-    dy,
-  ]);
-}
+/**
+ * The three convolutions of a training step as differentiable tfjs ops: on oneDNN's kernels while
+ * native kernels are on, else on tfjs' own (so a gradient taken after `setNativeKernels(false)`
+ * still works). Each is the others' gradient, so gradients of gradients work too.
+ */
+const conv = {
+  forward(x: tf.Tensor, filter: tf.Tensor, attrs: ConvAttrs): tf.Tensor {
+    if (!tensorflowOps()) return tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, attrs.strides, attrs.pad);
+    return tf.engine().runKernel(KERNEL, { x, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  },
+  /** `dx` from `dy`. */
+  input(dy: tf.Tensor, filter: tf.Tensor, inputShape: readonly number[], attrs: ConvAttrs): tf.Tensor {
+    const named = { ...attrs, inputShape: [...inputShape] } as unknown as tf.NamedAttrMap;
+    if (tensorflowOps()) return tf.engine().runKernel(KERNEL_DX, { dy, filter }, named) as tf.Tensor;
+    return tf
+      .engine()
+      .runKernel('Conv2DBackpropInput', { dy, filter }, { ...named, dataFormat: 'NHWC' }) as tf.Tensor;
+  },
+  /** `dW` from `dy`. */
+  filter(x: tf.Tensor, dy: tf.Tensor, filterShape: readonly number[], attrs: ConvAttrs): tf.Tensor {
+    const named = { ...attrs, filterShape: [...filterShape] } as unknown as tf.NamedAttrMap;
+    if (tensorflowOps()) return tf.engine().runKernel(KERNEL_DW, { x, dy }, named) as tf.Tensor;
+    return tf
+      .engine()
+      .runKernel('Conv2DBackpropFilter', { x, dy }, { ...named, dataFormat: 'NHWC' }) as tf.Tensor;
+  },
+};
 
-/** `dW` of the convolution: oneDNN's backward-weights kernel. */
-function filterGradient(
-  ops: TensorflowOps,
-  dy: tf.Tensor,
-  x: tf.Tensor,
-  filter: tf.Tensor,
-  attrs: ConvAttrs,
-): tf.Tensor {
-  return runWithSizes(
-    ops,
-    '_MklNativeConv2DBackpropFilter',
-    opAttrs(ops, attrs, false),
-    filter.shape,
-    (s) => [x, s, dy],
-  );
+/** The ops, or an error naming the kernel: normlab's kernels run on tfjs-node only. */
+function requireOps(kernel: string): TensorflowOps {
+  const ops = tensorflowOps();
+  if (!ops) throw new Error(`${kernel} runs on tfjs-node's tensorflow backend with native kernels on`);
+  return ops;
 }
 
 function register(): void {
   if (tf.getKernel(KERNEL, 'tensorflow')) return;
-  const kernelFunc =
-    (op: string): tf.KernelFunc =>
+  const forward =
+    (kernel: string, op: string): tf.KernelFunc =>
     ({ inputs, attrs }) => {
-      const ops = tensorflowOps();
-      if (!ops) throw new Error(`${op} runs on tfjs-node's tensorflow backend only`);
       const { x, filter, bias } = inputs as Record<string, tf.Tensor>;
       const operands = bias ? [x, filter, bias] : [x, filter];
+      const ops = requireOps(kernel);
       return ops.run(op, opAttrs(ops, attrs as unknown as ConvAttrs, true), operands, 1)[0];
     };
-  const gradFunc: tf.GradConfig['gradFunc'] = (dys, saved, attrs) => {
-    const ops = tensorflowOps();
-    if (!ops) throw new Error(`${KERNEL}'s gradient runs on tfjs-node's tensorflow backend only`);
-    const dy = dys as tf.Tensor;
-    const [x, filter] = saved;
-    const conv = attrs as unknown as ConvAttrs;
+  const kernels: tf.KernelConfig[] = [
+    { kernelName: KERNEL, backendName: 'tensorflow', kernelFunc: forward(KERNEL, '_MklNativeConv2D') },
+    {
+      kernelName: KERNEL_WITH_BIAS,
+      backendName: 'tensorflow',
+      kernelFunc: forward(KERNEL_WITH_BIAS, '_MklNativeConv2DWithBias'),
+    },
+    {
+      kernelName: KERNEL_DX,
+      backendName: 'tensorflow',
+      kernelFunc: ({ inputs, attrs }) => {
+        const { dy, filter } = inputs as Record<string, tf.Tensor>;
+        const { inputShape } = attrs as unknown as { inputShape: number[] };
+        const ops = requireOps(KERNEL_DX);
+        return runWithShape(
+          ops,
+          '_MklNativeConv2DBackpropInput',
+          attrs as unknown as ConvAttrs,
+          inputShape,
+          (s) => [s, filter, dy],
+        );
+      },
+    },
+    {
+      kernelName: KERNEL_DW,
+      backendName: 'tensorflow',
+      kernelFunc: ({ inputs, attrs }) => {
+        const { x, dy } = inputs as Record<string, tf.Tensor>;
+        const { filterShape } = attrs as unknown as { filterShape: number[] };
+        const ops = requireOps(KERNEL_DW);
+        return runWithShape(
+          ops,
+          '_MklNativeConv2DBackpropFilter',
+          attrs as unknown as ConvAttrs,
+          filterShape,
+          (s) => [x, s, dy],
+        );
+      },
+    },
+  ];
+  for (const k of kernels) tf.registerKernel(k);
+  const forwardGradient: tf.GradConfig['gradFunc'] = (dy, [x, filter], attrs) => {
+    const a = attrs as unknown as ConvAttrs;
     return {
-      x: () => inputGradient(ops, dy, filter, x, conv),
-      filter: () => filterGradient(ops, dy, x, filter, conv),
+      x: () => conv.input(dy as tf.Tensor, filter, x.shape, a),
+      filter: () => conv.filter(x, dy as tf.Tensor, filter.shape, a),
       // What tfjs' add gives a broadcast [C] operand: the sum over every other axis.
-      bias: () => tf.sum(dy, [0, 1, 2]),
+      bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
     };
   };
-  tf.registerKernel({
-    kernelName: KERNEL,
-    backendName: 'tensorflow',
-    kernelFunc: kernelFunc('_MklNativeConv2D'),
-  });
-  tf.registerKernel({
-    kernelName: KERNEL_WITH_BIAS,
-    backendName: 'tensorflow',
-    kernelFunc: kernelFunc('_MklNativeConv2DWithBias'),
-  });
   for (const kernelName of [KERNEL, KERNEL_WITH_BIAS])
-    tf.registerGradient({ kernelName, inputsToSave: ['x', 'filter'], gradFunc });
+    tf.registerGradient({ kernelName, inputsToSave: ['x', 'filter'], gradFunc: forwardGradient });
+  // dx = convT(dy, W) and dW = corr(x, dy) are linear in each input: their gradients are the
+  // other two convolutions.
+  tf.registerGradient({
+    kernelName: KERNEL_DX,
+    inputsToSave: ['dy', 'filter'],
+    gradFunc: (ddx, [dy, filter], attrs) => ({
+      dy: () => conv.forward(ddx as tf.Tensor, filter, attrs as unknown as ConvAttrs),
+      filter: () => conv.filter(ddx as tf.Tensor, dy, filter.shape, attrs as unknown as ConvAttrs),
+    }),
+  });
+  tf.registerGradient({
+    kernelName: KERNEL_DW,
+    inputsToSave: ['x', 'dy'],
+    gradFunc: (ddw, [x, dy], attrs) => ({
+      x: () => conv.input(dy, ddw as tf.Tensor, x.shape, attrs as unknown as ConvAttrs),
+      dy: () => conv.forward(x, ddw as tf.Tensor, attrs as unknown as ConvAttrs),
+    }),
+  });
 }
 
 /** Whether oneDNN's convolution kernels, forward and backward, run on this backend (probed once). */
@@ -149,8 +203,8 @@ const hasOneDnnConv = probedOncePerBackend((ops) => {
   const values = [
     ops.run('_MklNativeConv2D', opAttrs(ops, attrs, true), [x, w], 1)[0],
     ops.run('_MklNativeConv2DWithBias', opAttrs(ops, attrs, true), [x, w, tf.ones([1])], 1)[0],
-    inputGradient(ops, dy, w, x, attrs),
-    filterGradient(ops, dy, x, w, attrs),
+    runWithShape(ops, '_MklNativeConv2DBackpropInput', attrs, x.shape, (s) => [s, w, dy]),
+    runWithShape(ops, '_MklNativeConv2DBackpropFilter', attrs, w.shape, (s) => [x, s, dy]),
   ].map((t) => t.dataSync()[0]);
   const works = [6, 7, 2, 3].every((v, i) => values[i] === v);
   if (works) register();
@@ -158,18 +212,37 @@ const hasOneDnnConv = probedOncePerBackend((ops) => {
 });
 
 /**
+ * Whether oneDNN's kernels take this convolution. Not: an empty input or output (they return the
+ * wrong shape), and 1×1 kernels with a stride, whose filter gradient oneDNN gets wrong when the
+ * input has fewer channels than its vector block and the stride skips trailing rows (it writes
+ * past a scratch buffer).
+ */
+function oneDnnTakes(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: [number, number],
+  padding: 'valid' | 'same',
+): boolean {
+  const [, h, w] = x.shape;
+  const [kh, kw] = filter.shape;
+  if (x.size === 0 || filter.size === 0) return false;
+  if (padding === 'valid' && (h < kh || w < kw)) return false;
+  return !(kh === 1 && kw === 1 && (strides[0] > 1 || strides[1] > 1));
+}
+
+/**
  * `conv2d(x, filter)`, plus `bias` when given, on oneDNN's kernels, differentiable w.r.t. every
- * input; the values and gradients of `tf.conv2d(x, filter, strides, padding)` (and `tf.add` of the
- * bias) to float32 rounding.
+ * input (to any order); the values and gradients of `tf.conv2d(x, filter, strides, padding)` (and
+ * `tf.add` of the bias) to float32 rounding.
  *
  * @param x channels-last float32 input, `[N, H, W, C_in]`.
- * @param filter the kernel, `[kh, kw, C_in, C_out]`.
- * @param bias the bias, `[C_out]`, or `null` for none.
+ * @param filter the float32 kernel, `[kh, kw, C_in, C_out]`.
+ * @param bias the float32 bias, `[C_out]`, or `null` for none.
  * @param strides strides along height and width.
  * @param padding TensorFlow's padding rule.
  * @returns the output `[N, H', W', C_out]`, or `null` when the native path does not apply (another
- *   backend, native kernels off, a TensorFlow build without oneDNN, another dtype): take
- *   `tf.conv2d` (and `tf.add`).
+ *   backend, native kernels off, a TensorFlow build without oneDNN, another dtype or rank, an empty
+ *   input or output, a 1×1 kernel with a stride): take `tf.conv2d` (and `tf.add`).
  */
 export function nativeConv2d(
   x: tf.Tensor4D,
@@ -179,13 +252,12 @@ export function nativeConv2d(
   padding: 'valid' | 'same',
 ): tf.Tensor4D | null {
   const ops = tensorflowOps();
-  if (!ops || x.dtype !== 'float32' || !hasOneDnnConv(ops)) return null;
+  if (!ops || x.rank !== 4 || filter.rank !== 4) return null;
+  if ([x, filter, bias ?? x].some((t) => t.dtype !== 'float32')) return null;
+  if (!oneDnnTakes(x, filter, strides, padding) || !hasOneDnnConv(ops)) return null;
   const attrs: ConvAttrs = { strides, pad: padding };
-  const named = attrs as unknown as tf.NamedAttrMap;
-  const engine = tf.engine();
-  return (
-    bias
-      ? engine.runKernel(KERNEL_WITH_BIAS, { x, filter, bias }, named)
-      : engine.runKernel(KERNEL, { x, filter }, named)
-  ) as tf.Tensor4D;
+  if (!bias) return conv.forward(x, filter, attrs) as tf.Tensor4D;
+  return tf
+    .engine()
+    .runKernel(KERNEL_WITH_BIAS, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
