@@ -2,6 +2,9 @@
  * Batch norm on TensorFlow's fused kernels (tfjs-node's `tensorflow` backend only): the forward
  * pass is one `FusedBatchNormV3` op, the gradient one `FusedBatchNormGradV3` op, where the
  * portable path (`batchNormTraining` in lib/norm/batch-norm-op.ts) runs about a dozen tfjs ops each way.
+ * In training, both run on oneDNN's kernels where TensorFlow has them (`_MklNativeFusedBatchNormV3`,
+ * `_MklNativeFusedBatchNormGradV3`, run by name as below): called by their plain names from eager
+ * code they get TensorFlow's portable kernels, and the portable gradient takes 2–3× as long.
  * The training-mode forward also returns the updated running statistics (TensorFlow's
  * `exponential_avg_factor`), so the update costs no further op under the unbiased running
  * variance (PyTorch's convention).
@@ -11,9 +14,10 @@
  * the kernel label `MklNameChangeOp` (as lib/native/max-pool.ts runs oneDNN's pooling), returns
  * `relu(FusedBatchNormV3(x))` and the same statistics in one pass over the tensor (bit for bit on
  * the CNN's tensors; on some shapes the last bit differs). A separate ReLU is a second full pass:
- * 0.26 ms of 0.75 ms on a [64, 28, 28, 32] tensor. The gradient is `ReluGrad`, then
- * `FusedBatchNormGradV3`. A one-time probe checks that the kernel exists; builds without oneDNN
- * run `FusedBatchNormV3` then `Relu`.
+ * 0.26 ms of 0.75 ms on a [64, 28, 28, 32] tensor. The gradient is `ReluGrad`, then the batch
+ * norm's. A one-time probe checks that oneDNN's kernels exist and agree with TensorFlow's; builds
+ * without oneDNN run `FusedBatchNormV3` (then `Relu`) and `FusedBatchNormGradV3`. The forward and
+ * the gradient always come from the same family: the gradient reads what its forward saved.
  *
  * The fused kernels take 4-D channels-last input. Channels-last input of another rank is reshaped
  * to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the
@@ -88,58 +92,86 @@ function gradAttrs(ops: TensorflowOps, epsilon: number, training: boolean): OpAt
   ];
 }
 
+/** The kernel label that makes TensorFlow run a oneDNN op called by its internal name. */
+const oneDnnLabel = (ops: TensorflowOps) => ops.string('_kernel', 'MklNameChangeOp');
+
 /** The attributes of `_MklNativeFusedBatchNormEx` with a fused ReLU. */
 function fusedReluAttrs(ops: TensorflowOps, epsilon: number, training: boolean, factor: number): OpAttr[] {
   return [
     ...forwardAttrs(ops, epsilon, training, factor),
     ops.string('activation_mode', 'Relu'),
     ops.ints('num_side_inputs', 0),
-    ops.string('_kernel', 'MklNameChangeOp'),
+    oneDnnLabel(ops),
   ];
 }
 
-let fusedReluOverride: boolean | null = null;
+let oneDnnOverride: boolean | null = null;
 
 /**
- * Tests only: `false` runs batch norm + ReLU as `FusedBatchNormV3` then `Relu`, as on a build
- * without oneDNN; `null` (the default) probes the backend.
+ * Tests only: `false` runs training on TensorFlow's portable kernels (`FusedBatchNormV3`, then
+ * `Relu`, and `FusedBatchNormGradV3`), as on a build without oneDNN; `null` (the default) probes
+ * the backend.
  *
  * @internal
  */
-export function overrideFusedRelu(value: boolean | null): void {
-  fusedReluOverride = value;
+export function overrideOneDnn(value: boolean | null): void {
+  oneDnnOverride = value;
 }
 
-/** Whether oneDNN's batch norm + ReLU kernel runs on this backend (probed once per backend). */
-const fusedReluProbe = probedOncePerBackend((ops) => {
-  const x = tf.tensor4d([-1, 1, 2, -2], [2, 1, 1, 2]);
-  const one = tf.ones([2]);
+/**
+ * Whether oneDNN's batch-norm kernels run on this backend (probed once per backend): the forward
+ * with and without a fused ReLU, and the gradient, which must give TensorFlow's own to rounding.
+ */
+const oneDnnProbe = probedOncePerBackend((ops) => {
+  const x = tf.tensor4d([-1, 1, 2, -2, 0.5, 3, -1.5, 1], [4, 1, 1, 2]);
+  const gamma = tf.tensor1d([1.5, 0.5]);
   const zero = tf.zeros([2]);
-  const inputs = [x, one, zero, zero, one];
-  const [y] = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 1), inputs, 6);
-  // relu(x̂) with x̂ = ±1 (to ε): [0, 1, 1, 0].
-  const values = y.dataSync();
-  return values.length === 4 && values[0] === 0 && values[3] === 0 && values[1] > 0.99;
+  const inputs = [x, gamma, zero, zero, tf.ones([2])];
+  const [z] = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 1), inputs, 6);
+  const mkl = ops.run('_MklNativeFusedBatchNormV3', oneDnnForwardAttrs(ops, 1e-3, 1), inputs, 6);
+  const portable = ops.run('FusedBatchNormV3', forwardAttrs(ops, 1e-3, true, 1), inputs, 6);
+  const dy = tf.tensor4d([0.3, -1, 2, 0.5, -0.7, 1, 0.2, -2], [4, 1, 1, 2]);
+  const grads = [
+    fusedGrad(ops, true, gradAttrs(ops, 1e-3, true), dy, [x, gamma, mkl[3], mkl[4], mkl[5]]),
+    fusedGrad(ops, false, gradAttrs(ops, 1e-3, true), dy, [x, gamma, portable[3], portable[4], portable[5]]),
+  ];
+  const close = (a: tf.Tensor, b: tf.Tensor) => {
+    const [p, q] = [a.dataSync(), b.dataSync()];
+    return p.length === q.length && p.every((v, i) => Math.abs(v - q[i]) <= 1e-4 * (1 + Math.abs(q[i])));
+  };
+  return (
+    close(z, tf.relu(portable[0])) &&
+    mkl.slice(0, 5).every((t, i) => close(t, portable[i])) &&
+    grads[0].every((t, i) => close(t, grads[1][i]))
+  );
 });
 
-/** Whether oneDNN's batch norm + ReLU kernel runs here (the test override first). */
-function hasFusedRelu(ops: TensorflowOps): boolean {
-  return fusedReluOverride ?? fusedReluProbe(ops);
+/** Whether oneDNN's batch-norm kernels run here (the test override first). */
+function hasOneDnn(ops: TensorflowOps): boolean {
+  return oneDnnOverride ?? oneDnnProbe(ops);
+}
+
+/** The attributes of `_MklNativeFusedBatchNormV3` in training. */
+function oneDnnForwardAttrs(ops: TensorflowOps, epsilon: number, factor: number): OpAttr[] {
+  return [...forwardAttrs(ops, epsilon, true, factor), oneDnnLabel(ops)];
 }
 
 /**
  * The training-mode forward pass: `FusedBatchNormV3`'s six outputs, the first one passed through a
- * ReLU when `relu` (fused into the kernel where oneDNN has it).
+ * ReLU when `relu` (fused into the kernel with `oneDnn`).
  */
 function forwardTraining(
   ops: TensorflowOps,
+  oneDnn: boolean,
   inputs: tf.Tensor[],
   epsilon: number,
   factor: number,
   relu: boolean,
 ): tf.Tensor[] {
-  if (relu && hasFusedRelu(ops)) {
-    return ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, epsilon, true, factor), inputs, 6);
+  if (oneDnn) {
+    return relu
+      ? ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, epsilon, true, factor), inputs, 6)
+      : ops.run('_MklNativeFusedBatchNormV3', oneDnnForwardAttrs(ops, epsilon, factor), inputs, 6);
   }
   const outputs = ops.run('FusedBatchNormV3', forwardAttrs(ops, epsilon, true, factor), inputs, 6);
   if (!relu) return outputs;
@@ -149,9 +181,21 @@ function forwardTraining(
   return [y, ...rest];
 }
 
-/** `FusedBatchNormGradV3`: `[∂x, ∂γ, ∂β]` (its two placeholder outputs disposed). */
-function fusedGrad(ops: TensorflowOps, attrs: OpAttr[], dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] {
-  const [dx, dGamma, dBeta, ...unused] = ops.run('FusedBatchNormGradV3', attrs, [dy, ...saved], 5);
+/**
+ * `FusedBatchNormGradV3` (oneDNN's with `oneDnn`, reading what oneDNN's forward saved): `[∂x, ∂γ,
+ * ∂β]` (its two placeholder outputs disposed).
+ */
+function fusedGrad(
+  ops: TensorflowOps,
+  oneDnn: boolean,
+  attrs: OpAttr[],
+  dy: tf.Tensor,
+  saved: tf.Tensor[],
+): tf.Tensor[] {
+  const [name, opAttrs] = oneDnn
+    ? ['_MklNativeFusedBatchNormGradV3', [...attrs, oneDnnLabel(ops)]]
+    : ['FusedBatchNormGradV3', attrs];
+  const [dx, dGamma, dBeta, ...unused] = ops.run(name, opAttrs, [dy, ...saved], 5);
   tf.dispose(unused);
   return [dx, dGamma, dBeta];
 }
@@ -165,7 +209,7 @@ function asFourDimensional(x: tf.Tensor, op: (x4: tf.Tensor) => tf.Tensor): tf.T
 
 /**
  * Batch norm in training mode on TensorFlow's fused kernels: `y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β`
- * (statistics over every axis but the last), gradient by `FusedBatchNormGradV3`, and the kernel's
+ * (statistics over every axis but the last), gradient by `FusedBatchNormGradV3` (oneDNN's where it runs), and the kernel's
  * own blend of the running mean and unbiased variance, `running ← decay·running + (1 − decay)·batch`.
  * The same numbers as `batchNormTraining` and the running-average update of lib/norm, to float32
  * round-off. Layers call it through lib/norm/batch-norm-dispatch.ts, which also makes the biased
@@ -198,6 +242,7 @@ export function nativeBatchNormTraining(
   if (!ops) return null;
   const factor = 1 - decay;
   const relu = activation === 'relu';
+  const oneDnn = hasOneDnn(ops);
   const bwdAttrs = gradAttrs(ops, epsilon, true);
   // [running mean, running variance (unbiased blend), batch's biased variance], kept out of
   // customGrad's inner scope.
@@ -206,6 +251,7 @@ export function nativeBatchNormTraining(
     const inputs = [xs, g, b, running.mean, running.variance] as tf.Tensor[];
     const [y, runMean, runVar, savedMean, savedVar, reserve] = forwardTraining(
       ops,
+      oneDnn,
       inputs,
       epsilon,
       factor,
@@ -216,10 +262,10 @@ export function nativeBatchNormTraining(
     stats = [tf.keep(runMean), tf.keep(runVar), tf.keep(savedVar)];
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       refuseHigherOrder('batch norm');
-      if (!relu) return fusedGrad(ops, bwdAttrs, dy, saved);
+      if (!relu) return fusedGrad(ops, oneDnn, bwdAttrs, dy, saved);
       // ReLU's gradient from its output (positive exactly where the normalized value is), then
       // batch norm's.
-      return fusedGrad(ops, bwdAttrs, runReluGrad(ops, dy, saved[5]), saved.slice(0, 5));
+      return fusedGrad(ops, oneDnn, bwdAttrs, runReluGrad(ops, dy, saved[5]), saved.slice(0, 5));
     };
     return { value: y, gradFunc };
   });
@@ -266,7 +312,7 @@ export function nativeBatchNormInference(
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         refuseHigherOrder('batch norm (inference)');
-        return fusedGrad(ops, bwdAttrs, dy, saved);
+        return fusedGrad(ops, false, bwdAttrs, dy, saved);
       },
     };
   });

@@ -1,9 +1,9 @@
 /**
- * The native batch norm (TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, lib/native) and
- * the portable path give the same numbers: training output and gradients, the running statistics
+ * The native batch norm (TensorFlow's FusedBatchNormV3 / FusedBatchNormGradV3, on oneDNN's kernels
+ * where TensorFlow has them, lib/native) and the portable path give the same numbers: training output and gradients, the running statistics
  * after two steps under both momentum conventions and both running-variance kinds, inference
  * output and gradients; for 4-D, dense and rank-3 input; with the fused ReLU (`activation: 'relu'`)
- * on oneDNN's kernel and without it. No tensor is left behind.
+ * on oneDNN's kernels and TensorFlow's portable ones. No tensor is left behind.
  *
  * Tolerance: |a − b| ≤ 2e-5·(1 + |b|) on values and running statistics, 1e-4·(1 + |b|) on
  * gradients (the fixtures' tolerances, doubled for values: both paths are float32 with different
@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { overrideFusedRelu } from '../../lib/native/fused-batch-norm';
+import { overrideOneDnn } from '../../lib/native/fused-batch-norm';
 import { nativeKernelsActive, setNativeKernels } from '../../lib/native/tensorflow-ops';
 import { BatchNormalization, type BatchNormalizationArgs } from '../../lib/norm/index';
 import { useNativeBackend } from '../helpers/backend';
@@ -142,36 +142,58 @@ describe('native batch norm = portable batch norm', () => {
       });
     }
   }
-  for (const fused of [true, false]) {
-    const how = fused ? "oneDNN's batch norm + ReLU kernel" : 'FusedBatchNormV3 then Relu (no oneDNN)';
-    it(`activation relu on ${how}: the outputs and gradients of relu(batch norm), and the kernel it says`, () => {
-      overrideFusedRelu(fused);
-      try {
-        const before = tf.memory().numTensors;
-        const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation: 'relu' };
-        const native = runPath(true, args, [4, 5, 3, 6], 900);
-        const portable = runPath(false, args, [4, 5, 3, 6], 900);
-        // The ops of one training-mode forward pass on the native path.
-        setNativeKernels(true);
-        const layer = new BatchNormalization(args);
-        const x = tf.randomNormal([4, 5, 3, 6]);
-        const ran = new Set(opsRun(() => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor)));
-        x.dispose();
-        for (const w of layer.weights) w.dispose();
-        assert.equal(tf.memory().numTensors, before, 'tensors left behind');
-        assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
-        for (const [i, g] of native.trainGrads.entries()) {
-          assertClose(g, portable.trainGrads[i], 1e-4, `training grad ${i}`);
+  for (const activation of ['relu', 'linear'] as const)
+    for (const fused of [true, false]) {
+      const how = fused ? "oneDNN's kernels" : "TensorFlow's portable kernels (no oneDNN)";
+      it(`activation ${activation} on ${how}: the outputs and gradients of the portable path, and the kernels it says`, () => {
+        overrideOneDnn(fused);
+        try {
+          const before = tf.memory().numTensors;
+          const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation };
+          const native = runPath(true, args, [4, 5, 3, 6], 900);
+          const portable = runPath(false, args, [4, 5, 3, 6], 900);
+          // The ops of one training step (forward and gradients) on the native path.
+          setNativeKernels(true);
+          const layer = new BatchNormalization(args);
+          const x = tf.randomNormal([4, 5, 3, 6]);
+          tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+          const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+          const ran = new Set(
+            opsRun(() => {
+              const { value, grads } = tf.variableGrads(
+                () => tf.sum(tf.square(layer.apply(x, { training: true }) as tf.Tensor)),
+                weights,
+              );
+              tf.dispose([value, ...Object.values(grads)]);
+            }),
+          );
+          x.dispose();
+          for (const w of layer.weights) w.dispose();
+          assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+          assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
+          for (const [i, g] of native.trainGrads.entries()) {
+            assertClose(g, portable.trainGrads[i], 1e-4, `training grad ${i}`);
+          }
+          assertClose(native.running[0], portable.running[0], 2e-5, 'running mean');
+          assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
+          const relu = activation === 'relu';
+          if (relu)
+            assert.ok(native.trainOutput.some((v) => v === 0) && native.trainOutput.some((v) => v > 0));
+          const ops = `ops run: ${[...ran].join(', ')}`;
+          const forward = fused
+            ? relu
+              ? '_MklNativeFusedBatchNormEx'
+              : '_MklNativeFusedBatchNormV3'
+            : 'FusedBatchNormV3';
+          assert.ok(ran.has(forward), ops);
+          assert.ok(ran.has(fused ? '_MklNativeFusedBatchNormGradV3' : 'FusedBatchNormGradV3'), ops);
+          assert.ok(!ran.has(fused ? 'FusedBatchNormGradV3' : '_MklNativeFusedBatchNormGradV3'), ops);
+          assert.equal(ran.has('Relu'), relu && !fused, ops);
+        } finally {
+          overrideOneDnn(null);
         }
-        assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
-        assert.ok(native.trainOutput.some((v) => v === 0) && native.trainOutput.some((v) => v > 0));
-        assert.equal(ran.has('_MklNativeFusedBatchNormEx'), fused, `ops run: ${[...ran].join(', ')}`);
-        assert.equal(ran.has('Relu'), !fused, `ops run: ${[...ran].join(', ')}`);
-      } finally {
-        overrideFusedRelu(null);
-      }
-    });
-  }
+      });
+    }
 
   it('activation relu gives relu of the linear layer, on both paths, in training and inference', () => {
     for (const native of [true, false]) {
