@@ -1,8 +1,8 @@
 /**
  * What batch norm's outputs cost the ops that read them next, on the native backend.
  *
- * oneDNN's float32 batch-norm kernels (the ones TensorFlow runs for `FusedBatchNormV3`,
- * `_MklNativeFusedBatchNormEx` and `FusedBatchNormGradV3` on the CPU) write their output with
+ * oneDNN's float32 batch-norm kernels (the ones normlab's training runs by name on the CPU,
+ * `_MklNativeFusedBatchNormEx` and `_MklNativeFusedBatchNormGradV3`) write their output with
  * non-temporal ("streaming") stores whenever the output buffer is aligned to the vector width,
  * and TensorFlow's allocator always aligns it. Such stores go to memory around the caches, so the
  * op that reads the tensor next (the max pooling after batch norm + ReLU in the forward pass, the
@@ -65,11 +65,17 @@ function bnGradient(ops: TensorflowOps, x: tf.Tensor, dy: tf.Tensor, channels: n
     ops.float('epsilon', 1e-5),
     ops.string('data_format', 'NHWC'),
     ops.bool('is_training', true),
+    ops.string('_kernel', 'MklNameChangeOp'),
   ];
   const forward = bnForward(ops, x, channels);
   const [, , , savedMean, savedVar, reserve] = forward;
   const gamma = tf.ones([channels]);
-  const out = ops.run('FusedBatchNormGradV3', attrs, [dy, x, gamma, savedMean, savedVar, reserve], 5);
+  const out = ops.run(
+    '_MklNativeFusedBatchNormGradV3',
+    attrs,
+    [dy, x, gamma, savedMean, savedVar, reserve],
+    5,
+  );
   tf.dispose([...forward, gamma]);
   return out;
 }

@@ -12,12 +12,12 @@
  * A ReLU after the normalization (the layer's `activation: 'relu'`) fuses into the forward kernel:
  * oneDNN's `_MklNativeFusedBatchNormEx` with `activation_mode: 'Relu'`, run eagerly by name under
  * the kernel label `MklNameChangeOp` (as lib/native/max-pool.ts runs oneDNN's pooling), returns
- * `relu(FusedBatchNormV3(x))` and the same statistics in one pass over the tensor (bit for bit on
- * the CNN's tensors; on some shapes the last bit differs). A separate ReLU is a second full pass:
+ * `relu(_MklNativeFusedBatchNormV3(x))` and the same statistics in one pass over the tensor (bit for
+ * bit on the shapes tested). A separate ReLU is a second full pass:
  * 0.26 ms of 0.75 ms on a [64, 28, 28, 32] tensor. The gradient is `ReluGrad`, then the batch
  * norm's. A one-time probe checks that oneDNN's kernels exist and agree with TensorFlow's; builds
  * without oneDNN run `FusedBatchNormV3` (then `Relu`) and `FusedBatchNormGradV3`. The forward and
- * the gradient always come from the same family: the gradient reads what its forward saved.
+ * the gradient always come from the same family, as TensorFlow's own graph rewrite pairs them.
  *
  * The fused kernels take 4-D channels-last input. Channels-last input of another rank is reshaped
  * to 4-D, `[N, ...S, C] → [N, prod(S), 1, C]` (a dense `[N, C]` becomes `[N, 1, 1, C]`): the
@@ -123,25 +123,41 @@ export function overrideOneDnn(value: boolean | null): void {
  * with and without a fused ReLU, and the gradient, which must give TensorFlow's own to rounding.
  */
 const oneDnnProbe = probedOncePerBackend((ops) => {
-  const x = tf.tensor4d([-1, 1, 2, -2, 0.5, 3, -1.5, 1], [4, 1, 1, 2]);
-  const gamma = tf.tensor1d([1.5, 0.5]);
-  const zero = tf.zeros([2]);
-  const inputs = [x, gamma, zero, zero, tf.ones([2])];
-  const [z] = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 1), inputs, 6);
-  const mkl = ops.run('_MklNativeFusedBatchNormV3', oneDnnForwardAttrs(ops, 1e-3, 1), inputs, 6);
-  const portable = ops.run('FusedBatchNormV3', forwardAttrs(ops, 1e-3, true, 1), inputs, 6);
-  const dy = tf.tensor4d([0.3, -1, 2, 0.5, -0.7, 1, 0.2, -2], [4, 1, 1, 2]);
+  // 17 channels (past oneDNN's 8- or 16-wide vector body, into its remainder), 3 values each, a
+  // running blend (factor 0.5 from non-zero statistics): every output compared with the portable
+  // kernels', the ReLU-fused kernel's statistics too, and both gradients.
+  const [n, c] = [3, 17];
+  const series = (k: number, scale: number) =>
+    Array.from({ length: k }, (_, i) => scale * Math.sin(1.7 * i + 0.3) + 0.1 * (i % 5));
+  const x = tf.tensor4d(series(n * c, 2), [n, 1, 1, c]);
+  const inputs = [
+    x,
+    ...[1.5, 0.4, 0.2, 1.3].map((s, i) =>
+      tf.tensor1d(series(c, s).map((v) => (i === 3 ? 1 + Math.abs(v) : v))),
+    ),
+  ];
+  const fused = ops.run('_MklNativeFusedBatchNormEx', fusedReluAttrs(ops, 1e-3, true, 0.5), inputs, 6);
+  const mkl = ops.run('_MklNativeFusedBatchNormV3', oneDnnForwardAttrs(ops, 1e-3, 0.5), inputs, 6);
+  const portable = ops.run('FusedBatchNormV3', forwardAttrs(ops, 1e-3, true, 0.5), inputs, 6);
+  const dy = tf.tensor4d(series(n * c, 1).reverse(), [n, 1, 1, c]);
   const grads = [
-    fusedGrad(ops, true, gradAttrs(ops, 1e-3, true), dy, [x, gamma, mkl[3], mkl[4], mkl[5]]),
-    fusedGrad(ops, false, gradAttrs(ops, 1e-3, true), dy, [x, gamma, portable[3], portable[4], portable[5]]),
+    fusedGrad(ops, true, gradAttrs(ops, 1e-3, true), dy, [x, inputs[1], mkl[3], mkl[4], mkl[5]]),
+    fusedGrad(ops, false, gradAttrs(ops, 1e-3, true), dy, [
+      x,
+      inputs[1],
+      portable[3],
+      portable[4],
+      portable[5],
+    ]),
   ];
   const close = (a: tf.Tensor, b: tf.Tensor) => {
     const [p, q] = [a.dataSync(), b.dataSync()];
     return p.length === q.length && p.every((v, i) => Math.abs(v - q[i]) <= 1e-4 * (1 + Math.abs(q[i])));
   };
   return (
-    close(z, tf.relu(portable[0])) &&
-    mkl.slice(0, 5).every((t, i) => close(t, portable[i])) &&
+    close(fused[0], tf.relu(portable[0])) &&
+    [1, 2, 3, 4].every((i) => close(fused[i], portable[i]) && close(mkl[i], portable[i])) &&
+    close(mkl[0], portable[0]) &&
     grads[0].every((t, i) => close(t, grads[1][i]))
   );
 });

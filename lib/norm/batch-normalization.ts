@@ -61,7 +61,8 @@ export interface BatchNormalizationArgs extends BaseLayerArgs, AffineArgs {
  * batch statistics: training on it throws an Error instead of returning NaN or β.
  *
  * On tfjs-node (channels last) training and inference run on TensorFlow's fused kernels,
- * `FusedBatchNormV3` and `FusedBatchNormGradV3` (lib/native/fused-batch-norm.ts); elsewhere, and
+ * `FusedBatchNormV3` and `FusedBatchNormGradV3`, in training oneDNN's versions of both
+ * (lib/native/fused-batch-norm.ts); elsewhere, and
  * with `setNativeKernels(false)`, the portable path runs: a closed-form gradient (see
  * `batchNormTraining` in `batch-norm-op.ts`), the same numbers to float32 round-off.
  *

@@ -142,20 +142,25 @@ describe('native batch norm = portable batch norm', () => {
       });
     }
   }
-  for (const activation of ['relu', 'linear'] as const)
+  // 17 channels: past oneDNN's vector width, into its remainder loop.
+  for (const [activation, shape] of [
+    ['relu', [4, 5, 3, 6]],
+    ['linear', [4, 5, 3, 6]],
+    ['relu', [4, 3, 3, 17]],
+  ] as const)
     for (const fused of [true, false]) {
       const how = fused ? "oneDNN's kernels" : "TensorFlow's portable kernels (no oneDNN)";
-      it(`activation ${activation} on ${how}: the outputs and gradients of the portable path, and the kernels it says`, () => {
+      it(`activation ${activation} on ${how}, [${shape}]: the outputs and gradients of the portable path, and the kernels it says`, () => {
         overrideOneDnn(fused);
         try {
           const before = tf.memory().numTensors;
           const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation };
-          const native = runPath(true, args, [4, 5, 3, 6], 900);
-          const portable = runPath(false, args, [4, 5, 3, 6], 900);
+          const native = runPath(true, args, [...shape], 900);
+          const portable = runPath(false, args, [...shape], 900);
           // The ops of one training step (forward and gradients) on the native path.
           setNativeKernels(true);
           const layer = new BatchNormalization(args);
-          const x = tf.randomNormal([4, 5, 3, 6]);
+          const x = tf.randomNormal([...shape]);
           tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
           const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
           const ran = new Set(
@@ -200,8 +205,8 @@ describe('native batch norm = portable batch norm', () => {
       const withRelu = runPath(native, { activation: 'relu' }, [6, 4], 950);
       const linear = runPath(native, {}, [6, 4], 950);
       const relu = (v: Float32Array): Float32Array => v.map((a) => Math.max(a, 0));
-      // Exact on the portable path; oneDNN's fused kernel may differ from FusedBatchNormV3 in the
-      // last bit.
+      // Exact on the portable path; oneDNN's fused kernel gives relu of its plain one, which may
+      // differ in the last bit on other CPUs.
       const tol = native ? 1e-6 : 0;
       assertClose(withRelu.trainOutput, relu(linear.trainOutput), tol, 'training output');
       assertClose(withRelu.inferOutput, relu(linear.inferOutput), tol, 'inference output');
@@ -222,5 +227,25 @@ describe('native batch norm = portable batch norm', () => {
     });
     assertClose(outputs[0], outputs[1], 2e-5, 'channels-first output');
     x.dispose();
+  });
+  it("runs oneDNN's kernels by default on this x86-64 TensorFlow (the probe accepts them)", () => {
+    // The setup installs TensorFlow's x86-64 CPU build, which has oneDNN: a probe that rejected
+    // its kernels would silently leave training on the slower portable ones.
+    setNativeKernels(true);
+    const layer = new BatchNormalization({});
+    const x = tf.randomNormal([8, 4, 4, 32]);
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const ran = opsRun(() => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(x, { training: true }) as tf.Tensor),
+        weights,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    x.dispose();
+    for (const w of layer.weights) w.dispose();
+    for (const op of ['_MklNativeFusedBatchNormV3', '_MklNativeFusedBatchNormGradV3'])
+      assert.ok(ran.includes(op), `ops run: ${ran.join(', ')}`);
   });
 });
