@@ -19,9 +19,10 @@
  * width, as tfjs' `add` gives it. oneDNN sums in its own blocked order, so outputs and gradients
  * agree with `tf.conv2d` (+ `tf.add`) to float32 rounding, not bit for bit.
  *
- * The two backward kernels are registered too, each with the other convolutions as its gradient,
- * so gradients of gradients work as they do with `tf.conv2d`. A gradient taken after native kernels
- * were switched off runs on tfjs' own kernels.
+ * The two backward kernels are tfjs kernels too. A gradient taken after native kernels were
+ * switched off runs on tfjs' own kernels; a gradient that is itself differentiated never meets
+ * these kernels, since the native paths step aside inside nested gradient tapes
+ * (lib/native/gradient-order.ts) and `tf.conv2d` runs there.
  *
  * A one-time probe runs all four kernels on one pixel and checks their values. Builds without
  * oneDNN, other backends, other dtypes, and native kernels switched off get `null` back and run
@@ -77,9 +78,8 @@ function runWithShape(
 }
 
 /**
- * The three convolutions of a training step as differentiable tfjs ops: on oneDNN's kernels while
- * native kernels are on, else on tfjs' own (so a gradient taken after `setNativeKernels(false)`
- * still works). Each is the others' gradient, so gradients of gradients work too.
+ * The three convolutions of a training step as tfjs ops: on oneDNN's kernels while native kernels
+ * are on, else on tfjs' own (so a gradient taken after `setNativeKernels(false)` still works).
  */
 const conv = {
   forward(x: tf.Tensor, filter: tf.Tensor, attrs: ConvAttrs): tf.Tensor {
@@ -173,24 +173,6 @@ function register(): void {
   };
   for (const kernelName of [KERNEL, KERNEL_WITH_BIAS])
     tf.registerGradient({ kernelName, inputsToSave: ['x', 'filter'], gradFunc: forwardGradient });
-  // dx = convT(dy, W) and dW = corr(x, dy) are linear in each input: their gradients are the
-  // other two convolutions.
-  tf.registerGradient({
-    kernelName: KERNEL_DX,
-    inputsToSave: ['dy', 'filter'],
-    gradFunc: (ddx, [dy, filter], attrs) => ({
-      dy: () => conv.forward(ddx as tf.Tensor, filter, attrs as unknown as ConvAttrs),
-      filter: () => conv.filter(ddx as tf.Tensor, dy, filter.shape, attrs as unknown as ConvAttrs),
-    }),
-  });
-  tf.registerGradient({
-    kernelName: KERNEL_DW,
-    inputsToSave: ['x', 'dy'],
-    gradFunc: (ddw, [x, dy], attrs) => ({
-      x: () => conv.input(dy, ddw as tf.Tensor, x.shape, attrs as unknown as ConvAttrs),
-      dy: () => conv.forward(x, ddw as tf.Tensor, attrs as unknown as ConvAttrs),
-    }),
-  });
 }
 
 /** Whether oneDNN's convolution kernels, forward and backward, run on this backend (probed once). */
@@ -232,7 +214,7 @@ function oneDnnTakes(
 
 /**
  * `conv2d(x, filter)`, plus `bias` when given, on oneDNN's kernels, differentiable w.r.t. every
- * input (to any order); the values and gradients of `tf.conv2d(x, filter, strides, padding)` (and
+ * input; the values and gradients of `tf.conv2d(x, filter, strides, padding)` (and
  * `tf.add` of the bias) to float32 rounding.
  *
  * @param x channels-last float32 input, `[N, H, W, C_in]`.
