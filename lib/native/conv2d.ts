@@ -32,6 +32,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
+import { refuseHigherOrder } from './gradient-order';
 import { type OpAttr, probedOncePerBackend, type TensorflowOps, tensorflowOps } from './tensorflow-ops';
 
 /** tfjs' names of normlab's convolution kernels (for the `tensorflow` backend only). */
@@ -106,7 +107,8 @@ const conv = {
 
 /** The ops, or an error naming the kernel: normlab's kernels run on tfjs-node only. */
 function requireOps(kernel: string): TensorflowOps {
-  const ops = tensorflowOps();
+  // The caller chose this kernel already (nativeConv2d, or a gradient of a kernel it ran).
+  const ops = tensorflowOps({ differentiated: false });
   if (!ops) throw new Error(`${kernel} runs on tfjs-node's tensorflow backend with native kernels on`);
   return ops;
 }
@@ -163,6 +165,7 @@ function register(): void {
   ];
   for (const k of kernels) tf.registerKernel(k);
   const forwardGradient: tf.GradConfig['gradFunc'] = (dy, [x, filter], attrs) => {
+    refuseHigherOrder('convolution');
     const a = attrs as unknown as ConvAttrs;
     return {
       x: () => conv.input(dy as tf.Tensor, filter, x.shape, a),
