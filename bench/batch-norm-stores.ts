@@ -1,13 +1,15 @@
 /**
  * What batch norm's outputs cost the ops that read them next, on the native backend.
  *
- * oneDNN's float32 batch-norm kernels (the ones TensorFlow runs for `FusedBatchNormV3`,
- * `_MklNativeFusedBatchNormEx` and `FusedBatchNormGradV3` on the CPU) write their output with
+ * oneDNN's float32 batch-norm kernels (`_MklNativeFusedBatchNormEx`, which batch norm + ReLU runs
+ * on TensorFlow's path, and `_MklNativeFusedBatchNormGradV3`, run by name) write their output with
  * non-temporal ("streaming") stores whenever the output buffer is aligned to the vector width,
  * and TensorFlow's allocator always aligns it. Such stores go to memory around the caches, so the
  * op that reads the tensor next (the max pooling after batch norm + ReLU in the forward pass, the
  * convolution's gradient ops after batch norm's gradient) fetches it from memory instead of the
- * cache. Neither TensorFlow nor oneDNN has a switch for this.
+ * cache. Neither TensorFlow nor oneDNN has a switch for this. (normlab's own kernels, which batch
+ * norm trains on by default, write through the cache; bench/batch-norm-kernels.ts times them and
+ * their readers.)
  *
  * This benchmark measures that cost on the CNN of bench/twin-models.ts (batch 64). Each consumer
  * op is timed three ways, rotated rep by rep, medians: right after batch norm wrote its input
@@ -65,11 +67,17 @@ function bnGradient(ops: TensorflowOps, x: tf.Tensor, dy: tf.Tensor, channels: n
     ops.float('epsilon', 1e-5),
     ops.string('data_format', 'NHWC'),
     ops.bool('is_training', true),
+    ops.string('_kernel', 'MklNameChangeOp'),
   ];
   const forward = bnForward(ops, x, channels);
   const [, , , savedMean, savedVar, reserve] = forward;
   const gamma = tf.ones([channels]);
-  const out = ops.run('FusedBatchNormGradV3', attrs, [dy, x, gamma, savedMean, savedVar, reserve], 5);
+  const out = ops.run(
+    '_MklNativeFusedBatchNormGradV3',
+    attrs,
+    [dy, x, gamma, savedMean, savedVar, reserve],
+    5,
+  );
   tf.dispose([...forward, gamma]);
   return out;
 }

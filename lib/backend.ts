@@ -44,8 +44,9 @@ export interface InitBackendOptions {
 /**
  * Quiet TensorFlow's C++ logging unless the user chose otherwise. oneDNN's custom ops stay on
  * (TensorFlow's default; about 20% faster convolutions here, measured with bench/backend.ts); they
- * announce themselves in one line on the process' stderr at load time. Set
- * `TF_ENABLE_ONEDNN_OPTS=0` for results that do not depend on the CPU's instruction set.
+ * announce themselves in one line on the process' stderr at load time. For results that do not
+ * depend on the CPU's instruction set, set `TF_ENABLE_ONEDNN_OPTS=0` and `NORMLAB_NATIVE_KERNELS=0`:
+ * normlab's native paths call oneDNN's kernels by name whatever the first says.
  */
 function quietNativeLogs(): void {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';

@@ -10,15 +10,17 @@ import { type ConvolutionArgs, ConvolutionLayer } from './convolution-layer';
 export type FastConv2DArgs = ConvolutionArgs;
 
 /**
- * A 2-D convolution, `y = conv2d(x, W) + b`, channels last: the same outputs and gradients as
- * `tf.layers.conv2d` with the same options, and the same in training and inference.
+ * A 2-D convolution, `y = conv2d(x, W) + b`, channels last: the outputs and gradients of
+ * `tf.layers.conv2d` with the same options (to float32 rounding where it runs on oneDNN, bit for
+ * bit elsewhere), and the same in training and inference.
  *
  * Why it exists: tfjs-layers' convolution runs tfjs' fused conv2d, whose gradient is one custom
  * function that always computes the gradient w.r.t. its input too. For a network's first layer
  * that input is the data, and the gradient (a full `Conv2DBackpropInput`) is thrown away. This layer
  * runs `tf.conv2d` and `tf.add`, whose gradients tfjs computes per input, only where the training
- * step needs them. On tfjs-node the forward ops are the same as the fused path's (a convolution,
- * then an add), so the numbers are identical.
+ * step needs them. On tfjs-node it runs them on oneDNN's convolution kernels instead of
+ * TensorFlow's portable ones, forward (the bias added in the same pass) and backward; they sum in
+ * another order, hence the rounding.
  *
  * Arguments and defaults: `filters`, `kernelSize` (required); `strides` 1; `padding` `'valid'`;
  * `useBias` true; `kernelInitializer` `'glorotUniform'`; `biasInitializer` `'zeros'`. No

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeConv2dWithBias } from '../native/conv2d-bias';
+import { nativeConv2d } from '../native/conv2d';
 import { singleInput, singleShape } from './layer-input';
 import { defaultLayerName } from './layer-name';
 import { resolveInitializer, serializeObject } from './serialization';
@@ -33,9 +33,9 @@ export interface ConvolutionArgs extends BaseLayerArgs {
 /**
  * A channels-last 2-D convolution, `y = conv2d(x, kernel(W)) + b`, run as `tf.conv2d` and `tf.add`
  * (tfjs differentiates them per input, so nothing computes a gradient no one needs); on tfjs-node
- * with oneDNN the convolution and its bias run as one kernel with the same numbers and the same
- * per-input gradients (lib/native/conv2d-bias.ts). Subclasses
- * name the layer and may transform the stored kernel before every convolution
+ * with oneDNN it runs on oneDNN's convolution kernels, forward (the bias added in the same pass) and
+ * backward, with the same per-input gradients to float32 rounding (lib/native/conv2d.ts).
+ * Subclasses name the layer and may transform the stored kernel before every convolution
  * ({@link ConvolutionLayer.effectiveKernel}). Weights, in `getWeights()` order: `kernel`
  * `[kh, kw, C_in, filters]`, then `bias` `[filters]` when `useBias`.
  */
@@ -114,12 +114,11 @@ export abstract class ConvolutionLayer extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = singleInput(inputs, this.layerLabel) as tf.Tensor4D;
       const kernel = this.effectiveKernel(this.kernel!.read()) as tf.Tensor4D;
-      if (this.bias) {
-        const bias = this.bias.read();
-        const fused = nativeConv2dWithBias(x, kernel, bias, this.strides, this.padding);
-        return fused ?? tf.add(tf.conv2d(x, kernel, this.strides, this.padding), bias);
-      }
-      return tf.conv2d(x, kernel, this.strides, this.padding);
+      const bias = this.bias?.read() ?? null;
+      const native = nativeConv2d(x, kernel, bias, this.strides, this.padding);
+      if (native) return native;
+      const y = tf.conv2d(x, kernel, this.strides, this.padding);
+      return bias ? tf.add(y, bias) : y;
     });
   }
 

@@ -1,7 +1,7 @@
 /**
- * Closeness of two float32 results where bit equality is not promised: oneDNN may add a
- * convolution's bias inside its accumulation, and which kernel it picks depends on the CPU, so the
- * fused output can differ from `conv2d` + `add` in the last bits while gradients stay identical.
+ * Closeness of two float32 results where bit equality is not promised: oneDNN's kernels (the
+ * convolutions forward and backward, pooling, batch norm) sum in their own blocked order, which
+ * depends on the CPU, so their results differ from TensorFlow's portable kernels in the last bits.
  */
 import assert from 'node:assert/strict';
 

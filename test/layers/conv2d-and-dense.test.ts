@@ -1,7 +1,8 @@
 /**
- * The zoo's Conv2D and Dense layers: the numbers of tfjs-layers' conv2d and dense (same weights,
- * same gradients bit for bit, outputs to float32 rounding), no gradient for an input nothing differentiates,
- * save/load, and clear errors.
+ * The zoo's Conv2D and Dense layers: the numbers of tfjs-layers' conv2d and dense (same weights;
+ * outputs to float32 rounding; Dense's gradients bit for bit, Conv2D's to float32 rounding, since
+ * on tfjs-node its backward pass runs on oneDNN's kernels, which sum in another order), no gradient
+ * for an input nothing differentiates, save/load, and clear errors.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,26 +19,40 @@ interface Pair {
   ours: tf.layers.Layer;
   theirs: tf.layers.Layer;
   inputShape: number[];
+  /** Whether the gradients are bit for bit tfjs-layers' (both run the same kernels). */
+  exactGradients: boolean;
 }
 
 const PAIRS: Record<string, () => Pair> = {
   'Conv2D, same padding, bias': () => {
     const args = { filters: 5, kernelSize: 3, padding: 'same' as const };
-    return { ours: new FastConv2D(args), theirs: tf.layers.conv2d(args), inputShape: [2, 7, 6, 3] };
+    return {
+      ours: new FastConv2D(args),
+      theirs: tf.layers.conv2d(args),
+      inputShape: [2, 7, 6, 3],
+      exactGradients: false,
+    };
   },
   'Conv2D, stride 2, valid, no bias': () => {
     const args = { filters: 4, kernelSize: [3, 2] as [number, number], strides: 2, useBias: false };
-    return { ours: new FastConv2D(args), theirs: tf.layers.conv2d(args), inputShape: [3, 9, 8, 2] };
+    return {
+      ours: new FastConv2D(args),
+      theirs: tf.layers.conv2d(args),
+      inputShape: [3, 9, 8, 2],
+      exactGradients: false,
+    };
   },
   'Dense, bias': () => ({
     ours: new FastDense({ units: 6 }),
     theirs: tf.layers.dense({ units: 6 }),
     inputShape: [4, 10],
+    exactGradients: true,
   }),
   'Dense, no bias': () => ({
     ours: new FastDense({ units: 3, useBias: false }),
     theirs: tf.layers.dense({ units: 3, useBias: false }),
     inputShape: [5, 7],
+    exactGradients: true,
   }),
 };
 
@@ -57,7 +72,7 @@ function forwardBackward(layer: tf.layers.Layer, x: tf.Tensor, seed: number): nu
 describe('FastConv2D and FastDense give the numbers of tfjs-layers', () => {
   for (const [label, make] of Object.entries(PAIRS)) {
     it(label, () => {
-      const { ours, theirs, inputShape } = make();
+      const { ours, theirs, inputShape, exactGradients } = make();
       const x = tf.randomNormal(inputShape, 0, 1, 'float32', 11);
       tf.dispose([ours.apply(x), theirs.apply(x)] as tf.Tensor[]); // build
       theirs.setWeights(ours.getWeights().map((w) => tf.randomNormal(w.shape, 0, 1, 'float32', w.size)));
@@ -65,7 +80,8 @@ describe('FastConv2D and FastDense give the numbers of tfjs-layers', () => {
       const [ourOutput, ...ourGrads] = forwardBackward(ours, x, 3);
       const [theirOutput, ...theirGrads] = forwardBackward(theirs, x, 3);
       assertClose(ourOutput, theirOutput, 'output');
-      assert.deepEqual(ourGrads, theirGrads);
+      if (exactGradients) assert.deepEqual(ourGrads, theirGrads);
+      else for (const [i, g] of ourGrads.entries()) assertClose(g, theirGrads[i], `gradient ${i}`);
       x.dispose();
     });
   }
@@ -82,7 +98,12 @@ describe('only the gradients a training step needs', () => {
   it('Conv2D on the data runs no Conv2DBackpropInput (tfjs-layers runs one)', () => {
     const x = tf.randomNormal([2, 6, 6, 1]);
     const args = { filters: 4, kernelSize: 3, padding: 'same' as const };
-    assert.ok(!weightGradientOps(new FastConv2D(args), x).includes('Conv2DBackpropInput'));
+    const ours = weightGradientOps(new FastConv2D(args), x);
+    assert.ok(
+      ours.some((op) => op.includes('Conv2DBackpropFilter')),
+      `ops: ${ours}`,
+    );
+    assert.ok(!ours.some((op) => op.includes('Conv2DBackpropInput')), `ops: ${ours}`);
     assert.ok(weightGradientOps(tf.layers.conv2d(args), x).includes('Conv2DBackpropInput'));
     x.dispose();
   });

@@ -192,36 +192,66 @@ describe("TensorFlow's batch-norm kernels with a ReLU", () => {
     overrideBatchNormKernel(null);
     setNativeKernels(true);
   });
-  for (const fused of [true, false]) {
-    const how = fused ? "oneDNN's batch norm + ReLU kernel" : 'FusedBatchNormV3 then Relu (no oneDNN)';
-    it(`activation relu on ${how}: the outputs and gradients of relu(batch norm), and the kernel it says`, () => {
-      overrideFusedRelu(fused);
-      try {
-        const before = tf.memory().numTensors;
-        const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation: 'relu' };
-        const native = runPath(true, args, [4, 5, 3, 6], 900);
-        const portable = runPath(false, args, [4, 5, 3, 6], 900);
-        // The ops of one training-mode forward pass on the native path.
-        setNativeKernels(true);
-        const layer = new BatchNormalization(args);
-        const x = tf.randomNormal([4, 5, 3, 6]);
-        const ran = new Set(opsRun(() => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor)));
-        x.dispose();
-        for (const w of layer.weights) w.dispose();
-        assert.equal(tf.memory().numTensors, before, 'tensors left behind');
-        assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
-        for (const [i, g] of native.trainGrads.entries()) {
-          assertClose(g, portable.trainGrads[i], 1e-4, `training grad ${i}`);
+  // 17 channels: past oneDNN's vector width, into its remainder loop.
+  for (const shape of [
+    [4, 5, 3, 6],
+    [4, 3, 3, 17],
+  ])
+    for (const fused of [true, false]) {
+      const how = fused ? "oneDNN's batch norm + ReLU kernel" : 'FusedBatchNormV3 then Relu (no oneDNN)';
+      it(`activation relu on ${how}, [${shape}]: the outputs and gradients of relu(batch norm), and the kernels it says`, () => {
+        overrideFusedRelu(fused);
+        try {
+          const before = tf.memory().numTensors;
+          const args: BatchNormalizationArgs = { convention: 'keras', momentum: 0.5, activation: 'relu' };
+          const native = runPath(true, args, shape, 900);
+          const portable = runPath(false, args, shape, 900);
+          // The ops of one training step (forward and gradients) on the native path.
+          setNativeKernels(true);
+          const layer = new BatchNormalization(args);
+          const x = tf.randomNormal(shape);
+          tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+          const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+          const ran = new Set(
+            opsRun(() => {
+              const { value, grads } = tf.variableGrads(
+                () => tf.sum(tf.square(layer.apply(x, { training: true }) as tf.Tensor)),
+                weights,
+              );
+              tf.dispose([value, ...Object.values(grads)]);
+            }),
+          );
+          x.dispose();
+          for (const w of layer.weights) w.dispose();
+          assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+          assertClose(native.trainOutput, portable.trainOutput, 2e-5, 'training output');
+          for (const [i, g] of native.trainGrads.entries()) {
+            assertClose(g, portable.trainGrads[i], 1e-4, `training grad ${i}`);
+          }
+          assertClose(native.running[0], portable.running[0], 2e-5, 'running mean');
+          assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
+          assert.ok(native.trainOutput.some((v) => v === 0) && native.trainOutput.some((v) => v > 0));
+          const ops = `ops run: ${[...ran].join(', ')}`;
+          assert.equal(ran.has('_MklNativeFusedBatchNormEx'), fused, ops);
+          assert.equal(ran.has('Relu'), !fused, ops);
+          assert.ok(ran.has('FusedBatchNormGradV3') && !ran.has('_MklNativeFusedBatchNormGradV3'), ops);
+        } finally {
+          overrideFusedRelu(null);
         }
-        assertClose(native.running[1], portable.running[1], 2e-5, 'running variance');
-        assert.ok(native.trainOutput.some((v) => v === 0) && native.trainOutput.some((v) => v > 0));
-        assert.equal(ran.has('_MklNativeFusedBatchNormEx'), fused, `ops run: ${[...ran].join(', ')}`);
-        assert.equal(ran.has('Relu'), !fused, `ops run: ${[...ran].join(', ')}`);
-      } finally {
-        overrideFusedRelu(null);
-      }
-    });
-  }
+      });
+    }
+
+  it("runs oneDNN's batch norm + ReLU kernel by default on this x86-64 TensorFlow (the probe accepts it)", () => {
+    // The setup installs TensorFlow's x86-64 CPU build, which has oneDNN: a probe that rejected
+    // its kernel would silently leave the ReLU as a second pass over the tensor.
+    setNativeKernels(true);
+    const layer = new BatchNormalization({ activation: 'relu' });
+    const x = tf.randomNormal([8, 4, 4, 32]);
+    const ran = opsRun(() => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor));
+    x.dispose();
+    for (const w of layer.weights) w.dispose();
+    assert.ok(ran.includes('_MklNativeFusedBatchNormEx'), `ops run: ${ran.join(', ')}`);
+  });
 });
 
 describe('native batch norm, either kernel', () => {
