@@ -17,7 +17,13 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { trainRecords } from '../lib/study/claims/aggregate';
 import { floorNotes, type PlateauGain, plateauGains, plateauNote } from '../lib/study/claims/scorecard';
-import { expandSpec, tunedProfiles, tuningGrid, tuningTargets } from '../lib/study/spec/plan';
+import {
+  expandSpec,
+  sameTuningTarget,
+  tunedProfiles,
+  tuningGrid,
+  tuningTargets,
+} from '../lib/study/spec/plan';
 import type { RunRecord } from '../lib/study/spec/records';
 import type { StudySpec } from '../lib/study/spec/schema';
 import { accuracyOrChance } from '../lib/study/spec/tuning';
@@ -103,19 +109,13 @@ function edges(spec: StudySpec, runs: readonly RunRecord[]): Check {
   const profiles = tunedProfiles(spec, runs);
   const atEdge: string[] = [];
   for (const target of tuningTargets(spec)) {
-    const p = profiles.find(
-      (t) =>
-        t.arch === target.arch &&
-        t.norm === target.norm &&
-        t.batchSize === target.batchSize &&
-        t.trainSize === target.trainSize &&
-        t.epochs === target.epochs,
-    );
+    // A local grid (two-stage tuning) is a target of its own: its edges are checked like any.
+    const p = profiles.find((t) => sameTuningTarget(t, target));
     if (!p || p.bestRate === null) continue;
     const grid = tuningGrid(spec, target, runs);
     if (p.bestRate === grid[0] || p.bestRate === grid[grid.length - 1])
       atEdge.push(
-        `${target.arch}/${target.norm} b${target.batchSize} ${target.trainSize}×${target.epochs}: ${p.bestRate} of ${grid[0]}–${grid[grid.length - 1]}`,
+        `${target.arch}/${target.norm} b${target.batchSize} ${target.trainSize}×${target.epochs}${target.near ? ' (local grid)' : ''}: ${p.bestRate} of ${grid[0]}–${grid[grid.length - 1]}`,
       );
   }
   return {

@@ -1,6 +1,7 @@
 /**
- * The tuning pilot: does the full study's tuning proxy (5,000 images, 3 epochs), on which the VGG
- * and the ResNet are tuned, pick the rate that tuning at the evaluation budget picks? The full
+ * The tuning pilot: does the full study's tuning proxy (5,000 images, 3 epochs), on which the VGG's
+ * and the ResNet's whole grid is tuned (before a local grid around its pick at their evaluation
+ * budget), pick the rate that tuning at the evaluation budget picks? The full
  * profile tunes the MLP's headline kinds at their evaluation budget (50,000 images, 10 epochs);
  * this pilot tunes the same kinds on the proxy, with the same tuning seeds and grid, and compares
  * each kind's pick, and what the proxy's pick is worth at the evaluation budget.
@@ -14,8 +15,8 @@
  * profile's: `spec --proxy 12500x4` writes results/tuning-pilot/proxy-12500x4/spec.json, the study
  * runs with `--out results/tuning-pilot/proxy-12500x4`, and `compare --proxy 12500x4` reads it.
  *
- * Only the MLP: tuning the VGG and the ResNet at their evaluation budgets costs hours of CPU per
- * kind on 2 cores, which is the reason the proxy exists.
+ * Only the MLP: tuning the VGG and the ResNet over the whole grid at their evaluation budgets costs
+ * hours of CPU per kind on 2 cores, which is the reason the proxy exists.
  */
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

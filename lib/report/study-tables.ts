@@ -155,6 +155,24 @@ export function scorecardRows(card: readonly ClaimResult[]): HtmlTableCell[][] {
 }
 
 /**
+ * The tuning stage's rates: its grid, and for two-stage tuning (`evaluation-near-proxy`) which
+ * architectures then run a local grid at their evaluation budget.
+ */
+function tuningRatesText(spec: StudySpec): string {
+  const grid = `rates ${spec.tuning?.learningRates.join(', ') ?? ''}`;
+  const local = [
+    ...new Set(
+      tuningTargets(spec)
+        .filter((t) => t.near)
+        .map((t) => t.arch),
+    ),
+  ];
+  return local.length
+    ? `${grid}; then ${local.join(', ')} at the evaluation budget: the proxy's pick and one step either side`
+    : grid;
+}
+
+/**
  * The experiments of a spec, after its tuning stage when it has one: name, claims (the tuning
  * stage: its rates), architectures, norm kinds, seeds, and runs found in `records`.
  *
@@ -180,7 +198,7 @@ export function experimentRows(spec: StudySpec, records: readonly RunRecord[]): 
         ? [
             [
               TUNING_EXPERIMENT,
-              `rates ${spec.tuning.learningRates.join(', ')}`,
+              tuningRatesText(spec),
               [...new Set(tuningTargets(spec).map((t) => t.arch))].join(', '),
               [...new Set(tuningTargets(spec).map((t) => t.norm))].join(', '),
               spec.tuning.seeds.join(', '),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { revisionOf } from '../../lib/study/claims/revisions';
-import { expandSpec, tuningBudget } from '../../lib/study/spec/plan';
+import { expandSpec, experimentTarget, tuningBudget } from '../../lib/study/spec/plan';
 import { PROFILE_NAMES, profileSpec } from '../../lib/study/spec/profiles';
 import { isTrainRecord, type RunRecord } from '../../lib/study/spec/records';
 import { CLAIM_IDS, seedList } from '../../lib/study/spec/schema';
@@ -49,11 +49,15 @@ test('full: the tuning grid spans 0.001-3; the mechanism runs train at least 1,0
   const spec = profileSpec('full');
   const grid = spec.tuning!.learningRates;
   assert.ok(grid[0] <= 0.001 && grid[grid.length - 1] >= 3);
-  const first = expandSpec(spec);
-  // Finish the tuning stage with a peak inside the grid, then look at the planned mechanism runs.
-  const fake = first.runs.map(
-    (r) =>
-      ({
+  // Finish the tuning stage with a peak inside the grid, stage by stage as the runner does (the
+  // local grids at the evaluation budget appear once their proxy's grid is done), then look at the
+  // planned mechanism runs.
+  const fake: RunRecord[] = [];
+  let plan = expandSpec(spec);
+  for (let pass = 0; pass < 10 && plan.pending.length > 0; pass++) {
+    const done = new Set(fake.map((r) => r.id));
+    for (const r of plan.runs.filter((x) => !done.has(x.id)))
+      fake.push({
         id: r.id,
         type: 'run',
         experiments: r.experiments,
@@ -64,9 +68,9 @@ test('full: the tuning grid spans 0.001-3; the mechanism runs train at least 1,0
           chanceAccuracy: 0.1,
           valAccuracy: 0.8 - 0.01 * Math.abs(Math.log10(r.config.learningRate / 0.05)),
         },
-      }) as unknown as RunRecord,
-  );
-  const plan = expandSpec(spec, fake);
+      } as unknown as RunRecord);
+    plan = expandSpec(spec, fake);
+  }
   assert.equal(plan.pending.length, 0);
   const mechanism = plan.runs.filter((r) => r.experiments.includes('mechanism'));
   assert.equal(mechanism.length, 15, 'none, batch, noisy batch × 5 seeds');
@@ -86,7 +90,7 @@ test('every profile validates', () => {
   for (const name of PROFILE_NAMES) assert.ok(profileSpec(name).experiments.length > 0);
 });
 
-test('full: claim 8 shows both small-batch remedies; the MLP is tuned at its evaluation budget', () => {
+test('full: claim 8 shows both small-batch remedies; the MLP is tuned at its evaluation budget, the VGG and the ResNet near the proxy', () => {
   const spec = profileSpec('full');
   const batch = spec.experiments.find((e) => e.claims.includes(8))!;
   assert.ok(batch.norms.includes('batch-renorm') && batch.norms.includes('group-ws'), batch.norms.join(', '));
@@ -98,9 +102,18 @@ test('full: claim 8 shows both small-batch remedies; the MLP is tuned at its eva
   const budget = tuningBudget(spec, mlp);
   assert.equal(budget.trainSize, mlp.trainSize ?? spec.dataset.trainSize);
   assert.equal(budget.epochs, mlp.epochs);
-  // The other architectures stay on the proxy (the MLP is the pilot for it).
-  for (const name of ['headline-vgg', 'headline-resnet']) {
+  // The other architectures' headline kinds (and the mechanism's): the whole grid on the proxy,
+  // then a local grid at their own budget, whose pick they train at.
+  for (const name of ['headline-vgg', 'headline-resnet', 'mechanism']) {
     const e = spec.experiments.find((x) => x.name === name)!;
-    assert.equal(tuningBudget(spec, e).epochs, spec.tuning!.epochs, name);
+    assert.equal(e.tuneWith, 'evaluation-near-proxy', name);
+    const target = experimentTarget(spec, e, e.archs[0], 'batch');
+    assert.equal(target.epochs, e.epochs, name);
+    assert.equal(target.trainSize, e.trainSize ?? spec.dataset.trainSize, name);
+    assert.deepEqual(
+      target.near,
+      { batchSize: spec.defaults.batchSize, trainSize: spec.tuning!.trainSize, epochs: spec.tuning!.epochs },
+      `${name}: started from the proxy`,
+    );
   }
 });

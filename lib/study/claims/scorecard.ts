@@ -7,8 +7,9 @@
  * @module
  */
 
+import type { Architecture } from '../../models/types';
 import type { MeanCI } from '../../stats/basics';
-import { tunedProfiles } from '../spec/plan';
+import { experimentProfile, type TunedProfile, type TuningBudget, tunedProfiles } from '../spec/plan';
 import type { RunRecord } from '../spec/records';
 import { CLAIM_IDS, type ClaimId, type StudySpec } from '../spec/schema';
 import { trainRecords } from './aggregate';
@@ -271,6 +272,45 @@ function underRevision(c: ClaimResult, spec: StudySpec): ClaimResult {
 }
 
 /**
+ * The rate of claim 3's shared-rate view on an architecture: no normalization's tuned rate as the
+ * first claim-3 experiment on that architecture trains it (for a two-stage tuning, the evaluation
+ * budget's pick), else the first tuned profile of that architecture's none.
+ */
+function sharedRate(spec: StudySpec, profiles: readonly TunedProfile[], arch: Architecture): number | null {
+  for (const e of spec.experiments)
+    if (e.claims.includes(3) && e.archs.includes(arch)) {
+      const p = experimentProfile(spec, profiles, e, arch, 'none');
+      if (p) return p.bestRate;
+    }
+  return profiles.find((p) => p.arch === arch && p.norm === 'none')?.bestRate ?? null;
+}
+
+const budgetText = (b: TuningBudget) =>
+  `${b.trainSize.toLocaleString('en-US')} images × ${b.epochs} epoch${b.epochs === 1 ? '' : 's'} at batch ${b.batchSize}`;
+
+const sameBudget = (a: TuningBudget, b: TuningBudget) =>
+  a.batchSize === b.batchSize && a.trainSize === b.trainSize && a.epochs === b.epochs;
+
+/**
+ * Claim 5's note on one tuned profile. A whole grid gives its best rate, largest stable rate and
+ * good range, with its budget when the architecture × kind was tuned at more than one. A local grid
+ * (the evaluation budget near the proxy's pick) spans a few rates only, so it gives its best rate
+ * and its rates, not a range it cannot measure.
+ */
+function tuningNote(p: TunedProfile, profiles: readonly TunedProfile[], tolerance: number): string {
+  const head = `${p.arch}/${p.norm}`;
+  if (p.near) {
+    const near = p.near;
+    const proxy = profiles.find(
+      (q) => !q.near && q.arch === p.arch && q.norm === p.norm && sameBudget(q, near),
+    );
+    return `${head} (tuning stage, local grid at ${budgetText(p)} around the pick of ${budgetText(near)}${proxy ? `, ${proxy.bestRate}` : ''}): best rate ${p.bestRate} (validation ${fmt(p.bestAccuracy)}) of ${p.rates.map((r) => r.learningRate).join(', ')}`;
+  }
+  const several = profiles.filter((q) => q.arch === p.arch && q.norm === p.norm).length > 1;
+  return `${head} (tuning stage${several ? `, ${budgetText(p)}` : ''}): best rate ${p.bestRate} (validation ${fmt(p.bestAccuracy)}), largest stable rate ${p.largestStableRate ?? 'none'}, within ${Math.round(tolerance * 100)} points of the best: ${p.goodRates.join(', ')} (${p.widthDecades.toFixed(1)} decades)`;
+}
+
+/**
  * Compute the scorecard of a study from its spec and run records.
  *
  * @param spec - the validated spec (its experiments say which claims they test).
@@ -327,12 +367,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
           records,
           spec.experiments.filter((e) => e.claims.includes(5)).map((e) => e.name),
         );
-        comparisons.push(
-          ...sharedRateComparisons(
-            lrRuns,
-            (arch) => profiles.find((p) => p.arch === arch && p.norm === 'none')?.bestRate ?? null,
-          ),
-        );
+        comparisons.push(...sharedRateComparisons(lrRuns, (arch) => sharedRate(spec, profiles, arch)));
         notes = [...floorNotes(runs), ...failureNotes(runs)];
         break;
       }
@@ -344,10 +379,7 @@ export function scorecard(spec: StudySpec, records: readonly RunRecord[]): Claim
         comparisons = experiments.flatMap((e) =>
           learningRateComparisons(trainRecords(records, e), spec.tuning?.tolerance ?? 0.02),
         );
-        notes = profiles.map(
-          (p) =>
-            `${p.arch}/${p.norm} (tuning stage): best rate ${p.bestRate} (validation ${fmt(p.bestAccuracy)}), largest stable rate ${p.largestStableRate ?? 'none'}, within ${Math.round((spec.tuning?.tolerance ?? 0.02) * 100)} points of the best: ${p.goodRates.join(', ')} (${p.widthDecades.toFixed(1)} decades)`,
-        );
+        notes = profiles.map((p) => tuningNote(p, profiles, spec.tuning?.tolerance ?? 0.02));
         break;
       case 6:
         comparisons = headlineComparisons(

@@ -6,6 +6,10 @@
  * is `pending`. The plan is a pure function of the spec and the finished records, so a resumed
  * study makes the same plan.
  *
+ * Tuning runs appear as the records allow: a grid grows past an edge once the runs at that edge
+ * are finished, and a local grid (`tuneWith: 'evaluation-near-proxy'`) is listed only once its
+ * proxy's whole grid is finished and final, so a runner re-plans after each pass.
+ *
  * Runs are unique by config hash (two experiments that need the same run share it) and ordered
  * tuning first, then seed-major, so an interrupted study covers every grid point early.
  *
@@ -15,7 +19,7 @@ import { ARCH_DEFAULTS } from '../../models/build';
 import type { Architecture } from '../../models/types';
 import type { StudyNorm } from './arms';
 import { stableHash } from './hash';
-import { isTrainRecord, type RunRecord } from './records';
+import { isTrainRecord, type RunRecord, type TrainRunMetrics } from './records';
 import { type RunConfig, type RunDataset, runId, type TrainRunConfig } from './run-config';
 import { archTakesNorm, type ExperimentSpec, overheadSchema, type StudySpec, seedList } from './schema';
 import { type LearningRateProfile, learningRateProfile, TUNING_EXPERIMENT } from './tuning';
@@ -66,7 +70,10 @@ export interface StudyPlan {
   runs: PlannedRun[];
   /** Evaluation runs that wait for tuning results. */
   pending: PendingRun[];
-  /** The learning-rate profile of every tuned architecture × kind × budget (complete ones only). */
+  /**
+   * The learning-rate profile of every tuned architecture × kind × budget (complete ones only; a
+   * local grid's carries `near`, see {@link experimentProfile}).
+   */
   tuned: TunedProfile[];
   /** Grid points left out because the architecture cannot take the norm kind. */
   skipped: { experiment: string; arch: Architecture; norm: StudyNorm; reason: string }[];
@@ -157,48 +164,93 @@ export interface TuningBudget {
   epochs: number;
 }
 
-/** One architecture × kind tuned at one budget. */
+/** One architecture × kind tuned at one budget, over the whole grid or a local one. */
 export interface TuningTarget extends TuningBudget {
   /** Architecture. */
   arch: Architecture;
   /** Norm kind. */
   norm: StudyNorm;
+  /**
+   * Set for a local grid (`tuneWith: 'evaluation-near-proxy'`): the proxy budget whose whole grid
+   * is tuned first. This target's grid is the proxy's best rate and one grid step either side.
+   * Absent: the tuning section's whole grid.
+   */
+  near?: TuningBudget;
 }
 
-/** The budget at which an experiment's tuned rates are chosen (its `tuneWith`, else the proxy). */
-export function tuningBudget(spec: StudySpec, e: ExperimentSpec): TuningBudget {
+/** The tuning section's proxy budget, with an experiment's `tuneWith` object overriding it. */
+export function proxyBudget(spec: StudySpec, e: ExperimentSpec): TuningBudget {
   const d = spec.defaults;
   const t = spec.tuning;
-  if (e.tuneWith === 'evaluation')
-    return {
-      batchSize: e.batchSizes?.length === 1 ? e.batchSizes[0] : d.batchSize,
-      trainSize: e.trainSize ?? spec.dataset.trainSize,
-      epochs: e.epochs ?? d.epochs,
-    };
+  const o = typeof e.tuneWith === 'object' ? e.tuneWith : undefined;
   return {
-    batchSize: e.tuneWith?.batchSize ?? d.batchSize,
-    trainSize: e.tuneWith?.trainSize ?? t?.trainSize ?? spec.dataset.trainSize,
-    epochs: e.tuneWith?.epochs ?? t?.epochs ?? d.epochs,
+    batchSize: o?.batchSize ?? d.batchSize,
+    trainSize: o?.trainSize ?? t?.trainSize ?? spec.dataset.trainSize,
+    epochs: o?.epochs ?? t?.epochs ?? d.epochs,
   };
 }
 
-const sameTarget = (a: TuningTarget, b: TuningTarget) =>
-  a.arch === b.arch &&
-  a.norm === b.norm &&
-  a.batchSize === b.batchSize &&
-  a.trainSize === b.trainSize &&
-  a.epochs === b.epochs;
+/**
+ * The budget at which an experiment's tuned rates are chosen: its own batch size, training images
+ * and epochs for `tuneWith: 'evaluation'` and `'evaluation-near-proxy'`, else the proxy
+ * ({@link proxyBudget}).
+ */
+export function tuningBudget(spec: StudySpec, e: ExperimentSpec): TuningBudget {
+  if (e.tuneWith !== 'evaluation' && e.tuneWith !== 'evaluation-near-proxy') return proxyBudget(spec, e);
+  return {
+    batchSize: e.batchSizes?.length === 1 ? e.batchSizes[0] : spec.defaults.batchSize,
+    trainSize: e.trainSize ?? spec.dataset.trainSize,
+    epochs: e.epochs ?? spec.defaults.epochs,
+  };
+}
 
-/** The architecture × kind × budget targets the tuning stage covers, in spec order. */
+/**
+ * The target whose best rate an experiment trains an architecture × kind at: at
+ * {@link tuningBudget}, and for `tuneWith: 'evaluation-near-proxy'` the local grid near the
+ * proxy's pick (not the proxy's whole grid, which only starts it).
+ */
+export function experimentTarget(
+  spec: StudySpec,
+  e: ExperimentSpec,
+  arch: Architecture,
+  norm: StudyNorm,
+): TuningTarget {
+  const target: TuningTarget = { arch, norm, ...tuningBudget(spec, e) };
+  return e.tuneWith === 'evaluation-near-proxy' ? { ...target, near: proxyBudget(spec, e) } : target;
+}
+
+/** The whole-grid target a local grid starts from (a whole-grid target is its own). */
+export function proxyTarget(target: TuningTarget): TuningTarget {
+  return target.near ? { arch: target.arch, norm: target.norm, ...target.near } : target;
+}
+
+const sameBudget = (a: TuningBudget | undefined, b: TuningBudget | undefined) =>
+  a === undefined || b === undefined
+    ? a === b
+    : a.batchSize === b.batchSize && a.trainSize === b.trainSize && a.epochs === b.epochs;
+
+/**
+ * Whether two targets are the same: architecture, kind, budget, and whole grid or local grid near
+ * the same proxy. Accepts {@link TunedProfile}s, which carry their target's fields.
+ */
+export function sameTuningTarget(a: TuningTarget, b: TuningTarget): boolean {
+  return a.arch === b.arch && a.norm === b.norm && sameBudget(a, b) && sameBudget(a.near, b.near);
+}
+
+/**
+ * The architecture × kind × budget targets the tuning stage covers, in spec order; a local grid's
+ * proxy target comes just before it (shared, like any target, by the experiments that need it).
+ */
 export function tuningTargets(spec: StudySpec): TuningTarget[] {
   const out: TuningTarget[] = [];
   for (const e of spec.experiments) {
     if (!usesTunedRate(spec, e)) continue;
-    const budget = tuningBudget(spec, e);
     for (const arch of e.archs)
       for (const norm of e.norms) {
-        const target = { arch, norm, ...budget };
-        if (archTakesNorm(arch, norm) && !out.some((t) => sameTarget(t, target))) out.push(target);
+        if (!archTakesNorm(arch, norm)) continue;
+        const target = experimentTarget(spec, e, arch, norm);
+        for (const t of target.near ? [proxyTarget(target), target] : [target])
+          if (!out.some((x) => sameTuningTarget(x, t))) out.push(t);
       }
   }
   return out;
@@ -225,45 +277,144 @@ function tuningConfig(
   });
 }
 
+/** Finished train records by id. */
+type RecordIndex = ReadonlyMap<string, { config: TrainRunConfig; metrics: TrainRunMetrics }>;
+
+const indexRecords = (records: readonly RunRecord[]): RecordIndex =>
+  new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
+
+/** A target's grid as far as the records have grown it, and its profile once that grid is finished. */
+interface TuningState {
+  /** The rates to train (empty while a local grid waits for its proxy). */
+  grid: number[];
+  /** Null until every run of the grid is finished and the grid has stopped growing. */
+  profile: LearningRateProfile | null;
+}
+
+/** A target as a map key (its local-grid proxy included). */
+const targetKey = (t: TuningTarget): string =>
+  `${t.arch}|${t.norm}|${t.batchSize}|${t.trainSize}|${t.epochs}${t.near ? `|near ${t.near.batchSize}|${t.near.trainSize}|${t.near.epochs}` : ''}`;
+
+/** Rates are rounded to 3 significant digits when a grid grows (0.001 / √10 is 0.000316). */
+const roundRate = (x: number) => Number(x.toPrecision(3));
+
 /**
- * The grid of a target: the tuning section's rates and, with `extendEdges`, one more grid step past
- * an edge for as long as the finished runs put the best rate at that edge (within `rateLimits`).
- * A pure function of the records, so a resumed study grows the same grid.
+ * The start of a local grid: the proxy's best rate and its neighbours in the proxy's final grid,
+ * or the geometric step past the proxy grid's end when the best sits there (dropped outside
+ * `rateLimits`).
  */
-export function tuningGrid(
+function localGrid(proxyGrid: readonly number[], best: number, limits: readonly [number, number]): number[] {
+  const i = proxyGrid.indexOf(best);
+  const n = proxyGrid.length;
+  const below = i > 0 ? proxyGrid[i - 1] : roundRate((best * best) / proxyGrid[1]);
+  const above = i < n - 1 ? proxyGrid[i + 1] : roundRate((best * best) / proxyGrid[n - 2]);
+  return [
+    ...(i > 0 || below >= limits[0] ? [below] : []),
+    best,
+    ...(i < n - 1 || above <= limits[1] ? [above] : []),
+  ];
+}
+
+/**
+ * A target's {@link TuningState}: its starting grid (the tuning section's rates, or for a local
+ * grid the proxy's pick and its neighbours, once the proxy's profile is final) and, with
+ * `extendEdges`, one more grid step past an edge for as long as the finished runs put the best
+ * rate at that edge (within `rateLimits`). A pure function of the records; `memo` shares the
+ * states of one records set between targets (a proxy serves several local grids).
+ */
+function tuningState(
   spec: StudySpec,
   target: TuningTarget,
-  records: readonly RunRecord[] = [],
-): number[] {
+  byId: RecordIndex,
+  memo: Map<string, TuningState> = new Map(),
+): TuningState {
   const t = spec.tuning;
-  if (!t) return [];
-  const grid = [...t.learningRates];
-  if (!t.extendEdges) return grid;
-  const byId = new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
+  if (!t) return { grid: [], profile: null };
+  const key = targetKey(target);
+  const known = memo.get(key);
+  if (known) return known;
+  let state: TuningState;
+  if (target.near) {
+    // The local grid can only be listed once the proxy's whole grid is finished and final.
+    const proxy = tuningState(spec, proxyTarget(target), byId, memo);
+    const best = proxy.profile?.bestRate ?? null;
+    state =
+      best === null
+        ? { grid: [], profile: null }
+        : grownState(
+            spec,
+            target,
+            // Element by element: tslab's older compiler types the zod tuple with a rest element.
+            localGrid(proxy.grid, best, [t.rateLimits[0], t.rateLimits[1]]),
+            byId,
+            proxy.grid,
+          );
+  } else state = grownState(spec, target, [...t.learningRates], byId);
+  memo.set(key, state);
+  return state;
+}
+
+/**
+ * {@link tuningState} from a starting grid: grows it past an edge while the best sits there. A
+ * local grid grows onto the rates of its proxy's grid (`along`) while there are any past its
+ * edge, so it keeps that grid's steps (0.1 then 0.3, not 0.333); past them, and for a whole grid,
+ * by the geometric step of its last two rates.
+ */
+function grownState(
+  spec: StudySpec,
+  target: TuningTarget,
+  start: number[],
+  byId: RecordIndex,
+  along: readonly number[] = [],
+): TuningState {
+  const t = spec.tuning!;
+  const grid = [...start];
+  if (grid.length === 0) return { grid, profile: null };
   const [lowest, highest] = t.rateLimits;
-  const round = (x: number) => Number(x.toPrecision(3));
   for (;;) {
     const found = grid.flatMap((lr) =>
       t.seeds.map((seed) => byId.get(runId(tuningConfig(spec, target, lr, seed)))),
     );
-    if (found.some((r) => r === undefined)) return grid;
+    if (found.some((r) => r === undefined)) return { grid, profile: null };
     const profile = learningRateProfile(
       target.arch,
       target.norm,
       found.map((r) => ({ learningRate: r!.config.learningRate, metrics: r!.metrics })),
       t.tolerance,
     );
+    if (!t.extendEdges || grid.length < 2) return { grid, profile };
     const n = grid.length;
     if (profile.bestRate === grid[n - 1]) {
-      const next = round((grid[n - 1] * grid[n - 1]) / grid[n - 2]);
-      if (next > highest) return grid;
+      const next = along.find((x) => x > grid[n - 1]) ?? roundRate((grid[n - 1] * grid[n - 1]) / grid[n - 2]);
+      if (next > highest) return { grid, profile };
       grid.push(next);
     } else if (profile.bestRate === grid[0]) {
-      const next = round((grid[0] * grid[0]) / grid[1]);
-      if (next < lowest) return grid;
+      const next = [...along].reverse().find((x) => x < grid[0]) ?? roundRate((grid[0] * grid[0]) / grid[1]);
+      if (next < lowest) return { grid, profile };
       grid.unshift(next);
-    } else return grid;
+    } else return { grid, profile };
   }
+}
+
+/**
+ * The grid of a target: the tuning section's rates, or for a local grid
+ * (`tuneWith: 'evaluation-near-proxy'`) the proxy's best rate and one grid step either side (empty
+ * until the proxy's grid is finished and has stopped growing); and, with `extendEdges`, one more
+ * grid step past an edge for as long as the finished runs put the best rate at that edge (within
+ * `rateLimits`). A pure function of the records, so a resumed or sharded study grows the same grid.
+ */
+export function tuningGrid(
+  spec: StudySpec,
+  target: TuningTarget,
+  records: readonly RunRecord[] = [],
+): number[] {
+  return tuningState(spec, target, indexRecords(records)).grid;
+}
+
+/** The runs of a grid × the tuning seeds, in seed-major order. */
+function gridConfigs(spec: StudySpec, target: TuningTarget, grid: readonly number[]): TrainRunConfig[] {
+  const seeds = spec.tuning?.seeds ?? [];
+  return seeds.flatMap((seed) => grid.map((lr) => tuningConfig(spec, target, lr, seed)));
 }
 
 /** The tuning runs of one target (its grid × tuning seeds), in seed-major order. */
@@ -272,18 +423,44 @@ export function tuningConfigs(
   target: TuningTarget,
   records: readonly RunRecord[] = [],
 ): TrainRunConfig[] {
-  const t = spec.tuning;
-  if (!t) return [];
-  const grid = tuningGrid(spec, target, records);
-  return t.seeds.flatMap((seed) => grid.map((lr) => tuningConfig(spec, target, lr, seed)));
+  return gridConfigs(spec, target, tuningGrid(spec, target, records));
 }
 
-/** A target's learning-rate profile, with its budget. */
-export type TunedProfile = LearningRateProfile & TuningBudget;
+/**
+ * A target's learning-rate profile, with its budget; `near` is set on the profile of a local grid
+ * (the one whose best rate its experiments train at), absent on a whole grid's.
+ */
+export type TunedProfile = LearningRateProfile & TuningBudget & { near?: TuningBudget };
+
+/** The finished profiles among the states of the targets, in target order. */
+function profilesOf(targets: readonly TuningTarget[], memo: Map<string, TuningState>): TunedProfile[] {
+  const out: TunedProfile[] = [];
+  for (const target of targets) {
+    const profile = memo.get(targetKey(target))?.profile;
+    if (!profile) continue;
+    out.push({
+      ...profile,
+      batchSize: target.batchSize,
+      trainSize: target.trainSize,
+      epochs: target.epochs,
+      ...(target.near ? { near: target.near } : {}),
+    });
+  }
+  return out;
+}
+
+/** Every target's state for one records set. */
+function tuningStates(spec: StudySpec, byId: RecordIndex): Map<string, TuningState> {
+  const memo = new Map<string, TuningState>();
+  for (const target of tuningTargets(spec)) tuningState(spec, target, byId, memo);
+  return memo;
+}
 
 /**
  * The learning-rate profile of every tuning target whose tuning runs are all finished (and, with
- * `extendEdges`, whose grid has stopped growing).
+ * `extendEdges`, whose grid has stopped growing). An architecture × kind can have several: one per
+ * budget, and for `tuneWith: 'evaluation-near-proxy'` both the proxy's whole grid and the local
+ * grid at the evaluation budget; {@link experimentProfile} picks the one an experiment trains at.
  *
  * @param records - finished run records (any order; others are ignored).
  *
@@ -293,25 +470,32 @@ export type TunedProfile = LearningRateProfile & TuningBudget;
  * ```
  */
 export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): TunedProfile[] {
-  const byId = new Map(records.filter(isTrainRecord).map((r) => [r.id, r]));
-  const out: TunedProfile[] = [];
-  for (const target of tuningTargets(spec)) {
-    const configs = tuningConfigs(spec, target, records);
-    const found = configs.map((c) => byId.get(runId(c)));
-    if (found.some((r) => r === undefined)) continue;
-    out.push({
-      ...learningRateProfile(
-        target.arch,
-        target.norm,
-        found.map((r) => ({ learningRate: r!.config.learningRate, metrics: r!.metrics })),
-        spec.tuning!.tolerance,
-      ),
-      batchSize: target.batchSize,
-      trainSize: target.trainSize,
-      epochs: target.epochs,
-    });
-  }
-  return out;
+  return profilesOf(tuningTargets(spec), tuningStates(spec, indexRecords(records)));
+}
+
+/**
+ * The profile whose best rate an experiment trains an architecture × kind at (for
+ * `tuneWith: 'evaluation-near-proxy'` the local grid's at the evaluation budget, not the proxy's).
+ *
+ * @param profiles - from {@link tunedProfiles} (or a plan's `tuned`).
+ * @returns undefined when the experiment does not train at a tuned rate, the architecture cannot
+ *   take the kind, or that tuning is not finished.
+ * @example
+ * ```ts
+ * const vgg = spec.experiments.find((e) => e.name === 'headline-vgg')!;
+ * console.log(experimentProfile(spec, plan.tuned, vgg, 'vgg', 'batch')?.bestRate);
+ * ```
+ */
+export function experimentProfile(
+  spec: StudySpec,
+  profiles: readonly TunedProfile[],
+  e: ExperimentSpec,
+  arch: Architecture,
+  norm: StudyNorm,
+): TunedProfile | undefined {
+  if (!usesTunedRate(spec, e) || !archTakesNorm(arch, norm)) return undefined;
+  const target = experimentTarget(spec, e, arch, norm);
+  return profiles.find((p) => sameTuningTarget(p, target));
 }
 
 /**
@@ -331,22 +515,20 @@ export function tunedProfiles(spec: StudySpec, records: readonly RunRecord[]): T
  * ```
  */
 export function expandSpec(spec: StudySpec, records: readonly RunRecord[] = []): StudyPlan {
-  const tuned = tunedProfiles(spec, records);
+  const states = tuningStates(spec, indexRecords(records));
+  const tuned = profilesOf(tuningTargets(spec), states);
   const tunedRate = (target: TuningTarget): number | null =>
-    tuned.find((p) => sameTarget(p, target))?.bestRate ?? null;
-  const first = expandWith(spec, records, tuned, tunedRate);
-  const recorded = recordedRates(spec, records, first.waiting);
+    tuned.find((p) => sameTuningTarget(p, target))?.bestRate ?? null;
+  const first = expandWith(spec, states, tuned, tunedRate);
+  const recorded = recordedRates(spec, records, states, first.waiting);
   if (recorded.size === 0) return first.plan;
   return expandWith(
     spec,
-    records,
+    states,
     tuned,
     (target) => tunedRate(target) ?? recorded.get(targetKey(target)) ?? null,
   ).plan;
 }
-
-/** A tuning target as a map key. */
-const targetKey = (t: TuningTarget) => `${t.arch}|${t.norm}|${t.batchSize}|${t.trainSize}|${t.epochs}`;
 
 /** An evaluation grid point waiting for its tuned rate, and its config at a given rate. */
 interface WaitingPoint {
@@ -361,11 +543,13 @@ interface WaitingPoint {
  * after their tuning); after a tuning record was damaged and set aside, this keeps the runs
  * planned from it in the plan, so only the tuning run is trained again. Tuning runs come first in
  * the order, and once they are finished the plan made from them decides: runs of another rate
- * then leave the plan.
+ * then leave the plan. A local grid that waits for its proxy again (a proxy record set aside) has
+ * no rates yet: the proxy's grid stands in for it.
  */
 function recordedRates(
   spec: StudySpec,
   records: readonly RunRecord[],
+  states: ReadonlyMap<string, TuningState>,
   waiting: readonly WaitingPoint[],
 ): Map<string, number> {
   const out = new Map<string, number>();
@@ -381,7 +565,8 @@ function recordedRates(
   const ids = new Set(candidates.map((r) => r.id));
   for (const target of new Set(waiting.map((w) => targetKey(w.target)))) {
     const points = waiting.filter((w) => targetKey(w.target) === target);
-    const grid = tuningGrid(spec, points[0].target, records);
+    const own = states.get(target)?.grid ?? [];
+    const grid = own.length > 0 ? own : (states.get(targetKey(proxyTarget(points[0].target)))?.grid ?? []);
     let best: { rate: number; count: number } | undefined;
     for (const rate of grid) {
       const count = points.filter((p) => ids.has(runId(p.configAt(rate)))).length;
@@ -395,7 +580,7 @@ function recordedRates(
 /** {@link expandSpec} with the given tuned rates (null: not known yet). */
 function expandWith(
   spec: StudySpec,
-  records: readonly RunRecord[],
+  states: ReadonlyMap<string, TuningState>,
   tuned: TunedProfile[],
   tunedRate: (target: TuningTarget) => number | null,
 ): { plan: StudyPlan; waiting: WaitingPoint[] } {
@@ -414,7 +599,8 @@ function expandWith(
     } else byId.set(id, { config, experiments: [experiment], key, stage });
   };
   tuningTargets(spec).forEach((target, ti) => {
-    for (const [local, c] of tuningConfigs(spec, target, records).entries())
+    const grid = states.get(targetKey(target))?.grid ?? [];
+    for (const [local, c] of gridConfigs(spec, target, grid).entries())
       add(c, TUNING_EXPERIMENT, [0, c.seed, ti, local], 'tuning');
   });
   const waiting: WaitingPoint[] = [];
@@ -471,7 +657,7 @@ function expandWith(
               });
             continue;
           }
-          const target: TuningTarget = { arch, norm, ...budget };
+          const target = experimentTarget(spec, e, arch, norm);
           const base = tunedHere ? tunedRate(target) : null;
           const lrs = e.learningRates ?? [tunedHere ? base : (e.learningRate ?? d.learningRate)];
           for (const batchSize of batchSizes)

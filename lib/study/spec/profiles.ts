@@ -244,10 +244,14 @@ const FULL_PROBES = { checkpoints: 8, trackPoints: 20, batchSize: 128 };
  * out of the training files (split seed 0), the official 10,000 test images. SGD + momentum 0.9,
  * linear warm-up (5% of the steps) + cosine decay, batch 128, batch-norm momentum 0.9, ε 1e-5.
  * - tuning stage: every architecture × kind over 0.001–3 in half decades (growing past an edge),
- *   tuning seeds 100, 101 and 102: the MLP's headline kinds at their evaluation budget, the VGG's
- *   and the ResNet's (and the MLP's none and batch for claim 4) on a 5,000-image, 3-epoch proxy
- *   budget, so the MLP shows whether the proxy picks the rates the full budget picks; claim 8's
- *   kinds are tuned at batch 32 on its own budget;
+ *   tuning seeds 100, 101 and 102. The MLP's headline kinds at their evaluation budget (the pilot
+ *   for the proxy: scripts/tuning-pilot.ts tunes them on the proxy too and compares). The VGG's
+ *   and the ResNet's headline kinds and the mechanism's in two stages on those seeds: the whole
+ *   grid on a 5,000-image, 3-epoch proxy, then at the experiment's own budget a local grid of the
+ *   proxy's pick and one grid step either side, grown past an edge while its best sits there; the
+ *   local grid's best is the rate (`tuneWith: 'evaluation-near-proxy'`; the whole grid at those
+ *   budgets costs too much on 2 cores). The sweeps (init, lr) on the proxy; claim 8's kinds at
+ *   batch 32 on its own budget;
  * - `headline-mlp` (claims 1, 2, 3, 6): MLP × none/batch/layer/group × 10 seeds, 10 epochs,
  *   target 0.88, 5 validations per epoch;
  * - `headline-vgg`: VGG × all five kinds × 5 seeds, 8 epochs, target 0.90, 8 validations per
@@ -264,8 +268,8 @@ const FULL_PROBES = { checkpoints: 8, trackPoints: 20, batchSize: 128 };
  *   5 seeds, batch norm also with population statistics;
  * - `overhead` (claim 7): MLP, VGG, ResNet × 3 repetitions of 6 alternating rounds of 10 steps;
  * - `mechanism` (claim 9, Santurkar et al.'s design): the VGG at its headline budget (3,125 steps)
- *   × none/batch/noisy-batch, each at its own tuned rate, 5 seeds, probed at 8 checkpoints across
- *   the whole run.
+ *   × none/batch/noisy-batch, each at its own rate tuned as the headline's, 5 seeds, probed at 8
+ *   checkpoints across the whole run.
  *
  * Budget: see the "Study design" page (docs/guide/study-design.md) for the per-step times this was
  * sized from and the resulting estimate.
@@ -275,7 +279,7 @@ export const FULL_PROFILE: StudySpecInput = {
   description:
     'Fashion-MNIST (50000 train, 3000 val from the training files, the 10000 official test images), SGD momentum 0.9 + warm-up/cosine, batch 128, every kind at its tuned rate (0.001-3 grown past an edge, 3 tuning seeds); ' +
     'headline MLP x 10 seeds (10 epochs), VGG x 5 seeds (8 epochs, probed), ResNet x 5 seeds (25000 images, 10 epochs); init-scale and quarter-decade learning-rate sweeps on MLP+VGG; ' +
-    'batch sizes 2-32 on the VGG with rates tuned at 32 and scaled linearly, population statistics, batch renorm and group norm + weight standardization; interleaved overhead timing; mechanism at the VGG headline budget; MLP headline tuned at its evaluation budget.',
+    'batch sizes 2-32 on the VGG with rates tuned at 32 and scaled linearly, population statistics, batch renorm and group norm + weight standardization; interleaved overhead timing; mechanism at the VGG headline budget; MLP headline tuned at its evaluation budget; VGG and ResNet headline and mechanism tuned on a 5000-image 3-epoch proxy over the whole grid, then at their evaluation budget over the proxy pick and one step either side (grown past an edge).',
   dataset: { source: 'fashion-mnist', trainSize: 50000, valSize: 3000, testSize: 10000 },
   defaults: {
     optimizer: 'sgd',
@@ -320,6 +324,8 @@ export const FULL_PROFILE: StudySpecInput = {
       targetAccuracy: 0.9,
       evalsPerEpoch: 8,
       probes: FULL_PROBES,
+      // The proxy's whole grid, then a local grid at this budget: see the profile's docstring.
+      tuneWith: 'evaluation-near-proxy',
     },
     {
       name: 'headline-resnet',
@@ -330,6 +336,7 @@ export const FULL_PROFILE: StudySpecInput = {
       trainSize: 25000,
       epochs: 10,
       evalsPerEpoch: 8,
+      tuneWith: 'evaluation-near-proxy',
     },
     {
       name: 'init-mlp',
@@ -396,12 +403,14 @@ export const FULL_PROFILE: StudySpecInput = {
       claims: [9],
       archs: ['vgg'],
       norms: ['none', 'batch', 'noisy-batch'],
-      // The headline-vgg budget and probes: its none and batch runs are shared with it.
+      // The headline-vgg budget, probes and tuning: its none and batch runs (tuning included) are
+      // shared with it.
       seeds: 5,
       epochs: 8,
       targetAccuracy: 0.9,
       evalsPerEpoch: 8,
       probes: FULL_PROBES,
+      tuneWith: 'evaluation-near-proxy',
     },
   ],
 };

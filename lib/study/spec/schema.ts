@@ -160,21 +160,60 @@ export const tuningSchema = z
   .strict();
 
 /**
- * Zod schema of the budget at which an experiment's tuned rates are chosen: `evaluation` (the
- * experiment's own batch size, training images and epochs), or the tuning section's proxy with any
- * of batch size, training images and epochs set here. With `lrScaling: 'linear'` the tuned rate
- * is scaled from this batch size.
+ * The named ways an experiment's tuned rates are chosen (its `tuneWith`, besides an object that
+ * overrides the tuning section's proxy):
+ * - `evaluation`: the tuning section's whole grid at the experiment's own budget (its batch size,
+ *   training images and epochs);
+ * - `evaluation-near-proxy`: two stages on the same tuning seeds. The proxy (the tuning section's
+ *   budget) runs the whole grid, grown past an edge as usual; then, at the experiment's own budget,
+ *   a local grid of the proxy's best rate and one grid step either side, itself grown one step past
+ *   an edge while its best sits there (`extendEdges`, within `rateLimits`). The local grid's best is
+ *   the experiment's rate. For budgets where the whole grid at the evaluation budget costs too much.
  */
-export const tuneWithSchema = z.union([
-  z.literal('evaluation'),
-  z
-    .object({
-      batchSize: positiveInt.optional(),
-      trainSize: positiveInt.optional(),
-      epochs: positiveInt.optional(),
-    })
-    .strict(),
-]);
+export const TUNE_WITH_MODES = ['evaluation', 'evaluation-near-proxy'] as const;
+/** A named tuning mode (see {@link TUNE_WITH_MODES}). */
+export type TuneWithMode = (typeof TUNE_WITH_MODES)[number];
+
+const TUNE_WITH_ALLOWED = `${TUNE_WITH_MODES.map((m) => `'${m}'`).join(', ')}, or an object with any of batchSize, trainSize, epochs (overriding the tuning proxy)`;
+
+/**
+ * Zod schema of the budget at which an experiment's tuned rates are chosen: one of
+ * {@link TUNE_WITH_MODES}, or the tuning section's proxy with any of batch size, training images
+ * and epochs set here. With `lrScaling: 'linear'` the tuned rate is scaled from the batch size of
+ * the budget that chooses it.
+ */
+export const tuneWithSchema = z.union(
+  [
+    z.literal('evaluation'),
+    z.literal('evaluation-near-proxy'),
+    z
+      .object(
+        {
+          batchSize: positiveInt.optional(),
+          trainSize: positiveInt.optional(),
+          epochs: positiveInt.optional(),
+        },
+        {
+          errorMap: (issue, ctx) => ({
+            message:
+              issue.code === 'unrecognized_keys'
+                ? `tuneWith has no ${issue.keys.map((k) => `'${k}'`).join(', ')}; allowed: ${TUNE_WITH_ALLOWED}`
+                : ctx.defaultError,
+          }),
+        },
+      )
+      .strict(),
+  ],
+  {
+    // zod's own word for a value no branch takes is "Invalid input": name the option and its values.
+    errorMap: (issue, ctx) => ({
+      message:
+        issue.code === 'invalid_union'
+          ? `tuneWith ${JSON.stringify(ctx.data)} is not allowed; allowed: ${TUNE_WITH_ALLOWED}`
+          : ctx.defaultError,
+    }),
+  },
+);
 
 /** Zod schema of the timing settings of an `overhead` experiment. */
 export const overheadSchema = z
@@ -234,7 +273,10 @@ export const experimentSchema = z
     evalsPerEpoch: positiveInt.optional(),
     overhead: overheadSchema.optional(),
     probes: probesSchema.optional(),
-    /** The budget at which its tuned rates are chosen (default: the tuning section's proxy). */
+    /**
+     * The budget at which its tuned rates are chosen (default: the tuning section's proxy); see
+     * {@link tuneWithSchema}.
+     */
     tuneWith: tuneWithSchema.optional(),
   })
   .strict();

@@ -5,6 +5,9 @@
  * never enters. The same profile gives each kind's largest stable rate and the width of the range
  * of rates within `tolerance` of its best, claim 5's main measure.
  *
+ * With two-stage tuning (`tuneWith: 'evaluation-near-proxy'`) the whole grid runs on a cheap proxy
+ * and a local grid around its pick at the evaluation budget chooses the rate (lib/study/spec/plan.ts).
+ *
  * The choice is a pure function of the finished tuning runs, so a resumed study makes the same
  * plan.
  *
