@@ -14,6 +14,7 @@ import { writeStudyReport } from '../lib/report/html-report';
 import { type ClaimResult, scorecard } from '../lib/study/claims/scorecard';
 import { formatScorecard } from '../lib/study/claims/summary';
 import { trainingExecutor } from '../lib/study/run/execute';
+import { ownProcessExecutor } from '../lib/study/run/own-process';
 import {
   checkExperimentFilter,
   resultsFileName,
@@ -322,6 +323,11 @@ async function main(argv: string[]): Promise<void> {
   if (experiments?.skip) console.log(`every experiment but ${experiments.skip.join(', ')}`);
   for (const s of plan.skipped)
     console.log(`skipped grid point ${s.experiment}: ${s.arch}/${s.norm} (${s.reason})`);
+  const executorOptions = {
+    dataDir: o.dataDir,
+    download: o.download,
+    optionNames: { dir: '--data-dir', download: '--no-download' },
+  };
   const display = progressDisplay();
   let waitingSaid = false;
   const resultsPath = join(outDir, resultsFileName(shard));
@@ -353,10 +359,11 @@ async function main(argv: string[]): Promise<void> {
       shard,
       experiments,
       maxRuns,
-      executor: trainingExecutor({
-        dataDir: o.dataDir,
-        download: o.download,
-        optionNames: { dir: '--data-dir', download: '--no-download' },
+      executor: ownProcessExecutor(trainingExecutor(executorOptions), {
+        command: process.execPath,
+        // The loader this CLI runs under (tsx) runs the child too.
+        args: [...process.execArgv, join(__dirname, 'study-run-child.ts')],
+        input: { executor: executorOptions },
       }),
       onProgress: (p) => {
         state.waitingFor = undefined;
