@@ -2,9 +2,11 @@
  * The convolution on oneDNN's kernels (lib/native/conv2d.ts), with and without a bias, gives the
  * numbers of `tf.conv2d` (+ `tf.add`) to float32 rounding, output and every gradient (oneDNN sums
  * in its own blocked order); it is what runs in the zoo's Conv2D, forward and backward; a first
- * layer still skips the gradient w.r.t. the data; no tensor is left behind.
+ * layer still skips the gradient w.r.t. the data; no tensor is left behind; `setNativeKernels(false)`
+ * and NORMLAB_NATIVE_KERNELS=0 (child processes) put the layer back on `tf.conv2d`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { FastConv2D } from '../../lib/layers/conv2d';
@@ -15,6 +17,10 @@ import { assertClose } from '../helpers/close';
 import { opsRun } from '../helpers/ops-run';
 
 useNativeBackend();
+// These tests are about the oneDNN path, so they switch the native paths on whatever
+// NORMLAB_NATIVE_KERNELS says (the tests that switch them off say so and switch them back on); the
+// variable's effect is checked in child processes, which take it from the test alone.
+setNativeKernels(true);
 after(() => setNativeKernels(true));
 
 const CASES = [
@@ -216,5 +222,40 @@ describe("convolution on oneDNN's kernels", () => {
     assertClose(ours[1], theirs[1], 'dW');
     tf.dispose([x, w]);
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('NORMLAB_NATIVE_KERNELS=0 runs the layer on tf.conv2d, unset on oneDNN (child processes)', () => {
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { initBackend } = require('./lib/backend');
+      const { opsRun } = require('./test/helpers/ops-run');
+      const { FastConv2D } = require('./lib/layers/conv2d');
+      initBackend().then(() => {
+        const layer = new FastConv2D({ filters: 4, kernelSize: 3, padding: 'same' });
+        const x = tf.ones([2, 6, 6, 3]);
+        tf.dispose(layer.apply(x)); // builds the layer (and probes the kernels once)
+        const weights = layer.trainableWeights.map((w) => w.read());
+        console.log(JSON.stringify(opsRun(() => {
+          const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x)), weights);
+          tf.dispose([value, ...Object.values(grads)]);
+        })));
+      });`;
+    const opsWith = (env: Record<string, string>): string[] => {
+      // The choice under test comes from `env` alone, not from the environment the tests run in.
+      const inherited = { ...process.env };
+      delete inherited.NORMLAB_NATIVE_KERNELS;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+        env: { ...inherited, TF_CPP_MIN_LOG_LEVEL: '3', ...env },
+        encoding: 'utf8',
+      });
+      return JSON.parse(out.trim().split('\n').pop() as string) as string[];
+    };
+    const portable = opsWith({ NORMLAB_NATIVE_KERNELS: '0' });
+    assert.ok(!portable.some((op) => op.startsWith('_Mkl')), `ops: ${portable}`);
+    assert.ok(portable.includes('Conv2D') && portable.includes('Conv2DBackpropFilter'), `ops: ${portable}`);
+    const native = opsWith({});
+    for (const op of ['_MklNativeConv2DWithBias', '_MklNativeConv2DBackpropFilter'])
+      assert.ok(native.includes(op), `ops: ${native}`);
+    assert.ok(!native.includes('Conv2D'), `ops: ${native}`);
   });
 });

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NormActivation } from '../../lib/layers/activation';
 import { normKernelsActive } from '../../lib/native/norm-kernels';
 import { normKernelsStatus } from '../../lib/native/norm-kernels-module';
-import { setNativeKernels } from '../../lib/native/tensorflow-ops';
+import { nativeKernelsActive, setNativeKernels } from '../../lib/native/tensorflow-ops';
 import { normLayer } from '../../lib/norm/factory';
 import type { NormKind } from '../../lib/norm/kinds';
 import { useNativeBackend } from '../helpers/backend';
@@ -21,6 +21,10 @@ import { opsRun } from '../helpers/ops-run';
 import { rng } from '../helpers/random';
 
 useNativeBackend();
+// These tests are about the compiled kernels, so they switch the native paths on whatever
+// NORMLAB_NATIVE_KERNELS says; its effect is checked in the child processes below, which take it
+// from the test alone.
+setNativeKernels(true);
 
 /** `n` deterministic values, uniform in (−√3, √3) (unit variance), from `seed`. */
 function seededNormal(n: number, seed: number): Float32Array {
@@ -34,6 +38,11 @@ function unavailable(): string | undefined {
   if (tf.getBackend() !== 'tensorflow') return 'not on tfjs-node';
   const { module, reason } = normKernelsStatus();
   if (!module) return `normlab's kernels are not built here: ${reason}`;
+  if (!nativeKernelsActive()) {
+    const how =
+      process.env.NORMLAB_NATIVE_KERNELS === '0' ? 'NORMLAB_NATIVE_KERNELS=0' : 'setNativeKernels(false)';
+    return `the native kernels are switched off (${how})`;
+  }
   return normKernelsActive() ? undefined : 'the kernels loaded but failed their probe';
 }
 
@@ -117,6 +126,19 @@ function assertClose(a: Float32Array, b: Float32Array, atol: number, rtol: numbe
     }
   }
   assert.ok(at < 0, `${what}: entry ${at} is ${a[at]} against ${b[at]}`);
+}
+
+/** The last line a child process running `script` prints, as JSON; `env` on top of this one's. */
+function childOutput<T>(script: string, env: Record<string, string>): T {
+  // The kernel choices come from `env` alone, not from the environment the tests run in.
+  const inherited = { ...process.env };
+  delete inherited.NORMLAB_NATIVE_KERNELS;
+  delete inherited.NORMLAB_KERNEL_ISA;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    env: { ...inherited, ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string) as T;
 }
 
 function bothPaths(c: Case, activation: NormActivation, seed: number) {
@@ -279,16 +301,11 @@ describe('normlab kernels against the portable path', () => {
         forward(); // builds the layer (and probes the kernels once)
         console.log(JSON.stringify(opsRun(forward)));
       });`;
-    const opsWith = (value: string): string[] => {
-      const env = { ...process.env, NORMLAB_NATIVE_KERNELS: value };
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
-        env,
-        encoding: 'utf8',
-      });
-      return JSON.parse(out.trim().split('\n').pop() as string) as string[];
-    };
-    assert.ok(!opsWith('0').some((n) => n.startsWith('Normlab')));
-    assert.deepEqual(opsWith('1'), ['NormlabGroupNorm']);
+    const portable = childOutput<string[]>(script, { NORMLAB_NATIVE_KERNELS: '0' });
+    assert.ok(!portable.some((n) => n.startsWith('Normlab')), `ran ${portable}`);
+    assert.ok(portable.length > 5, `ran ${portable}`);
+    assert.deepEqual(childOutput(script, { NORMLAB_NATIVE_KERNELS: '1' }), ['NormlabGroupNorm']);
+    assert.deepEqual(childOutput(script, {}), ['NormlabGroupNorm']);
   });
 
   it('every instruction set this CPU supports gives the same numbers (child processes)', (t) => {
@@ -298,22 +315,28 @@ describe('normlab kernels against the portable path', () => {
       const tf = require('@tensorflow/tfjs');
       const { initBackend } = require('./lib/backend');
       const { normKernelsStatus } = require('./lib/native/norm-kernels-module');
+      const { opsRun } = require('./test/helpers/ops-run');
       const { normLayer } = require('./lib/norm/factory');
       initBackend().then(() => {
         const layer = normLayer('group', { groups: 3, activation: 'relu' });
         const x = tf.sin(tf.range(0, 2 * 5 * 5 * 33).reshape([2, 5, 5, 33]));
         const f = (xs) => tf.sum(tf.mul(layer.apply(xs, { training: true }), tf.cos(xs)));
-        const y = Array.from(layer.apply(x, { training: true }).dataSync());
-        const dx = Array.from(tf.grad(f)(x).dataSync());
-        console.log(JSON.stringify({ isa: normKernelsStatus().module.isa, y, dx }));
+        let y, dx;
+        const ops = opsRun(() => {
+          y = Array.from(layer.apply(x, { training: true }).dataSync());
+          dx = Array.from(tf.grad(f)(x).dataSync());
+        });
+        console.log(JSON.stringify({ isa: normKernelsStatus().module.isa, ops, y, dx }));
       });`;
     const runWith = (isa: string) => {
-      const env = { ...process.env, NORMLAB_KERNEL_ISA: isa };
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
-        env,
-        encoding: 'utf8',
+      const out = childOutput<{ isa: string; ops: string[]; y: number[]; dx: number[] }>(script, {
+        NORMLAB_KERNEL_ISA: isa,
       });
-      return JSON.parse(out.trim().split('\n').pop() as string) as { isa: string; y: number[]; dx: number[] };
+      assert.ok(
+        out.ops.includes('NormlabGroupNorm') && out.ops.includes('NormlabGroupNormGrad'),
+        `ran ${out.ops}`,
+      );
+      return out;
     };
     const baseline = runWith('baseline');
     assert.equal(baseline.isa, 'baseline');

@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { probedOncePerBackend, tensorflowOps } from '../../lib/native/tensorflow-ops';
+import { probedOncePerBackend, setNativeKernels, tensorflowOps } from '../../lib/native/tensorflow-ops';
 import { useNativeBackend } from '../helpers/backend';
 
 useNativeBackend();
+// The probe runs TensorFlow ops by name, which tensorflowOps() hands out only while the native
+// paths are on: switched on here whatever NORMLAB_NATIVE_KERNELS says.
+setNativeKernels(true);
 
 describe('probedOncePerBackend', () => {
   it('runs the probe once per backend and keeps its answer', () => {
