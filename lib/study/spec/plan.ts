@@ -72,7 +72,7 @@ export interface StudyPlan {
   pending: PendingRun[];
   /**
    * The learning-rate profile of every tuned architecture × kind × budget (complete ones only; a
-   * local grid's carries `near`, see {@link experimentProfile}).
+   * local grid's carries `near`, see `experimentProfile`).
    */
   tuned: TunedProfile[];
   /** Grid points left out because the architecture cannot take the norm kind. */
@@ -460,7 +460,7 @@ function tuningStates(spec: StudySpec, byId: RecordIndex): Map<string, TuningSta
  * The learning-rate profile of every tuning target whose tuning runs are all finished (and, with
  * `extendEdges`, whose grid has stopped growing). An architecture × kind can have several: one per
  * budget, and for `tuneWith: 'evaluation-near-proxy'` both the proxy's whole grid and the local
- * grid at the evaluation budget; {@link experimentProfile} picks the one an experiment trains at.
+ * grid at the evaluation budget; `experimentProfile` picks the one an experiment trains at.
  *
  * @param records - finished run records (any order; others are ignored).
  *

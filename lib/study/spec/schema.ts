@@ -275,7 +275,7 @@ export const experimentSchema = z
     probes: probesSchema.optional(),
     /**
      * The budget at which its tuned rates are chosen (default: the tuning section's proxy); see
-     * {@link tuneWithSchema}.
+     * `tuneWithSchema`.
      */
     tuneWith: tuneWithSchema.optional(),
   })
