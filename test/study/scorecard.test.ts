@@ -190,7 +190,8 @@ test('scorecard on constructed results: verdicts follow the numbers', async () =
     experiments: smoke.experiments.map((e) => {
       if (e.name === 'lr') return { ...e, seeds: [100, 101, 102, 103, 104] };
       if (e.name === 'init') return { ...e, initScales: [0.5, 1, 10], seeds: five };
-      if (e.name === 'overhead') return { ...e, overhead: { rounds: 6, stepsPerRound: 3, warmupSteps: 1 } };
+      if (e.name === 'overhead')
+        return { ...e, seeds: five, overhead: { rounds: 3, stepsPerRound: 3, warmupSteps: 1 } };
       if (e.name === 'mechanism') return { ...e, seeds: five };
       return { ...e, seeds: five };
     }),

@@ -55,7 +55,7 @@ export interface ClaimComparison {
   test: 'paired t' | 'log-rank';
   /** Scale of `effect`. */
   scale: EffectScale;
-  /** Pairs (seeds, or timing rounds) used. */
+  /** Pairs (seeds, or timing replicates) used. */
   n: number;
   /**
    * Effect of subject vs reference on `scale`, with its 95% CI: the mean paired difference, or the

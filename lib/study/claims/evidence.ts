@@ -499,9 +499,11 @@ export function batchSizeComparisons(records: readonly TrainRecord[]): ClaimComp
 }
 
 /**
- * Claim 7: per (architecture, batch size), paired per-round step times of batch vs none
- * (deciding) and, shown only, of batch vs every other kind and of every other kind vs none. The
- * pairs are the timing rounds of every repetition.
+ * Claim 7: per (architecture, batch size), paired step times of batch vs none (deciding) and,
+ * shown only, of batch vs every other kind and of every other kind vs none. The pairs are the
+ * replicates: each replicate times its kinds in alternating rounds in a process of its own, and
+ * gives each kind the geometric mean of its round medians. Rounds inside one process share its
+ * state (caches, allocator, thread pools), so they are not independent samples; replicates are.
  */
 export function overheadComparisons(records: readonly RunRecord[]): ClaimComparison[] {
   const out: ClaimComparison[] = [];
@@ -510,11 +512,14 @@ export function overheadComparisons(records: readonly RunRecord[]): ClaimCompari
   for (const point of points) {
     const [arch, batch] = point.split('|');
     const here = runs.filter((r) => `${r.config.arch}|${r.config.batchSize}` === point);
-    const roundsOf = (norm: string) => {
+    const replicatesOf = (norm: string) => {
       const m = new Map<number, number>();
       here.forEach((r, rep) => {
-        const t = r.metrics.timings.find((x) => x.norm === norm);
-        for (const [round, ms] of (t?.roundMs ?? []).entries()) m.set(rep * 10000 + round, ms);
+        const rounds = (r.metrics.timings.find((x) => x.norm === norm)?.roundMs ?? []).filter(
+          (ms) => Number.isFinite(ms) && ms > 0,
+        );
+        if (rounds.length === 0) return;
+        m.set(rep, Math.exp(rounds.reduce((sum, ms) => sum + Math.log(ms), 0) / rounds.length));
       });
       return m;
     };
@@ -530,8 +535,8 @@ export function overheadComparisons(records: readonly RunRecord[]): ClaimCompari
           subjectName: subject,
           referenceName: reference,
         },
-        roundsOf(subject),
-        roundsOf(reference),
+        replicatesOf(subject),
+        replicatesOf(reference),
         'log-ratio',
         MARGINS.stepTime,
       );

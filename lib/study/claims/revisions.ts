@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ClaimId, StudySpec } from '../spec/schema';
+import { type ClaimId, type StudySpec, seedList } from '../spec/schema';
 
 /** Why a claim's verdict is under revision: the sentence every scorecard shows. */
 export interface ClaimRevision {
@@ -33,6 +33,12 @@ const testing = (spec: StudySpec, id: ClaimId) => spec.experiments.filter((e) =>
  * ```
  */
 export const CLAIMS_UNDER_REVISION: Readonly<Partial<Record<ClaimId, ClaimRevision>>> = {
+  7: {
+    reason:
+      'it counted the rounds timed inside each process as independent samples, though they share that process, and only batch norm ran on a compiled kernel; the redesigned timing pairs replicates, each in a process of its own, with every kind on its kernel',
+    // The redesigned timing decides on replicates, so it times at least 5 of them.
+    appliesTo: (spec) => testing(spec, 7).some((e) => seedList(e.seeds).length < 5),
+  },
   8: {
     reason:
       'the batch-size sweep under-trained the large batches, so no normalization moved as much as batch norm; the redesigned sweep follows Wu & He',

@@ -213,7 +213,7 @@ function overheadVerdictNote(comparisons: readonly ClaimComparison[]): string[] 
     const batchVsOthers = mine.filter((c) => c.subject.name === 'batch' && c.reference.name !== 'none');
     if (!vsNone.length) continue;
     const list = vsNone.map((c) => `${c.subject.name} ${c.effectText}`).join(', ');
-    let whose = 'not enough timing rounds to say whose cost it is';
+    let whose = 'not enough timing replicates to say whose cost it is';
     if (batchVsOthers.length) {
       const costlier = batchVsOthers.filter((c) => c.outcome === 'supports').map((c) => c.reference.name);
       const same = batchVsOthers.filter((c) => c.outcome === 'equivalent').map((c) => c.reference.name);
