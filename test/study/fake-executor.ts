@@ -6,7 +6,8 @@ import type { MechanismProbes } from '../../lib/mechanism/record';
 import { overheadTimings } from '../../lib/study/run/metrics';
 import type { RunExecutor, RunOutcome } from '../../lib/study/run/runner';
 import type { StudyNorm } from '../../lib/study/spec/arms';
-import type { RunConfig } from '../../lib/study/spec/run-config';
+import type { RunRecord } from '../../lib/study/spec/records';
+import type { RunConfig, TrainRunConfig } from '../../lib/study/spec/run-config';
 
 /** A pseudo-random number in [0, 1) from a seed and a salt (mulberry-like mix). */
 function noise(seed: number, salt: number): number {
@@ -201,5 +202,36 @@ export function fakeExecutor(
         },
       };
     },
+  };
+}
+
+/**
+ * A finished train-run record with `accuracy` as both its validation and test accuracy and every
+ * other field a placeholder: for plan and tuning tests that need records but no training.
+ */
+export function fakeTrainRecord(
+  id: string,
+  config: TrainRunConfig,
+  experiments: string[],
+  accuracy: number,
+): RunRecord {
+  return {
+    type: 'run',
+    id,
+    specHash: 'x',
+    experiments,
+    config,
+    env: {} as RunRecord['env'],
+    startedAt: '',
+    finishedAt: '',
+    wallSeconds: 0,
+    metrics: {
+      diverged: false,
+      collapsed: false,
+      chanceAccuracy: 0.25,
+      largestClassShare: 0.3,
+      valAccuracy: accuracy,
+      testAccuracy: accuracy,
+    } as never,
   };
 }

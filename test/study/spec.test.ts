@@ -11,6 +11,7 @@ import type { RunRecord } from '../../lib/study/spec/records';
 import { runId, type TrainRunConfig } from '../../lib/study/spec/run-config';
 import { validateSpec } from '../../lib/study/spec/schema';
 import { parseShard, shardRuns } from '../../lib/study/spec/shard';
+import { fakeTrainRecord } from './fake-executor';
 
 const minimal = {
   name: 't',
@@ -176,26 +177,7 @@ const tunedSpec = {
 
 /** A finished record of a planned tuning run whose validation accuracy peaks at `best`. */
 function tuningRecord(id: string, config: TrainRunConfig, best: Record<string, number>): RunRecord {
-  const acc = config.learningRate === best[config.norm] ? 0.9 : 0.8;
-  return {
-    type: 'run',
-    id,
-    specHash: 'x',
-    experiments: ['tuning'],
-    config,
-    env: {} as RunRecord['env'],
-    startedAt: '',
-    finishedAt: '',
-    wallSeconds: 0,
-    metrics: {
-      diverged: false,
-      collapsed: false,
-      chanceAccuracy: 0.25,
-      largestClassShare: 0.3,
-      valAccuracy: acc,
-      testAccuracy: acc,
-    } as never,
-  };
+  return fakeTrainRecord(id, config, ['tuning'], config.learningRate === best[config.norm] ? 0.9 : 0.8);
 }
 
 test('tuned rates: evaluation runs wait for their tuning runs, then take the best validation rate, deterministically', () => {

@@ -27,7 +27,7 @@ import type { TrainRunConfig } from '../../lib/study/spec/run-config';
 import { type StudySpecInput, validateSpec } from '../../lib/study/spec/schema';
 import { shardRuns } from '../../lib/study/spec/shard';
 import { loadResults } from '../../lib/study/store/results';
-import { fakeExecutor } from './fake-executor';
+import { fakeExecutor, fakeTrainRecord } from './fake-executor';
 
 /** Proxy: 64 images × 1 epoch; evaluation budget: 256 images × 4 epochs; both at batch 16. */
 const input: StudySpecInput = {
@@ -77,26 +77,7 @@ const PEAKS: Record<string, { proxy: number; evaluation: number }> = {
 function record(r: PlannedRun): RunRecord {
   const c = r.config as TrainRunConfig;
   const peak = PEAKS[c.norm][c.dataset.trainSize === PROXY.trainSize ? 'proxy' : 'evaluation'];
-  const acc = 0.9 - 0.05 * Math.abs(Math.log10(c.learningRate / peak));
-  return {
-    type: 'run',
-    id: r.id,
-    specHash: 'x',
-    experiments: r.experiments,
-    config: c,
-    env: {} as RunRecord['env'],
-    startedAt: '',
-    finishedAt: '',
-    wallSeconds: 0,
-    metrics: {
-      diverged: false,
-      collapsed: false,
-      chanceAccuracy: 0.25,
-      largestClassShare: 0.3,
-      valAccuracy: acc,
-      testAccuracy: acc,
-    } as never,
-  };
+  return fakeTrainRecord(r.id, c, r.experiments, 0.9 - 0.05 * Math.abs(Math.log10(c.learningRate / peak)));
 }
 
 /** Finish every run the plan knows that `records` lacks; return the new records. */
@@ -279,16 +260,9 @@ test('a bad tuneWith names the option and the allowed values', () => {
 
 /** A spec for the runner: the fake executor's best rate grows with the batch size (linear scaling). */
 const runnerSpec = validateSpec({
+  ...input,
   name: 'near-proxy-runner',
-  dataset: { source: 'synthetic', trainSize: 256, valSize: 16, testSize: 16 },
-  defaults: { learningRate: 'tuned', batchSize: 16, epochs: 2 },
-  tuning: {
-    learningRates: [0.01, 0.03, 0.1, 0.3, 1],
-    seeds: [100, 101],
-    trainSize: 64,
-    epochs: 1,
-    extendEdges: true,
-  },
+  defaults: { ...input.defaults, epochs: 2 },
   experiments: [
     {
       name: 'headline',

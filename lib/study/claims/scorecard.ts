@@ -9,7 +9,14 @@
 
 import type { Architecture } from '../../models/types';
 import type { MeanCI } from '../../stats/basics';
-import { experimentProfile, type TunedProfile, type TuningBudget, tunedProfiles } from '../spec/plan';
+import {
+  experimentProfile,
+  proxyTarget,
+  sameTuningTarget,
+  type TunedProfile,
+  type TuningBudget,
+  tunedProfiles,
+} from '../spec/plan';
 import type { RunRecord } from '../spec/records';
 import { CLAIM_IDS, type ClaimId, type StudySpec } from '../spec/schema';
 import { trainRecords } from './aggregate';
@@ -288,9 +295,6 @@ function sharedRate(spec: StudySpec, profiles: readonly TunedProfile[], arch: Ar
 const budgetText = (b: TuningBudget) =>
   `${b.trainSize.toLocaleString('en-US')} images × ${b.epochs} epoch${b.epochs === 1 ? '' : 's'} at batch ${b.batchSize}`;
 
-const sameBudget = (a: TuningBudget, b: TuningBudget) =>
-  a.batchSize === b.batchSize && a.trainSize === b.trainSize && a.epochs === b.epochs;
-
 /**
  * Claim 5's note on one tuned profile. A whole grid gives its best rate, largest stable rate and
  * good range, with its budget when the architecture × kind was tuned at more than one. A local grid
@@ -301,9 +305,7 @@ function tuningNote(p: TunedProfile, profiles: readonly TunedProfile[], toleranc
   const head = `${p.arch}/${p.norm}`;
   if (p.near) {
     const near = p.near;
-    const proxy = profiles.find(
-      (q) => !q.near && q.arch === p.arch && q.norm === p.norm && sameBudget(q, near),
-    );
+    const proxy = profiles.find((q) => sameTuningTarget(q, proxyTarget(p)));
     return `${head} (tuning stage, local grid at ${budgetText(p)} around the pick of ${budgetText(near)}${proxy ? `, ${proxy.bestRate}` : ''}): best rate ${p.bestRate} (validation ${fmt(p.bestAccuracy)}) of ${p.rates.map((r) => r.learningRate).join(', ')}`;
   }
   const several = profiles.filter((q) => q.arch === p.arch && q.norm === p.norm).length > 1;
